@@ -1,0 +1,1 @@
+// Placeholder: the CellSpace module is being built (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+// Placeholder: the ConfigKit module is being built (see ARCHITECTURE.md).

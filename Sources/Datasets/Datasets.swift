@@ -1,0 +1,1 @@
+// Placeholder: the Datasets module is being built (see ARCHITECTURE.md).

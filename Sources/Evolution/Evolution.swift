@@ -1,0 +1,1 @@
+// Placeholder: the Evolution module is being built (see ARCHITECTURE.md).

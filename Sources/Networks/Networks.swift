@@ -1,0 +1,1 @@
+// Placeholder: the Networks module is being built (see ARCHITECTURE.md).

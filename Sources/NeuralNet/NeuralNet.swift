@@ -1,0 +1,1 @@
+// Placeholder: the NeuralNet module is being built (see ARCHITECTURE.md).

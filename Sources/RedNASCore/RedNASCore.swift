@@ -1,0 +1,1 @@
+// Placeholder: the RedNASCore module is being built (see ARCHITECTURE.md).

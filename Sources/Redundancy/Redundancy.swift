@@ -1,0 +1,1 @@
+// Placeholder: the Redundancy module is being built (see ARCHITECTURE.md).

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `rednas`: redundancy-aware neural architecture search. One file per subcommand; no logic here.
+@main
+struct RedNAS: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "rednas",
+        abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
+        version: version,
+        subcommands: []
+    )
+}

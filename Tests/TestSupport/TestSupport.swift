@@ -1,0 +1,1 @@
+// Oracles and test doubles shared by the test targets.
