@@ -1,0 +1,154 @@
+import Foundation
+
+/// The `.safetensors` format (Hugging Face): an 8-byte little-endian header length, a JSON header
+/// mapping tensor names to `{dtype, shape, data_offsets}` (plus optional `__metadata__` of strings),
+/// then the raw little-endian C-order tensor bytes. Offsets are relative to the data section.
+///
+/// Reading validates everything a damaged or foreign file could get wrong and names the problem.
+public struct SafeTensors: Equatable {
+    public enum DType: String, Codable, CaseIterable {
+        case f32 = "F32", f64 = "F64", i64 = "I64", i32 = "I32", f16 = "F16", bf16 = "BF16", u8 = "U8"
+        public var byteSize: Int {
+            switch self {
+            case .f64, .i64: return 8
+            case .f32, .i32: return 4
+            case .f16, .bf16: return 2
+            case .u8: return 1
+            }
+        }
+    }
+
+    public struct Entry: Equatable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public var bytes: Data
+
+        public var elementCount: Int { shape.reduce(1, *) }
+
+        public init(name: String, dtype: DType, shape: [Int], bytes: Data) {
+            self.name = name; self.dtype = dtype; self.shape = shape; self.bytes = bytes
+        }
+
+        /// A float32 tensor (little-endian, as every supported platform is).
+        public static func float32(_ name: String, shape: [Int], values: [Float]) -> Entry {
+            precondition(values.count == shape.reduce(1, *), "\(name): \(values.count) values for shape \(shape)")
+            return Entry(name: name, dtype: .f32, shape: shape, bytes: values.withUnsafeBytes { Data($0) })
+        }
+
+        /// An int64 scalar (shape []), as PyTorch stores `num_batches_tracked`.
+        public static func int64Scalar(_ name: String, _ value: Int64) -> Entry {
+            Entry(name: name, dtype: .i64, shape: [], bytes: withUnsafeBytes(of: value.littleEndian) { Data($0) })
+        }
+
+        /// The values of an F32 entry.
+        public func floats() -> [Float] {
+            precondition(dtype == .f32)
+            return bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
+        }
+
+        /// The values of an I64 entry.
+        public func int64s() -> [Int64] {
+            precondition(dtype == .i64)
+            return bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Int64.self)) }
+        }
+    }
+
+    public var entries: [Entry]
+    public var metadata: [String: String]
+
+    public init(entries: [Entry], metadata: [String: String] = [:]) {
+        self.entries = entries; self.metadata = metadata
+    }
+
+    public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
+}
+
+// MARK: - Encoding
+
+extension SafeTensors {
+    /// Serialises in entry order; the header is padded with spaces to a multiple of 8 bytes.
+    public func encoded() throws -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for e in entries {
+            header[e.name] = ["dtype": e.dtype.rawValue, "shape": e.shape, "data_offsets": [offset, offset + e.bytes.count]]
+            offset += e.bytes.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while (8 + json.count) % 8 != 0 { json.append(UInt8(ascii: " ")) }
+        var out = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        for e in entries { out.append(e.bytes) }
+        return out
+    }
+
+    /// Writes atomically (temp file + fsync + rename).
+    public func write(to url: URL) throws {
+        try AtomicFile.write(try encoded(), to: url)
+    }
+}
+
+// MARK: - Decoding
+
+extension SafeTensors {
+    public static func read(from url: URL) throws -> SafeTensors {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw PersistenceError.malformed(path: url.path, detail: "cannot read the weights file (\(error.localizedDescription))")
+        }
+        return try decode(data, path: url.path)
+    }
+
+    public static func decode(_ data: Data, path: String) throws -> SafeTensors {
+        func bad(_ detail: String) -> PersistenceError { .malformed(path: path, detail: "not a valid safetensors file: \(detail)") }
+        guard data.count >= 8 else { throw bad("\(data.count) bytes, shorter than the 8-byte header length") }
+        let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw bad("header length \(headerLength) exceeds the file size \(data.count)")
+        }
+        let headerData = data.subdata(in: 8..<(8 + Int(headerLength)))
+        guard let object = try? JSONSerialization.jsonObject(with: headerData), let header = object as? [String: Any] else {
+            throw bad("the header is not a JSON object")
+        }
+        let dataStart = 8 + Int(headerLength), dataLength = data.count - dataStart
+        var entries: [(begin: Int, entry: Entry)] = []
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let m = value as? [String: String] else { throw bad("__metadata__ must map strings to strings") }
+                metadata = m; continue
+            }
+            guard let info = value as? [String: Any] else { throw bad("tensor '\(name)' has no descriptor object") }
+            guard let dtypeName = info["dtype"] as? String else { throw bad("tensor '\(name)' has no dtype") }
+            guard let dtype = DType(rawValue: dtypeName) else { throw bad("tensor '\(name)' has unsupported dtype \(dtypeName)") }
+            guard let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  shape.count == (info["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 }) else {
+                throw bad("tensor '\(name)' has a malformed shape")
+            }
+            guard let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2 else {
+                throw bad("tensor '\(name)' has malformed data_offsets")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end, end <= dataLength else {
+                throw bad("tensor '\(name)' data_offsets [\(begin), \(end)] fall outside the \(dataLength)-byte data section")
+            }
+            let expected = shape.reduce(1, *) * dtype.byteSize
+            guard end - begin == expected else {
+                throw bad("tensor '\(name)' has \(end - begin) bytes, but \(dtype.rawValue) shape \(shape) needs \(expected)")
+            }
+            let bytes = data.subdata(in: (dataStart + begin)..<(dataStart + end))
+            entries.append((begin, Entry(name: name, dtype: dtype, shape: shape, bytes: bytes)))
+        }
+        entries.sort { ($0.begin, $0.entry.name) < ($1.begin, $1.entry.name) }
+        var cursor = 0
+        for (begin, entry) in entries {
+            guard begin == cursor else { throw bad("tensor '\(entry.name)' overlaps or leaves a gap at byte \(begin)") }
+            cursor += entry.bytes.count
+        }
+        guard cursor == dataLength else { throw bad("\(dataLength - cursor) trailing bytes after the last tensor") }
+        return SafeTensors(entries: entries.map(\.entry), metadata: metadata)
+    }
+}
