@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine"], swiftSettings: v5),
         .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "CLITests", dependencies: [], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
     ]
 )
