@@ -41,7 +41,7 @@ let package = Package(
             "TensorEngine", "NeuralNet", "Networks", "Redundancy",
         ], swiftSettings: v5),
         .executableTarget(name: "rednas", dependencies: [
-            "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit",
+            "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
 

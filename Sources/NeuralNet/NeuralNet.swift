@@ -1,1 +1,0 @@
-// Placeholder: the NeuralNet module is being built (see ARCHITECTURE.md).

@@ -1,0 +1,136 @@
+import Foundation
+import TensorEngine
+
+/// Momentum buffers of an `SGD` optimizer, one per parameter in optimizer order (`nil` before the
+/// parameter's first step). Codable so checkpoints resume bit-exactly.
+public struct SGDState: Codable, Equatable {
+    public var momentumBuffers: [Tensor?]
+    public init(momentumBuffers: [Tensor?]) { self.momentumBuffers = momentumBuffers }
+}
+
+/// Errors restoring optimizer state.
+public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    case parameterCountMismatch(expected: Int, found: Int)
+    case shapeMismatch(parameterIndex: Int, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case let .parameterCountMismatch(expected, found):
+            return "optimizer state has \(found) momentum buffers, the model has \(expected) parameters"
+        case let .shapeMismatch(index, expected, found):
+            return "optimizer momentum buffer \(index) has shape \(found), parameter has shape \(expected)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Stochastic gradient descent with exactly PyTorch's `torch.optim.SGD` update (dampening 0),
+/// applied in float32 to every parameter:
+///
+///     g = ∇θ + wd·θ
+///     b = g                (first step)      b = μ·b + g   (later steps)
+///     g = g + μ·b          (nesterov)        g = b         (otherwise)
+///     θ = θ − lr·g
+public final class SGD {
+    public let parameters: [Parameter]
+    /// Set per epoch by the caller (e.g. from `CosineSchedule`).
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    public private(set) var state: SGDState
+
+    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9, nesterov: Bool = true,
+                weightDecay: Float = 5e-4) {
+        precondition(!nesterov || momentum > 0, "Nesterov momentum requires momentum > 0")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        state = SGDState(momentumBuffers: Array(repeating: nil, count: parameters.count))
+    }
+
+    /// Applies one update to every parameter from its accumulated `grad`.
+    public func step() {
+        for (i, p) in parameters.enumerated() {
+            var buffer = state.momentumBuffers[i]
+            update(p, buffer: &buffer)
+            state.momentumBuffers[i] = buffer
+        }
+    }
+
+    /// Zeroes every parameter's gradient.
+    public func zeroGrad() { for p in parameters { p.zeroGrad() } }
+
+    /// Replaces the momentum buffers (e.g. from a checkpoint) after checking count and shapes.
+    public func restore(_ saved: SGDState) throws {
+        guard saved.momentumBuffers.count == parameters.count else {
+            throw SGDStateError.parameterCountMismatch(expected: parameters.count, found: saved.momentumBuffers.count)
+        }
+        for (i, (buffer, p)) in zip(saved.momentumBuffers, parameters).enumerated() {
+            if let buffer, buffer.shape != p.shape {
+                throw SGDStateError.shapeMismatch(parameterIndex: i, expected: p.shape, found: buffer.shape)
+            }
+        }
+        state = saved
+    }
+
+    private func update(_ p: Parameter, buffer: inout Tensor?) {
+        let (wd, mu, lr, count) = (weightDecay, momentum, learningRate, p.value.count)
+        var direction = p.grad  // becomes g
+        direction.data.withUnsafeMutableBufferPointer { g in
+            p.value.data.withUnsafeBufferPointer { theta in
+                for j in 0..<count { g[j] = g[j] + wd * theta[j] }
+            }
+        }
+        guard mu != 0 else { return apply(direction, to: p, learningRate: lr) }
+        if buffer == nil {
+            buffer = direction
+        } else {
+            buffer!.data.withUnsafeMutableBufferPointer { b in
+                direction.data.withUnsafeBufferPointer { g in
+                    for j in 0..<count { b[j] = b[j] * mu + g[j] }
+                }
+            }
+        }
+        if nesterov {
+            direction.data.withUnsafeMutableBufferPointer { g in
+                buffer!.data.withUnsafeBufferPointer { b in
+                    for j in 0..<count { g[j] = g[j] + mu * b[j] }
+                }
+            }
+        } else {
+            direction = buffer!
+        }
+        apply(direction, to: p, learningRate: lr)
+    }
+
+    private func apply(_ direction: Tensor, to p: Parameter, learningRate lr: Float) {
+        p.value.data.withUnsafeMutableBufferPointer { theta in
+            direction.data.withUnsafeBufferPointer { g in
+                for j in theta.indices { theta[j] = theta[j] - lr * g[j] }
+            }
+        }
+    }
+}
+
+/// Per-epoch cosine annealing without warm-up: lr(e) = ½·lr₀·(1 + cos(π·e/T)), e = 0 … T−1
+/// (NATS-Bench: lr₀ = 0.1, so lr(0) = 0.1 and the last epoch is just above 0).
+public struct CosineSchedule: Codable, Equatable {
+    public let baseLearningRate: Double
+    public let totalEpochs: Int
+
+    public init(baseLearningRate: Double, totalEpochs: Int) {
+        precondition(totalEpochs > 0, "CosineSchedule needs at least one epoch")
+        self.baseLearningRate = baseLearningRate
+        self.totalEpochs = totalEpochs
+    }
+
+    /// Learning rate for epoch `epoch` (0-based), computed in Double then rounded to Float.
+    public func learningRate(epoch: Int) -> Float {
+        precondition(epoch >= 0, "epoch must be ≥ 0")
+        return Float(0.5 * baseLearningRate * (1 + cos(Double.pi * Double(epoch) / Double(totalEpochs))))
+    }
+}

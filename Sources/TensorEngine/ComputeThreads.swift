@@ -1,0 +1,54 @@
+import Dispatch
+
+/// The engine's one thread-count setting.
+///
+/// Kernels parallelise over independent work items (images, channels, planes) with
+/// `Parallel.forEach`, using at most `ComputeThreads.count` workers. OpenBLAS is kept
+/// single-threaded because every GEMM the engine issues is either inside such a parallel loop
+/// (per-image convolution GEMMs) or too small to gain from threads; nesting both would
+/// oversubscribe the cores.
+///
+/// Results do not depend on the thread count: work is split into chunks fixed by the problem size
+/// alone, each chunk's result is computed by one worker, and partial results are combined in chunk
+/// order.
+public enum ComputeThreads {
+    private static var width = 1
+
+    /// Number of workers the engine's parallel loops use (≥ 1). Default 1 until `set` is called.
+    public static var count: Int { width }
+
+    /// Sets the worker count for engine kernels (clamped to ≥ 1) and pins OpenBLAS to one thread.
+    /// Call once per process (e.g. from the CLI), not concurrently with running kernels.
+    public static func set(_ threads: Int) {
+        width = max(1, threads)
+        BLAS.threads = 1
+    }
+}
+
+/// Deterministic parallel loops over chunked index ranges.
+enum Parallel {
+    /// Runs `body(chunk)` for every `chunk` in `0..<chunks`, on up to `ComputeThreads.count` workers.
+    /// Each chunk runs exactly once; which worker runs it does not affect the result.
+    static func forEach(chunks: Int, _ body: (Int) -> Void) {
+        let workers = min(ComputeThreads.count, chunks)
+        if workers <= 1 {
+            for c in 0..<chunks { body(c) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var c = worker
+            while c < chunks { body(c); c += workers }
+        }
+    }
+
+    /// The half-open range of items `0..<items` that chunk `chunk` of `chunks` covers (contiguous,
+    /// sizes differing by at most one).
+    static func range(ofChunk chunk: Int, of chunks: Int, items: Int) -> Range<Int> {
+        let base = items / chunks, extra = items % chunks
+        let start = chunk * base + min(chunk, extra)
+        return start..<(start + base + (chunk < extra ? 1 : 0))
+    }
+
+    /// A chunk count for `items` independent items that depends only on the problem size.
+    static func chunkCount(items: Int, maxChunks: Int = 16) -> Int { max(1, min(items, maxChunks)) }
+}

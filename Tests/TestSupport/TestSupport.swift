@@ -1,1 +1,0 @@
-// Oracles and test doubles shared by the test targets.
