@@ -40,3 +40,8 @@ public enum Operation: String, CaseIterable, Codable, Hashable, Sendable {
         }
     }
 }
+
+/// `Operation` under a name that does not collide with Foundation's `Operation` (NSOperation):
+/// files that import both Foundation and CellSpace can write `CellOperation` in type positions
+/// (or `CellSpace.Operation`).
+public typealias CellOperation = Operation
