@@ -9,10 +9,14 @@ struct ArchCommand: ParsableCommand {
         commandName: "arch",
         abstract: "Describe a NATS-Bench topology architecture: index, string, canonical form, params, FLOPs.",
         discussion: """
-            ARCHITECTURE is a benchmark index (0...15624) or a NATS string such as
-            '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'
-            (quote it: '|' is a shell pipe). Counts follow the benchmark: params = every trainable
-            scalar (BN included); FLOPs = per image, conv and linear layers only.
+            ARCHITECTURE is a benchmark index (0...15624) or a NATS string; quote strings,
+            since '|' is a shell pipe. Examples:
+
+              rednas arch 1462 --json
+              rednas arch '|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|'
+
+            Counts follow the benchmark: params = every trainable scalar (BN included);
+            FLOPs = per image, conv and linear layers only.
             """
     )
 
