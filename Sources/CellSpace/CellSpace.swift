@@ -1,1 +1,0 @@
-// Placeholder: the CellSpace module is being built (see ARCHITECTURE.md).
