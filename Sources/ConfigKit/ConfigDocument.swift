@@ -70,11 +70,19 @@ public struct ConfigDocument {
         var mark = root.mark
         var synthetic = false  // a node an override created (it has no position)
         for (depth, key) in keys.enumerated() {
-            if atKey, depth == keys.count - 1, case let .mapping(mapping) = node,
+            let isLast = depth == keys.count - 1
+            if key.intValue == nil, case let .mapping(mapping) = node,
                let pair = mapping.first(where: { $0.key.string == key.stringValue }) {
-                synthetic = pair.key.mark == nil
-                mark = pair.key.mark ?? mark
-                break
+                // Point at the value, or at the key for key errors; a path that ends below a
+                // section the file does not spell out points at that section's key.
+                let nextExists = isLast || ConfigDocument.child(of: pair.value, keys[depth + 1]) != nil
+                let useKey = (atKey && isLast) || !nextExists
+                let chosen = useKey ? pair.key : pair.value
+                synthetic = chosen.mark == nil
+                mark = chosen.mark ?? mark
+                node = pair.value
+                if useKey { break }
+                continue
             }
             guard let child = ConfigDocument.child(of: node, key) else { break }
             node = child
