@@ -1,1 +1,0 @@
-// Placeholder: the ConfigKit module is being built (see ARCHITECTURE.md).

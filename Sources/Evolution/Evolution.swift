@@ -1,1 +1,0 @@
-// Placeholder: the Evolution module is being built (see ARCHITECTURE.md).

@@ -1,0 +1,67 @@
+/// One candidate in the two-objective space: accuracy (maximised) and MSRS (minimised).
+public struct ParetoPoint: Equatable, Sendable {
+    public var accuracy: Double
+    public var msrs: Double
+
+    public init(accuracy: Double, msrs: Double) {
+        self.accuracy = accuracy
+        self.msrs = msrs
+    }
+
+    /// At least as good in both objectives and strictly better in one.
+    public func dominates(_ other: ParetoPoint) -> Bool {
+        accuracy >= other.accuracy && msrs <= other.msrs && (accuracy > other.accuracy || msrs < other.msrs)
+    }
+}
+
+/// Non-dominated sorting and crowding distance (NSGA-II, Deb et al. 2002) for two objectives.
+public enum Pareto {
+    /// Front number of every point: 0 = not dominated by any point, 1 = dominated only by front 0, …
+    /// Identical points share a front. Complexity O(n²) (sets here are tournaments or a history).
+    public static func fronts(_ points: [ParetoPoint]) -> [Int] {
+        var front = [Int](repeating: -1, count: points.count)
+        var remaining = Array(points.indices)
+        var level = 0
+        while !remaining.isEmpty {
+            let current = remaining.filter { i in !remaining.contains { points[$0].dominates(points[i]) } }
+            for i in current { front[i] = level }
+            remaining.removeAll { front[$0] == level }
+            level += 1
+        }
+        return front
+    }
+
+    /// Crowding distance of each point of `members` (indices into `points`, one front), in the order
+    /// of `members`: for each objective, members sorted by it (ties by position in `members`); the two
+    /// extremes get +∞, inner ones add (next − previous) / (max − min). A front of ≤ 2 is all +∞.
+    public static func crowding(_ points: [ParetoPoint], members: [Int]) -> [Double] {
+        var distance = [Double](repeating: 0, count: members.count)
+        guard members.count > 2 else { return distance.map { _ in .infinity } }
+        let objectives: [(ParetoPoint) -> Double] = [{ $0.accuracy }, { $0.msrs }]
+        for value in objectives {
+            let order = Array(members.indices).stableSorted { value(points[members[$0]]) < value(points[members[$1]]) }
+            let low = value(points[members[order.first!]]), high = value(points[members[order.last!]])
+            distance[order.first!] = .infinity
+            distance[order.last!] = .infinity
+            guard high > low else { continue }
+            for k in 1..<(order.count - 1) {
+                let gap = value(points[members[order[k + 1]]]) - value(points[members[order[k - 1]]])
+                distance[order[k]] += gap / (high - low)
+            }
+        }
+        return distance
+    }
+
+    /// Indices of `points` best first: by front, then by larger crowding distance, then by position.
+    public static func ranking(_ points: [ParetoPoint]) -> [Int] {
+        let front = fronts(points)
+        var crowd = [Double](repeating: 0, count: points.count)
+        for level in Set(front) {
+            let members = points.indices.filter { front[$0] == level }
+            for (member, distance) in zip(members, crowding(points, members: members)) { crowd[member] = distance }
+        }
+        return Array(points.indices).stableSorted { a, b in
+            front[a] != front[b] ? front[a] < front[b] : crowd[a] > crowd[b]
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Randomness
+
+/// When a search stops: after a number of evaluations, a wall time, or whichever comes first.
+public struct Budget: Codable, Equatable, Sendable {
+    /// Evaluations (history entries, reused results included) before stopping; `nil` = no limit.
+    public var evaluations: Int?
+    /// Seconds of evaluation time (as reported by the driver) before stopping; `nil` = no limit.
+    public var seconds: Double?
+
+    public init(evaluations: Int? = nil, seconds: Double? = nil) {
+        self.evaluations = evaluations
+        self.seconds = seconds
+    }
+}
+
+/// One evaluated genome in the search history.
+public struct Member<Genome: Hashable & Codable>: Codable, Equatable {
+    public var genome: Genome
+    public var result: EvaluationResult
+    /// True when the result was copied from an earlier evaluation of an equivalent genome (cache hit).
+    public var reused: Bool
+    /// History index of the parent (mutation), `nil` for a random sample.
+    public var parent: Int?
+    /// Seconds the evaluation took (0-ish for a reused result), as reported by the driver.
+    public var seconds: Double
+}
+
+/// What to evaluate next, and why.
+public struct Proposal<Genome: Hashable & Codable>: Codable, Equatable {
+    public var genome: Genome
+    /// History index of the parent for a mutation; `nil` for a random sample.
+    public var parent: Int?
+    /// History indices of the tournament sample, in draw order (empty for a random sample).
+    public var tournament: [Int]
+}
+
+/// The complete state of a search: a plain `Codable` value, so "checkpoint, restart, continue" gives
+/// exactly the run that never stopped (the generator state is part of it).
+public struct SearchState<Genome: Hashable & Codable>: Codable, Equatable {
+    /// The generator every random choice draws from.
+    public var generator: SeededGenerator
+    /// Every evaluated member, in evaluation order.
+    public var history: [Member<Genome>] = []
+    /// The living population as history indices, oldest first (regularized evolution only).
+    public var population: [Int] = []
+    /// A proposal handed out and not yet recorded; proposing again returns it unchanged.
+    public var pending: Proposal<Genome>?
+    /// Seconds of evaluation consumed so far (sum of the recorded members' seconds).
+    public var secondsUsed: Double = 0
+
+    /// A fresh search whose random choices come from `SeededGenerator(seed: seed)`.
+    public init(seed: UInt64) {
+        generator = SeededGenerator(seed: seed)
+    }
+
+    /// Evaluations so far (reused results included, as each costs one step of the budget).
+    public var evaluationsUsed: Int { history.count }
+
+    /// Evaluations that were not cache hits.
+    public var freshEvaluations: Int { history.lazy.filter { !$0.reused }.count }
+
+    /// Whether `budget` is used up (checked before each proposal).
+    public func hasExhausted(_ budget: Budget) -> Bool {
+        if let limit = budget.evaluations, evaluationsUsed >= limit { return true }
+        if let limit = budget.seconds, secondsUsed >= limit { return true }
+        return false
+    }
+}
