@@ -13,7 +13,7 @@ import Foundation
 /// On resume the state is rebuilt by replaying the journal through the same deterministic
 /// proposals, so a lost or stale state.json is repaired and a foreign journal is refused.
 public final class SearchDriver {
-    public let run: RunDirectory
+    public let directory: RunDirectory
     public let settings: SearchSettings
     private let evaluator: CandidateEvaluator
     private let stop: StopSignal
@@ -27,7 +27,7 @@ public final class SearchDriver {
     /// Opens (or starts) the run: repairs a torn journal tail, replays the journal.
     public init(run: RunDirectory, settings: SearchSettings, evaluator: CandidateEvaluator,
                 stop: StopSignal = StopSignal(), events: @escaping (SearchEvent) -> Void = { _ in }) throws {
-        self.run = run
+        self.directory = run
         self.settings = settings
         self.evaluator = evaluator
         self.stop = stop
@@ -37,7 +37,7 @@ public final class SearchDriver {
         journal = Journal(url: run.journal)
         state = SearchState(seed: settings.seed)
         if let torn = try journal.repair() {
-            run.appendLog("repaired journal: dropped a torn final line (\(torn))")
+            directory.appendLog("repaired journal: dropped a torn final line (\(torn))")
             events(.repaired("dropped a torn final journal line left by a kill"))
         }
         try replay(try journal.load().records)
@@ -47,13 +47,13 @@ public final class SearchDriver {
         for record in journaled {
             let proposal = search.propose(&state)
             guard record.number == records.count, proposal.genome.architectureString == record.arch else {
-                throw SearchError.journalMismatch(path: run.journal.path, number: record.number,
+                throw SearchError.journalMismatch(path: directory.journal.path, number: record.number,
                                                   journal: record.arch, proposed: proposal.genome.architectureString)
             }
             search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
             records.append(record)
         }
-        let onDisk = try? JSONDecoder().decode(SearchState<Cell>.self, from: Data(contentsOf: run.state))
+        let onDisk = try? JSONDecoder().decode(SearchState<Cell>.self, from: Data(contentsOf: directory.state))
         if onDisk == nil || onDisk!.history.count != state.history.count {
             if !journaled.isEmpty { events(.repaired("search state rebuilt from the journal (\(journaled.count) evaluations)")) }
         }
@@ -99,7 +99,7 @@ public final class SearchDriver {
             record.reusedFrom = earlier.number
             return record
         }
-        let folder = run.candidate(number: task.number, index: task.cell.index)
+        let folder = directory.candidate(number: task.number, index: task.cell.index)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         events(.candidateStarted(task))
         let started = Date()
@@ -122,7 +122,7 @@ public final class SearchDriver {
     private func saveState() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(state), to: run.state)
+        try AtomicFile.write(try encoder.encode(state), to: directory.state)
     }
 }
 
