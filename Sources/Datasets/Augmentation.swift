@@ -55,3 +55,13 @@ public struct AugmentationChoice: Equatable, Codable, Sendable {
 
     public static let identity = AugmentationChoice(flip: false, cropTop: 0, cropLeft: 0)
 }
+
+extension Augmentation: CustomStringConvertible {
+    /// "flip + crop (pad 4)", "crop (pad 2)", "none".
+    public var description: String {
+        var parts: [String] = []
+        if horizontalFlip { parts.append("flip") }
+        if cropPadding > 0 { parts.append("crop (pad \(cropPadding))") }
+        return parts.isEmpty ? "none" : parts.joined(separator: " + ")
+    }
+}
