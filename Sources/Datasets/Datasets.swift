@@ -1,1 +1,0 @@
-// Placeholder: the Datasets module is being built (see ARCHITECTURE.md).
