@@ -79,14 +79,16 @@ public struct GramBatch: Sendable {
         let n = features.rows, p = features.columns
         var out = [Double](repeating: 0, count: n * p)
         out.withUnsafeMutableBufferPointer { dst in
-            func fill<T: BinaryFloatingPoint>(_ src: UnsafeBufferPointer<T>) {
-                for i in 0..<n {
-                    for j in 0..<p { dst[i * p + j] = Double(src[i * p + j]) - Double(src[j]) }
-                }
-            }
+            // Two concrete loops rather than one generic one: an unspecialised Double(T) per element is slow.
             switch features.storage {
-            case .float(let v): v.withUnsafeBufferPointer(fill)
-            case .double(let v): v.withUnsafeBufferPointer(fill)
+            case .float(let v):
+                v.withUnsafeBufferPointer { src in
+                    for i in 0..<n { for j in 0..<p { dst[i * p + j] = Double(src[i * p + j]) - Double(src[j]) } }
+                }
+            case .double(let v):
+                v.withUnsafeBufferPointer { src in
+                    for i in 0..<n { for j in 0..<p { dst[i * p + j] = src[i * p + j] - src[j] } }
+                }
             }
         }
         return out
