@@ -86,3 +86,4 @@ final class ExperimentConfigTests: XCTestCase {
             .changesForbiddenOnResume(comparedTo: stored), ["search.population", "seed"])
     }
 }
+
