@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine"], swiftSettings: v5),
+        .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine", "Randomness"], swiftSettings: v5),
         .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
     ]

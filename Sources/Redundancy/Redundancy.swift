@@ -1,1 +1,0 @@
-// Placeholder: the Redundancy module is being built (see ARCHITECTURE.md).
