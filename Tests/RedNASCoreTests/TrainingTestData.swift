@@ -14,7 +14,7 @@ enum TrainingTestData {
     static let dataset: Dataset = try! Dataset.load(from: folder.path)
 
     static func data(trainSubset: Int? = nil) throws -> TrainingData {
-        try TrainingData.prepare(dataset, validation: .heldOut(100),
+        try TrainingData.prepare(dataset, validation: .heldOut(count: 100, seed: 5),
                                  subsets: .init(train: trainSubset), augmentation: .standard, seed: 3)
     }
 

@@ -23,11 +23,11 @@ final class TrainingTests: XCTestCase {
     func testShortTrainingLearnsTheSyntheticTask() throws {
         let t = try trainer(epochs: 3)
         var steps = 0
-        let result = try finished(try t.run { p in
+        let result = try finished(try t.run(progress: { p in
             steps += 1
             XCTAssertEqual(p.steps, 19)  // ⌈600 / 32⌉
             XCTAssertTrue(p.loss!.isFinite)
-        })
+        }))
         XCTAssertEqual(steps, 3 * 19)
         XCTAssertNil(result.diverged)
         XCTAssertEqual(result.history.map(\.epoch), [1, 2, 3])
@@ -62,17 +62,19 @@ final class TrainingTests: XCTestCase {
         let first = try trainer(epochs: 3, checkpoint: directory, trainSubset: 300)
         let stop = StopSignal()
         var steps = 0
-        let outcome = try first.run(stop: stop) { _ in
+        var epochsReported: [Int] = []
+        let outcome = try first.run(stop: stop, progress: { _ in
             steps += 1
             if steps == first.stepsPerEpoch + 4 { stop.request("test") }
-        }
+        }, onEpoch: { epochsReported.append($0.epoch) })
+        XCTAssertEqual(epochsReported, [1])
         XCTAssertEqual(outcome, .interrupted(epochsCompleted: 1))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         XCTAssertEqual(files, ["checkpoint-epoch-0001.safetensors", "checkpoint.json"])
 
         let second = try trainer(epochs: 3, checkpoint: directory, trainSubset: 300)
         var resumedSteps = 0
-        let resumed = try finished(try second.run { _ in resumedSteps += 1 })
+        let resumed = try finished(try second.run(progress: { _ in resumedSteps += 1 }))
         XCTAssertEqual(resumedSteps, 2 * second.stepsPerEpoch, "resume starts at epoch 2")
         XCTAssertEqual(resumed.history.map(\.withoutTiming), reference.history.map(\.withoutTiming))
         XCTAssertEqual(second.network.stateDict().map(\.value), straight.network.stateDict().map(\.value))
@@ -81,7 +83,7 @@ final class TrainingTests: XCTestCase {
         // A third trainer on the finished checkpoint trains nothing and reports the same result.
         let third = try trainer(epochs: 3, checkpoint: directory, trainSubset: 300)
         var extraSteps = 0
-        XCTAssertEqual(try finished(try third.run { _ in extraSteps += 1 }).history.map(\.withoutTiming),
+        XCTAssertEqual(try finished(try third.run(progress: { _ in extraSteps += 1 })).history.map(\.withoutTiming),
                        reference.history.map(\.withoutTiming))
         XCTAssertEqual(extraSteps, 0)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(),

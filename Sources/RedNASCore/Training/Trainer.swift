@@ -58,8 +58,10 @@ public final class Trainer {
 
     /// Trains from the last checkpoint (if `checkpointDirectory` holds one for this same run) to the
     /// end. Polls `stop` before every step; when set, returns `.interrupted` leaving the last epoch
-    /// checkpoint. Calls `progress` after every step. Throws for unusable checkpoints or I/O errors.
-    public func run(stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in }) throws -> TrainingOutcome {
+    /// checkpoint. Calls `progress` after every step and `onEpoch` after each epoch is evaluated and
+    /// checkpointed. Throws for unusable checkpoints or I/O errors.
+    public func run(stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in },
+                    onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> TrainingOutcome {
         var history = try resumeFromCheckpoint() ?? []
         for epoch in history.count..<recipe.epochs {
             switch trainEpoch(epoch, stop: stop, progress: progress) {
@@ -75,6 +77,7 @@ public final class Trainer {
                 try evaluate(into: &metrics)
                 history.append(metrics)
                 try saveCheckpoint(epochsCompleted: epoch + 1, history: history)
+                onEpoch(metrics)
             }
         }
         return .finished(TrainingResult(totalEpochs: recipe.epochs, history: history, diverged: nil))

@@ -14,6 +14,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var weightDecay: Double
     /// Batch size of the evaluation passes (no effect on results, only on speed and memory).
     public var evaluationBatchSize: Int
+    /// `true` (default): per-epoch cosine decay; `false`: the initial rate throughout.
+    public var cosineSchedule: Bool = true
 
     public init(epochs: Int, batchSize: Int = 256, learningRate: Double = 0.1, momentum: Double = 0.9,
                 nesterov: Bool = true, weightDecay: Double = 5e-4, evaluationBatchSize: Int = 500) {
@@ -38,7 +40,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
 
     /// The learning rate of epoch `epoch` (0-based).
     public func learningRate(epoch: Int) -> Float {
-        CosineSchedule(baseLearningRate: learningRate, totalEpochs: epochs).learningRate(epoch: epoch)
+        guard cosineSchedule else { return Float(learningRate) }
+        return CosineSchedule(baseLearningRate: learningRate, totalEpochs: epochs).learningRate(epoch: epoch)
     }
 }
 
@@ -75,8 +78,8 @@ public struct TrainingData: Sendable {
         case none
         /// The NATS-Bench CIFAR-10 25k/25k split of the training part (needs 50,000 images).
         case benchmarkSplit
-        /// A seeded hold-out of this many training images.
-        case heldOut(Int)
+        /// A hold-out of `count` training images, shuffled with `seed`.
+        case heldOut(count: Int, seed: UInt64)
     }
 
     /// Subset sizes for proxy runs; nil = all.
@@ -89,7 +92,8 @@ public struct TrainingData: Sendable {
         }
     }
 
-    /// Splits and subsets `dataset` deterministically from `seed` (class-stratified subsets).
+    /// Splits and subsets `dataset` deterministically; subsets are class-stratified, chosen with
+    /// `seed` (a data seed shared by every candidate of a search, not a candidate's own seed).
     /// `augmentation` nil = the dataset's default; `normalization` nil = the dataset's default.
     public static func prepare(_ dataset: Dataset, validation: ValidationSource, subsets: SubsetSizes = SubsetSizes(),
                                augmentation: Augmentation? = nil, normalization: Normalization? = nil,
@@ -101,8 +105,8 @@ public struct TrainingData: Sendable {
         case .benchmarkSplit:
             let split = try DataSplit.natsBenchCIFAR10(for: dataset.train)
             (trainIndices, validIndices) = (split.train, split.valid)
-        case .heldOut(let count):
-            let split = try DataSplit.seeded(count: dataset.train.count, validationCount: count, seed: seed &+ 101)
+        case let .heldOut(count, splitSeed):
+            let split = try DataSplit.seeded(count: dataset.train.count, validationCount: count, seed: splitSeed)
             (trainIndices, validIndices) = (split.train, split.valid)
         }
         func subset(_ size: Int?, _ indices: [Int], _ labels: [Int32], _ salt: UInt64) throws -> [Int] {
