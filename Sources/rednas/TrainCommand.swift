@@ -48,6 +48,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         var config = try TrainRunConfig.load(contentsOfFile: config, overrides: overrides)
+        if let arch { config.arch = arch }  // so the resolved config records what actually ran
         if let seed { config.seed = seed }
         if let threads { config.threads = threads }
         let setup = try TrainRunSetup.resolve(config, archSpecifier: arch)
