@@ -125,5 +125,16 @@ final class ReportPlotTests: XCTestCase {
         let top = try XCTUnwrap(areas.last?.value(of: "points"))
         let upper = top.split(separator: " ").prefix(analysis.records.count).map { Double($0.split(separator: ",")[1])! }
         XCTAssertEqual(Set(upper), [PlotFrame.top])
+
+        // Bucketed: 25 evaluations in 5 columns of 5; the bottom area (none) is each bucket's mean share.
+        var coarse = OperationSharesPlot(shares: shares, window: 10, windowName: "x")
+        coarse.maxColumns = 5
+        let bottom = try XCTUnwrap(try ParsedSVG(coarse.svg()).classed("op-none", "polygon").first?.value(of: "points"))
+        let tops = bottom.split(separator: " ").prefix(5).map { Double($0.split(separator: ",")[1])! }
+        let frame = PlotFrame(x: NiceTicks(low: 1, high: 25), y: NiceTicks(low: 0, high: 100))
+        for b in 0..<5 {
+            let mean = shares.shares[(5 * b)..<(5 * b + 5)].map { $0[0] }.reduce(0, +) / 5
+            XCTAssertEqual(tops[b], frame.py(mean * 100), accuracy: 0.01)
+        }
     }
 }

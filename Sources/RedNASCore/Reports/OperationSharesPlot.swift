@@ -2,7 +2,7 @@ import CellSpace
 import Foundation
 
 /// Stacked areas of each operation's share of the population's edges after every evaluation
-/// (one `polygon` of class `op-area` per operation). Long runs are sampled at ≤ `maxColumns` evaluations.
+/// (one `polygon` of class `op-area` per operation). Long runs are averaged into ≤ `maxColumns` buckets.
 public struct OperationSharesPlot {
     public let shares: OperationShares
     public let window: Int
@@ -23,14 +23,20 @@ public struct OperationSharesPlot {
         frame.drawAxes(into: &doc, title: "Operations in the population",
                        subtitle: "share of each op among the 6 edges of the \(windowName) after each evaluation",
                        xLabel: "evaluations", yLabel: "share of edges (%)")
-        var columns = Array(stride(from: 0, to: n, by: max(1, n / maxColumns)))
-        if let last = columns.last, last != n - 1 { columns.append(n - 1) }
+        // Long runs: one column per bucket of evaluations, at the bucket's mean share (not a sample,
+        // which would alias the population's fast turnover into noise).
+        let bucket = max(1, (n + maxColumns - 1) / maxColumns)
+        let columns = Array(stride(from: 0, to: n, by: bucket))
+        let means = columns.map { start -> [Double] in
+            let rows = shares.shares[start..<min(n, start + bucket)]
+            return OperationShares.operations.indices.map { k in rows.reduce(0) { $0 + $1[k] } / Double(rows.count) }
+        }
         var lower = [Double](repeating: 0, count: columns.count)
         var legend: [(PlotFrame.Symbol, String)] = []
         for (k, op) in OperationShares.operations.enumerated() where !columns.isEmpty {
-            let upper = columns.indices.map { lower[$0] + shares.shares[columns[$0]][k] * 100 }
+            let upper = columns.indices.map { lower[$0] + means[$0][k] * 100 }
             // A single evaluation still gets a visible band: widen it to the axis.
-            let xs = columns.count == 1 ? [1.0, Double(max(n, 2))] : columns.map { Double($0 + 1) }
+            let xs = columns.count == 1 ? [1.0, Double(max(n, 2))] : columns.map { Double(min(n, $0 + bucket)) }
             let up = columns.count == 1 ? [upper[0], upper[0]] : upper
             let down = columns.count == 1 ? [lower[0], lower[0]] : lower
             let top = zip(xs, up).map { "\(SVGDocument.number(frame.px($0))),\(SVGDocument.number(frame.py($1)))" }

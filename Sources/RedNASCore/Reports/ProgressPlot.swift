@@ -14,8 +14,13 @@ public struct ProgressPlot {
         self.axis = axis
     }
 
+    /// Seconds per wall-time axis unit: minutes, or hours once the run is longer than 5 hours.
+    private var timeUnit: (seconds: Double, name: String) {
+        analysis.records.reduce(0) { $0 + $1.seconds } > 5 * 3600 ? (3600, "h") : (60, "min")
+    }
+
     private func position(_ p: RunAnalysis.ProgressPoint) -> Double {
-        axis == .evaluations ? Double(p.number + 1) : p.seconds / 60
+        axis == .evaluations ? Double(p.number + 1) : p.seconds / timeUnit.seconds
     }
 
     public func svg() -> String {
@@ -23,7 +28,7 @@ public struct ProgressPlot {
         let fitness = analysis.bestFitnessSoFar ?? []
         let values = (accuracy + fitness).map(\.value)
         let lastX = analysis.records.last.map { _ in
-            axis == .evaluations ? Double(analysis.records.count) : analysis.records.reduce(0) { $0 + $1.seconds } / 60
+            axis == .evaluations ? Double(analysis.records.count) : analysis.records.reduce(0) { $0 + $1.seconds } / timeUnit.seconds
         } ?? 1
         let frame = PlotFrame(x: NiceTicks(low: axis == .evaluations ? 1 : 0, high: max(lastX, axis == .evaluations ? 1 : 0)),
                               y: NiceTicks(low: values.min() ?? 0, high: values.max() ?? 100))
@@ -32,7 +37,7 @@ public struct ProgressPlot {
         let subtitle = axis == .evaluations ? "after each evaluation (reused results included)"
                                             : "cumulative evaluation time (training + MSRS; reused results take none)"
         frame.drawAxes(into: &doc, title: "Best so far vs \(against)", subtitle: subtitle,
-                       xLabel: axis == .evaluations ? "evaluations" : "wall time (min)",
+                       xLabel: axis == .evaluations ? "evaluations" : "wall time (\(timeUnit.name))",
                        yLabel: fitness.isEmpty ? "valid accuracy (%)" : "valid accuracy (%) / fitness (points)")
         var legend: [(PlotFrame.Symbol, String)] = []
         if !accuracy.isEmpty {

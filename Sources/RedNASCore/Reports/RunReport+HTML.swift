@@ -10,7 +10,7 @@ extension RunReport {
         table{border-collapse:collapse;font-size:13px;margin:8px 0}
         th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
         th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
-        table.facts th{width:170px} code,.arch{font-family:monospace;font-size:12px}
+        table.facts th{width:170px} code,.arch{font-family:monospace;font-size:12px;overflow-wrap:anywhere}
         tr.answer td{background:#fff8d6}
         .problems{background:#fff3f0;border:1px solid #f0b8a8;padding:8px 14px;border-radius:4px}
         .empty{background:#f3f7ff;border:1px solid #b8c8f0;padding:14px;border-radius:4px;font-size:15px}
