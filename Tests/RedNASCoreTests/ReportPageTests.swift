@@ -101,6 +101,32 @@ final class ReportPageTests: XCTestCase {
         _ = try parseHTML(html)
     }
 
+    func testARunStillGoingShowsItsLiveStatus() throws {
+        var config = ReportFixtures.config(evaluations: 20)
+        config.search.budget = BudgetConfig(evaluations: 7)
+        let run = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("running"), config: config)
+        // As SearchMonitor writes it: snake_case keys, the budget raised to 20 on resume, a candidate in training.
+        let status = SearchStatus(phase: "running", pid: 1, updatedAt: "2025-01-01T10:00:00Z", done: 7, total: 20,
+                                  secondsUsed: 400, budgetSeconds: nil,
+                                  running: .init(number: 7, arch: "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", index: 0,
+                                                 progress: nil), best: nil, etaSeconds: 900)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(status).write(to: run.status)
+        // A status left "running" with no process holding the run is a stopped run.
+        XCTAssertEqual(try RunReport.load(run).snapshot.phase, "stopped")
+        let lock = try RunLock(run)
+        let report = try RunReport.load(run)
+        XCTAssertEqual(report.snapshot.phase, "running")
+        XCTAssertTrue(report.statusText.hasPrefix("7/20 evaluations, running (status updated 2025-01-01T10:00:00Z)"),
+                      report.statusText)
+        withExtendedLifetime(lock) {}
+        try "{not json".write(to: run.status, atomically: true, encoding: .utf8)
+        let damaged = try RunReport.load(run)
+        XCTAssertTrue(damaged.statusText.hasPrefix("7/7 evaluations, finished"), damaged.statusText)
+        XCTAssertTrue(damaged.snapshot.problems.contains { $0.hasPrefix("status.json unreadable") })
+    }
+
     func testEmptyRunSaysSoWithoutPlots() throws {
         let url = ReportFixtures.temporaryFolder("empty")
         let run = RunDirectory(url)

@@ -1,5 +1,8 @@
 import Evolution
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Redundancy
 
 /// Everything a report reads from a run directory, read leniently: a run that is still going, or a
@@ -81,11 +84,28 @@ public struct RunSnapshot {
     /// Evaluation budget, from the status file or the config.
     public var totalEvaluations: Int? { status?.total ?? config?.search.budget.evaluations }
 
-    /// "finished", "running", "stopped", or a description derived from the journal when there is no status.
+    /// "finished", "running", "stopped", or "not started": from status.json, checked against the run's
+    /// lock (a status left "running" by a killed process reads "stopped"), else from the journal and budget.
     public var phase: String {
-        if let phase = status?.phase { return phase }
-        if let total = totalEvaluations, records.count >= total { return "finished" }
-        return records.isEmpty ? "not started" : "stopped or running (no status.json)"
+        let budget = config?.search.budget
+        let finished = (totalEvaluations.map { records.count >= $0 } ?? false)
+            || (budget?.seconds.map { records.reduce(0) { $0 + $1.seconds } >= $0 } ?? false)
+        if let phase = status?.phase {
+            return phase == "running" && !Self.isLocked(directory) ? (finished ? "finished" : "stopped") : phase
+        }
+        if finished { return "finished" }
+        return records.isEmpty ? "not started" : Self.isLocked(directory) ? "running" : "stopped"
+    }
+
+    /// Whether a process holds the run's lock. A read-only probe: a shared, non-blocking flock on the
+    /// existing lock file, released at once (never creates or writes the file).
+    static func isLocked(_ run: RunDirectory) -> Bool {
+        let fd = open(run.lockFile.path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
     }
 
     /// The measured MSRS of `record` from `msrs.json` in its candidate folder (for a reused result,

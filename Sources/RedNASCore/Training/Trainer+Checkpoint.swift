@@ -1,0 +1,102 @@
+import Foundation
+import Networks
+import NeuralNet
+import TensorEngine
+
+/// What a checkpoint must match to be resumed by a trainer (same architecture, shape, recipe, seed
+/// and data selection).
+struct TrainingFingerprint: Codable, Equatable {
+    var arch: String
+    var spec: String
+    var recipe: TrainingRecipe
+    var seed: UInt64
+    var trainImages: Int
+    var validImages: Int?
+    var testImages: Int?
+    var trainIndexDigest: UInt64
+}
+
+/// The small JSON manifest that names the current checkpoint tensors. It is replaced atomically
+/// after its tensors file is durable, so a kill at any moment leaves a consistent pair.
+struct CheckpointManifest: Codable {
+    static let formatTag = "rednas-training-checkpoint"
+    var format: String
+    var version: Int
+    var epochsCompleted: Int
+    var tensors: String
+    var fingerprint: TrainingFingerprint
+    var history: [EpochMetrics]
+}
+
+extension Trainer {
+    static let manifestName = "checkpoint.json"
+    static let momentumPrefix = "momentum."
+
+    var fingerprint: TrainingFingerprint {
+        // FNV-1a over the training indices: a different subset must not resume this checkpoint.
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in data.train.indices { digest = (digest ^ UInt64(i)) &* 0x100_0000_01b3 }
+        return TrainingFingerprint(arch: cell.architectureString, spec: "\(spec)", recipe: recipe, seed: seed,
+                                   trainImages: data.train.indices.count, validImages: data.valid?.indices.count,
+                                   testImages: data.test?.indices.count, trainIndexDigest: digest)
+    }
+
+    /// Writes `checkpoint-epoch-NNNN.safetensors` (weights, BN statistics, momentum buffers), then
+    /// atomically replaces `checkpoint.json` to point at it, then deletes older tensor files.
+    func saveCheckpoint(epochsCompleted: Int, history: [EpochMetrics]) throws {
+        guard let directory = checkpointDirectory else { return }
+        let tensorsName = String(format: "checkpoint-epoch-%04d.safetensors", epochsCompleted)
+        var entries = NetworkWeights.entries(of: network)
+        for ((name, _), buffer) in zip(network.namedParameters, optimizer.state.momentumBuffers) {
+            if let buffer { entries.append(.float32(Self.momentumPrefix + name, shape: buffer.shape, values: buffer.data)) }
+        }
+        try SafeTensors(entries: entries, metadata: NetworkWeights.metadata(of: network))
+            .write(to: directory.appendingPathComponent(tensorsName))
+        let manifest = CheckpointManifest(format: CheckpointManifest.formatTag, version: 1, epochsCompleted: epochsCompleted,
+                                          tensors: tensorsName, fingerprint: fingerprint, history: history)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(manifest), to: directory.appendingPathComponent(Self.manifestName))
+        let stale = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in stale where name.hasPrefix("checkpoint-epoch-") && name.hasSuffix(".safetensors") && name != tensorsName {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Restores weights, BN statistics and momentum from the checkpoint, returning the epochs
+    /// already done; nil when there is no checkpoint.
+    func resumeFromCheckpoint() throws -> [EpochMetrics]? {
+        guard let directory = checkpointDirectory else { return nil }
+        let manifestURL = directory.appendingPathComponent(Self.manifestName)
+        guard FileManager.default.fileExists(atPath: manifestURL.path) else { return nil }
+        func bad(_ detail: String) -> TrainingError { .checkpoint(path: manifestURL.path, detail: detail) }
+        let manifest: CheckpointManifest
+        do { manifest = try JSONDecoder().decode(CheckpointManifest.self, from: Data(contentsOf: manifestURL)) } catch {
+            throw bad("not a readable training checkpoint manifest (\(error.localizedDescription))")
+        }
+        guard manifest.format == CheckpointManifest.formatTag, manifest.version == 1 else {
+            throw bad("unknown checkpoint format \(manifest.format) version \(manifest.version)")
+        }
+        guard manifest.fingerprint == fingerprint else {
+            throw bad("the checkpoint belongs to a different training run (architecture, network, recipe, seed or data differ); "
+                      + "use a new output folder or remove the checkpoint")
+        }
+        guard manifest.history.count == manifest.epochsCompleted, manifest.epochsCompleted <= recipe.epochs else {
+            throw bad("epoch count \(manifest.epochsCompleted) does not match its history of \(manifest.history.count)")
+        }
+        let tensorsURL = directory.appendingPathComponent(manifest.tensors)
+        let file = try SafeTensors.read(from: tensorsURL)
+        try NetworkWeights.load(file, path: tensorsURL.path, into: network, ignoringPrefixes: [Self.momentumPrefix])
+        var buffers: [Tensor?] = []
+        for (name, parameter) in network.namedParameters {
+            guard let entry = file[Self.momentumPrefix + name] else { buffers.append(nil); continue }
+            guard entry.dtype == .f32, entry.shape == parameter.shape else {
+                throw TrainingError.checkpoint(path: tensorsURL.path,
+                                               detail: "momentum buffer '\(entry.name)' is \(entry.dtype.rawValue) \(entry.shape), expected F32 \(parameter.shape)")
+            }
+            buffers.append(Tensor(shape: entry.shape, data: entry.floats()))
+        }
+        try optimizer.restore(SGDState(momentumBuffers: buffers))
+        return manifest.history
+    }
+}

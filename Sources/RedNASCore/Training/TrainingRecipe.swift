@@ -1,0 +1,142 @@
+import Datasets
+import Foundation
+import NeuralNet
+
+/// The training protocol of one candidate (NATS-Bench spec §5 by default): SGD with Nesterov
+/// momentum, weight decay on every parameter, batch 256, per-epoch cosine learning rate
+/// lr(e) = ½·lr₀·(1 + cos(π·e/T)), plain mean cross-entropy.
+public struct TrainingRecipe: Codable, Equatable, Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var momentum: Double
+    public var nesterov: Bool
+    public var weightDecay: Double
+    /// Batch size of the evaluation passes (no effect on results, only on speed and memory).
+    public var evaluationBatchSize: Int
+
+    public init(epochs: Int, batchSize: Int = 256, learningRate: Double = 0.1, momentum: Double = 0.9,
+                nesterov: Bool = true, weightDecay: Double = 5e-4, evaluationBatchSize: Int = 500) {
+        self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
+        self.momentum = momentum; self.nesterov = nesterov; self.weightDecay = weightDecay
+        self.evaluationBatchSize = evaluationBatchSize
+    }
+
+    /// Throws `TrainingError.invalidRecipe` naming the first bad field.
+    public func validate() throws {
+        func bad(_ field: String, _ value: Any, _ requirement: String) -> TrainingError {
+            .invalidRecipe("\(field) \(value) must be \(requirement)")
+        }
+        guard epochs >= 1 else { throw bad("epochs", epochs, "at least 1") }
+        guard batchSize >= 2 else { throw bad("batch size", batchSize, "at least 2 (batch norm needs 2 images)") }
+        guard evaluationBatchSize >= 1 else { throw bad("evaluation batch size", evaluationBatchSize, "at least 1") }
+        guard learningRate.isFinite, learningRate > 0 else { throw bad("learning rate", learningRate, "a positive number") }
+        guard momentum.isFinite, (0..<1).contains(momentum) else { throw bad("momentum", momentum, "in [0, 1)") }
+        guard !nesterov || momentum > 0 else { throw bad("momentum", momentum, "positive with Nesterov") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw bad("weight decay", weightDecay, "≥ 0") }
+    }
+
+    /// The learning rate of epoch `epoch` (0-based).
+    public func learningRate(epoch: Int) -> Float {
+        CosineSchedule(baseLearningRate: learningRate, totalEpochs: epochs).learningRate(epoch: epoch)
+    }
+}
+
+/// A named list of images of one dataset part (e.g. "valid" = indices into the training part).
+public struct ImageSelection: Sendable {
+    public var name: String
+    public var part: ImageSet
+    public var indices: [Int]
+
+    public init(name: String, part: ImageSet, indices: [Int]? = nil) {
+        self.name = name; self.part = part; self.indices = indices ?? Array(0..<part.count)
+    }
+}
+
+/// The images one training run uses: what it trains on (with augmentation) and what it evaluates
+/// after every epoch (valid and test, both optional), all normalised the same way.
+public struct TrainingData: Sendable {
+    public var train: ImageSelection
+    public var valid: ImageSelection?
+    public var test: ImageSelection?
+    public var normalization: Normalization
+    public var augmentation: Augmentation
+    public var classCount: Int
+
+    public init(train: ImageSelection, valid: ImageSelection?, test: ImageSelection?,
+                normalization: Normalization, augmentation: Augmentation, classCount: Int) {
+        self.train = train; self.valid = valid; self.test = test
+        self.normalization = normalization; self.augmentation = augmentation; self.classCount = classCount
+    }
+
+    /// Where the validation images come from.
+    public enum ValidationSource: Equatable, Sendable {
+        /// No validation set.
+        case none
+        /// The NATS-Bench CIFAR-10 25k/25k split of the training part (needs 50,000 images).
+        case benchmarkSplit
+        /// A seeded hold-out of this many training images.
+        case heldOut(Int)
+    }
+
+    /// Subset sizes for proxy runs; nil = all.
+    public struct SubsetSizes: Equatable, Sendable {
+        public var train: Int?
+        public var valid: Int?
+        public var test: Int?
+        public init(train: Int? = nil, valid: Int? = nil, test: Int? = nil) {
+            self.train = train; self.valid = valid; self.test = test
+        }
+    }
+
+    /// Splits and subsets `dataset` deterministically from `seed` (class-stratified subsets).
+    /// `augmentation` nil = the dataset's default; `normalization` nil = the dataset's default.
+    public static func prepare(_ dataset: Dataset, validation: ValidationSource, subsets: SubsetSizes = SubsetSizes(),
+                               augmentation: Augmentation? = nil, normalization: Normalization? = nil,
+                               seed: UInt64) throws -> TrainingData {
+        var trainIndices = Array(0..<dataset.train.count)
+        var validIndices: [Int]?
+        switch validation {
+        case .none: break
+        case .benchmarkSplit:
+            let split = try DataSplit.natsBenchCIFAR10(for: dataset.train)
+            (trainIndices, validIndices) = (split.train, split.valid)
+        case .heldOut(let count):
+            let split = try DataSplit.seeded(count: dataset.train.count, validationCount: count, seed: seed &+ 101)
+            (trainIndices, validIndices) = (split.train, split.valid)
+        }
+        func subset(_ size: Int?, _ indices: [Int], _ labels: [Int32], _ salt: UInt64) throws -> [Int] {
+            guard let size else { return indices }
+            return try Subset.choose(size, from: indices, labels: labels, method: .stratified, seed: seed &+ salt)
+        }
+        trainIndices = try subset(subsets.train, trainIndices, dataset.train.labels, 102)
+        let valid = try validIndices.map {
+            ImageSelection(name: "valid", part: dataset.train, indices: try subset(subsets.valid, $0, dataset.train.labels, 103))
+        }
+        let test = dataset.test.count == 0 ? nil : ImageSelection(
+            name: "test", part: dataset.test,
+            indices: try subset(subsets.test, Array(0..<dataset.test.count), dataset.test.labels, 104))
+        return TrainingData(train: ImageSelection(name: "train", part: dataset.train, indices: trainIndices),
+                            valid: valid, test: test,
+                            normalization: try normalization ?? Normalization.defaultFor(dataset),
+                            augmentation: augmentation ?? Augmentation.defaultFor(dataset),
+                            classCount: dataset.classCount)
+    }
+}
+
+/// Bad training requests and failed resumes; each says what is wrong and where.
+public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    case invalidRecipe(String)
+    case dataMismatch(String)
+    case checkpoint(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalidRecipe(let detail): return "invalid training settings: \(detail)"
+        case .dataMismatch(let detail): return "the data does not fit the network: \(detail)"
+        case let .checkpoint(path, detail): return "\(path): \(detail)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
