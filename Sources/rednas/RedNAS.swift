@@ -9,6 +9,7 @@ struct RedNAS: ParsableCommand {
         commandName: "rednas",
         abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
         version: version,
-        subcommands: [ArchCommand.self, DataCommand.self, DemoCommand.self, TrainCommand.self, StatusCommand.self, ExportCommand.self]
+        subcommands: [SearchCommand.self, ResumeCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self,
+                      TrainCommand.self, MSRSCommand.self, ArchCommand.self, DataCommand.self, DemoCommand.self]
     )
 }

@@ -83,6 +83,15 @@ public struct SVGDocument: Sendable {
         element("polyline", ["points": list, "fill": "none", "stroke": stroke, "stroke-width": Self.number(width)])
     }
 
+    /// A generic element with attributes built at run time (in order); see `element(_:_:text:tooltip:)`.
+    public mutating func element(_ name: String, attributes: [(String, String)], text: String? = nil,
+                                 tooltip: String? = nil) {
+        elements.append(Self.markup(name, attributes, text: text, tooltip: tooltip))
+    }
+
+    /// Raw markup for `<defs>` (markers, gradients); the caller escapes it (use `escape`).
+    public mutating func define(_ markup: String) { definitions.append(markup) }
+
     /// A filled circle (scatter plots).
     public mutating func circle(cx: Double, cy: Double, radius: Double, fill: String, tooltip: String? = nil) {
         element("circle", ["cx": Self.number(cx), "cy": Self.number(cy), "r": Self.number(radius), "fill": fill],
@@ -140,11 +149,11 @@ public struct SVGDocument: Sendable {
         return s
     }
 
-    private static func openTag<S: Sequence>(_ name: String, _ attributes: S) -> String where S.Element == (String, String) {
+    static func openTag<S: Sequence>(_ name: String, _ attributes: S) -> String where S.Element == (String, String) {
         "<" + name + attributes.map { " \($0.0)=\"\(escape($0.1))\"" }.joined() + ">"
     }
 
-    private static func markup<S: Sequence>(_ name: String, _ attributes: S, text: String?, tooltip: String?) -> String
+    static func markup<S: Sequence>(_ name: String, _ attributes: S, text: String?, tooltip: String?) -> String
     where S.Element == (String, String) {
         let open = openTag(name, attributes)
         var content = ""

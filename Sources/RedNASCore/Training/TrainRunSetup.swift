@@ -20,16 +20,40 @@ public struct TrainRunSetup {
             throw TrainingError.invalidRecipe("no architecture: pass --arch INDEX|STRING or set `arch` in the config")
         }
         let cell = try Cell(specifier: specifier)
-        let dataset = try Dataset.load(from: config.dataset.path, options: DatasetLoadOptions(format: format(of: config.dataset.kind)))
+        let p = try ProtocolSetup.resolve(dataset: config.dataset, network: config.network, training: config.training)
+        return TrainRunSetup(cell: cell, spec: p.spec, recipe: p.recipe, data: p.data, seed: UInt64(bitPattern: Int64(config.seed)),
+                             datasetName: p.datasetName)
+    }
+
+    static func format(of kind: DatasetConfig.Kind) -> DatasetFormat {
+        switch kind {
+        case .fashionMNIST, .mnist, .idx: return .idx
+        case .cifar10: return .cifar10
+        case .cifar100: return .cifar100
+        }
+    }
+}
+
+/// The architecture-independent part of a training setup, shared by `rednas train` and the search's
+/// evaluator: the loaded and split data, the network shape (classes, channels, size from the data)
+/// and the recipe.
+public struct ProtocolSetup {
+    public var spec: NetworkSpec
+    public var recipe: TrainingRecipe
+    public var data: TrainingData
+    public var datasetName: String
+
+    /// Loads the dataset and resolves the three config sections. Throws clear errors for missing
+    /// data or a network shape the images do not allow.
+    public static func resolve(dataset d: DatasetConfig, network: NetworkConfig, training t: TrainingConfig) throws -> ProtocolSetup {
+        let dataset = try Dataset.load(from: d.path, options: DatasetLoadOptions(format: TrainRunSetup.format(of: d.kind)))
         let validation: TrainingData.ValidationSource
-        switch config.dataset.split {
+        switch d.split {
         case .benchmark: validation = .benchmarkSplit
         case .holdout:
-            let count = config.dataset.validCount > 0 ? config.dataset.validCount
-                : Int((Double(dataset.train.count) * config.dataset.validFraction).rounded())
-            validation = .heldOut(count: count, seed: UInt64(config.dataset.splitSeed))
+            let count = d.validCount > 0 ? d.validCount : Int((Double(dataset.train.count) * d.validFraction).rounded())
+            validation = .heldOut(count: count, seed: UInt64(d.splitSeed))
         }
-        let d = config.dataset
         func size(_ n: Int) -> Int? { n > 0 ? n : nil }
         var normalization: Normalization?
         if d.mean != nil || d.std != nil {
@@ -44,22 +68,12 @@ public struct TrainRunSetup {
         guard shape.height == shape.width else {
             throw TrainingError.dataMismatch("images are \(shape.height)×\(shape.width); the network needs square images")
         }
-        let spec = try NetworkSpec(channels: config.network.channels, cellsPerStage: config.network.stageCells,
+        let spec = try NetworkSpec(channels: network.channels, cellsPerStage: network.stageCells,
                                    classes: dataset.classCount, inputChannels: shape.channels, inputSize: shape.height)
-        let t = config.training
         var recipe = TrainingRecipe(epochs: t.epochs, batchSize: t.batchSize, learningRate: t.lr, momentum: t.momentum,
                                     nesterov: t.nesterov, weightDecay: t.weightDecay)
         recipe.cosineSchedule = t.schedule == .cosine
         try recipe.validate()
-        return TrainRunSetup(cell: cell, spec: spec, recipe: recipe, data: data, seed: UInt64(config.seed),
-                             datasetName: dataset.name)
-    }
-
-    static func format(of kind: DatasetConfig.Kind) -> DatasetFormat {
-        switch kind {
-        case .fashionMNIST, .mnist, .idx: return .idx
-        case .cifar10: return .cifar10
-        case .cifar100: return .cifar100
-        }
+        return ProtocolSetup(spec: spec, recipe: recipe, data: data, datasetName: dataset.name)
     }
 }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RedNASCore
+
+/// `rednas msrs`: redundancy score of a trained network from its weights file.
+struct MSRSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msrs",
+        abstract: "Measure MSRS (Model Structural Redundancy Score) of trained weights, with an optional CKA heatmap.",
+        discussion: """
+            The config's `dataset` and `msrs` sections choose the images (default: the first 10
+            unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8).
+            A run's config.yaml works. Example:
+
+              rednas msrs --config Results/run/config.yaml --weights Results/run/candidates/0003-09930/weights.safetensors --heatmap cka.svg
+            """)
+
+    @Option(help: "Architecture index or NATS string; must match the weights file (optional).")
+    var arch: String?
+
+    @Option(help: "The .safetensors weights file (written by rednas train/search).")
+    var weights: String
+
+    @Option(help: "A search config (dataset and msrs sections are used).")
+    var config: String
+
+    @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Write the CKA heatmap as SVG to this file.")
+    var heatmap: String?
+
+    func run() throws {
+        let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
+        let m = try WeightsRedundancy.measure(weights: URL(fileURLWithPath: weights), arch: arch, config: experiment)
+        if let heatmap {
+            guard let svg = try m.heatmapSVG() else { throw ValidationError("no usable batch: MSRS is undefined, no heatmap to draw") }
+            try AtomicFile.write(svg, to: URL(fileURLWithPath: heatmap))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            var object = try JSONSerialization.jsonObject(with: encoder.encode(m.result)) as! [String: Any]
+            object["msrs_normalized"] = object["msrsNormalized"]; object["msrsNormalized"] = nil
+            object["batches_used"] = object["batchesUsed"]; object["batchesUsed"] = nil
+            object["labels"] = m.labels
+            object["index"] = m.cell.index
+            object["arch"] = m.cell.architectureString
+            object["seconds"] = m.seconds
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("index \(m.cell.index) \(m.cell.architectureString)")
+            print("layers L = \(m.result.layers), pairs = \(m.result.pairs), batches used \(m.result.batchesUsed) (\(m.imagesUsed) images)")
+            if let msrs = m.result.msrs, let norm = m.result.msrsNormalized {
+                print(String(format: "MSRS %.4f  normalised %.4f  (%.2fs)", msrs, norm, m.seconds))
+            } else {
+                var reason = "no usable batch"
+                if case let .undefined(why) = m.result.score { reason = why }
+                print("MSRS undefined: \(reason)")
+            }
+            if let adjacent = m.result.adjacent {
+                print("adjacent CKA: " + zip(m.labels.dropLast(), adjacent).map { String(format: "%@→ %.3f", $0, $1) }.joined(separator: ", "))
+            }
+            if let heatmap { print("heatmap: \(heatmap)") }
+        }
+    }
+}

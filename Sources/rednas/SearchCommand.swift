@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import RedNASCore
+
+/// `rednas search --config FILE`: start a search in a new run directory.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Start a redundancy-aware architecture search from a YAML config.",
+        discussion: """
+            Creates a run directory (default Results/<output.name or search-DATE>), writes the resolved
+            config into it and evaluates candidates until the budget is used. Ctrl-C stops cleanly;
+            continue with `rednas resume DIR`. Example:
+
+              rednas search --config Configs/quickstart.yaml --set search.budget.evaluations=30
+            """)
+
+    @Option(help: "The YAML config file.")
+    var config: String
+
+    @Option(help: "Run directory to create (must not hold a run yet).")
+    var runDir: String?
+
+    @Option(help: "Seed of the run (overrides the config's `seed`).")
+    var seed: Int?
+
+    @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(help: "No progress output (results are still written to the run directory).")
+    var quiet = false
+
+    func validate() throws {
+        if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
+    }
+
+    func run() throws {
+        var all = overrides
+        if let seed { all.append("seed=\(seed)") }
+        let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
+        let run = try SearchSession.create(config: experiment, runDir: runDir)
+        try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, line: .automatic(quiet: quiet)))
+    }
+}
+
+/// `rednas resume DIR`: continue a stopped or crashed search.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a stopped or killed search; finished evaluations are never redone.",
+        discussion: """
+            Only the budget may change: rednas resume DIR --set search.budget.evaluations=50
+            """)
+
+    @Argument(help: "The run directory.")
+    var directory: String
+
+    @Option(name: .customLong("set"), help: "Grow the budget: search.budget.evaluations=N or search.budget.seconds=S.")
+    var overrides: [String] = []
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        let run = RunDirectory(URL(fileURLWithPath: directory))
+        let config = try SearchSession.reopen(run, overrides: overrides)
+        try SearchOutcome.finish(try SearchRunner.run(run, config: config, line: .automatic(quiet: quiet)))
+    }
+}
+
+/// The closing lines both commands print, and their exit status (130 when stopped).
+enum SearchOutcome {
+    static func finish(_ outcome: (end: SearchEnd, summary: RunSummary)) throws {
+        let s = outcome.summary
+        print(StatusReport(s).text())
+        if outcome.end == .budgetExhausted {
+            print("Export the best architecture: rednas export \(s.run.url.path)")
+            print("Plots and summary page:       rednas report \(s.run.url.path)")
+        } else {
+            throw ExitCode(130)
+        }
+    }
+}
