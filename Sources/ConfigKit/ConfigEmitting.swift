@@ -2,18 +2,16 @@ import Yams
 
 /// Writing a resolved configuration (every default filled in) and comparing two of them.
 public enum ResolvedConfig {
-    /// The YAML text of `value` (keys in declaration order), for writing into a run directory.
-    /// Decoding that text with ``ConfigDecoder`` gives back an equal value.
+    /// The YAML text of `value` (keys in declaration order, numbers exactly as Swift prints them),
+    /// for writing into a run directory. Decoding that text with ``ConfigDecoder`` gives back an
+    /// equal value.
     public static func yaml<T: Encodable>(_ value: T) throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = false
-        encoder.options.allowUnicode = true
-        return try encoder.encode(value)
+        try Yams.serialize(node: node(value), allowUnicode: true, sortKeys: false)
     }
 
-    /// The node tree of `value`, as ``yaml(_:)`` would write it.
+    /// The node tree of `value`, as ``yaml(_:)`` writes it.
     public static func node<T: Encodable>(_ value: T) throws -> Node {
-        try Yams.compose(yaml: yaml(value)) ?? Node.mapping(Node.Mapping([]))
+        try NodeEncoder.encode(value)
     }
 
     /// Dotted key paths whose values differ between two encoded configurations, sorted. A key present

@@ -1,5 +1,13 @@
 import Randomness
 
+/// Which search ``EvolutionarySearch`` runs.
+public enum SearchAlgorithm: Equatable, Sendable {
+    /// Regularized (aging) evolution with population P and tournament size S.
+    case regularizedEvolution(populationSize: Int, sampleSize: Int)
+    /// Uniform random sampling; the answer is the best evaluated.
+    case randomSearch
+}
+
 /// Regularized evolution (Real et al. 2019, as NATS-Bench runs it) and its random-search baseline,
 /// driven one step at a time so that a caller can evaluate, journal and checkpoint in between:
 ///
@@ -19,10 +27,7 @@ import Randomness
 public struct EvolutionarySearch<Space: GenomeSpace> {
     public typealias Genome = Space.Genome
 
-    public enum Algorithm: Equatable, Sendable {
-        case regularizedEvolution(populationSize: Int, sampleSize: Int)
-        case randomSearch
-    }
+    public typealias Algorithm = SearchAlgorithm
 
     public let space: Space
     public let algorithm: Algorithm

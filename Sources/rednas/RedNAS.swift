@@ -9,6 +9,7 @@ struct RedNAS: ParsableCommand {
         commandName: "rednas",
         abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
         version: version,
-        subcommands: [ArchCommand.self, BenchCommand.self, DataCommand.self, DemoCommand.self]
+        subcommands: [ArchCommand.self, BenchCommand.self, DataCommand.self, DemoCommand.self, StatusCommand.self,
+                      ExportCommand.self]
     )
 }

@@ -60,6 +60,25 @@ final class ConfigDecodingTests: XCTestCase {
         XCTAssertEqual(try ResolvedConfig.yaml(again), text)
     }
 
+    func testResolvedConfigIsExactAndReadable() throws {
+        for name in ["9930", "true", "", " padded", "null", "a: b", "plain"] {
+            for rate in [0.1 + 0.2, 5e-4, 1e-300, 123456789.125, -0.0] {
+                var config = Experiment()
+                config.name = name
+                config.search.rate = rate
+                config.search.budget.seconds = 1 / 3
+                let text = try ResolvedConfig.yaml(config)
+                XCTAssertEqual(try ConfigDecoder().decode(Experiment.self, yaml: text, name: "r.yaml"), config, text)
+            }
+        }
+        var config = Experiment()
+        config.search.rate = 5e-4
+        let text = try ResolvedConfig.yaml(config)
+        XCTAssertTrue(text.contains("rate: 0.0005\n"), text)
+        XCTAssertTrue(text.contains("name: default\n"), text)
+        XCTAssertTrue(text.hasPrefix("name: default\nseed: 0\nsearch:\n  population: 10\n"), "declaration order:\n\(text)")
+    }
+
     func testDiffListsChangedKeys() throws {
         let a = try ConfigDecoder().decode(Experiment.self, yaml: good, name: "a.yaml")
         var b = a

@@ -1,0 +1,119 @@
+import CellSpace
+import NeuralNet
+import Randomness
+import TensorEngine
+
+/// ReLU → Conv2d (no bias) → BatchNorm2d: the reference `ReLUConvBN`, whose state is named
+/// `op.1.weight` (conv) and `op.2.*` (batch norm); `op.0` is the parameter-free ReLU.
+public final class ReLUConvBN: NamedStateProvider {
+    public let conv: Conv2d
+    public let norm: BatchNorm2d
+
+    /// Conv with `kernelSize`, `stride` and padding (k − 1)/2, as the reference builds it.
+    public init(inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1,
+                generator: inout SeededGenerator) {
+        conv = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
+                      padding: (kernelSize - 1) / 2, generator: &generator)
+        norm = BatchNorm2d(channels: outChannels)
+    }
+
+    /// [N, Cin, H, W] → [N, Cout, H/stride, W/stride].
+    public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
+        norm(conv(g.relu(x), in: g), in: g, training: training)
+    }
+
+    public var namedState: [NamedStateEntry] {
+        conv.namedState.prefixed(by: "op.1") + norm.namedState.prefixed(by: "op.2")
+    }
+}
+
+/// One edge of a searchable cell: its operation and, for convolutions, the layer that runs it.
+enum EdgeModule {
+    case zero
+    case identity
+    case pool
+    case convolution(ReLUConvBN)
+
+    init(_ operation: CellSpace.Operation, channels: Int, generator: inout SeededGenerator) {
+        switch operation {
+        case .none: self = .zero
+        case .skipConnect: self = .identity
+        case .avgPool3x3: self = .pool
+        case .conv1x1, .conv3x3:
+            self = .convolution(ReLUConvBN(inChannels: channels, outChannels: channels,
+                                           kernelSize: operation.convolutionKernelSize!, generator: &generator))
+        }
+    }
+}
+
+/// A searchable cell (reference `InferCell`): node_i = Σ_{j<i} op_{i←j}(node_j), output node 3.
+public final class NATSCell: NamedStateProvider {
+    public let cell: Cell
+    let edges: [EdgeModule]
+
+    /// Builds the edges in string order (1←0, 2←0, 2←1, 3←0, 3←1, 3←2), drawing conv weights from
+    /// `generator` in that order.
+    public init(_ cell: Cell, channels: Int, generator: inout SeededGenerator) {
+        self.cell = cell
+        edges = cell.operations.map { EdgeModule($0, channels: channels, generator: &generator) }
+    }
+
+    /// [N, C, H, W] → same shape. `none` edges cost nothing (they are left out of the sum);
+    /// `skip_connect` reuses the source variable; a node whose inputs are all `none` is zeros.
+    public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
+        var nodes = [x]
+        for target in 1..<Cell.nodeCount {
+            var terms: [Variable] = []
+            for e in Cell.incomingEdgeIndices(of: target) {
+                let source = nodes[Cell.edges[e].source]
+                switch edges[e] {
+                case .zero: continue
+                case .identity: terms.append(source)
+                case .pool: terms.append(g.avgPool3x3(source))
+                case .convolution(let layer): terms.append(layer(source, in: g, training: training))
+                }
+            }
+            switch terms.count {
+            case 0: nodes.append(g.zeros(g.shape(x)))
+            case 1: nodes.append(terms[0])
+            default: nodes.append(g.sum(of: terms))
+            }
+        }
+        return nodes[Cell.nodeCount - 1]
+    }
+
+    /// `layers.e.op.{1,2}.*` for every convolution edge e.
+    public var namedState: [NamedStateEntry] {
+        edges.enumerated().flatMap { e, edge -> [NamedStateEntry] in
+            guard case .convolution(let layer) = edge else { return [] }
+            return layer.namedState.prefixed(by: "layers.\(e)")
+        }
+    }
+}
+
+/// The residual reduction block (reference `ResNetBasicblock`, stride 2):
+/// out = Conv1x1(AvgPool2x2(x)) + conv_b(conv_a(x)), no ReLU after the sum.
+public final class ReductionBlock: NamedStateProvider {
+    public let convA: ReLUConvBN
+    public let convB: ReLUConvBN
+    /// The shortcut's 1×1 conv (`downsample.1`; `downsample.0` is the pool). No BN.
+    public let shortcut: Conv2d
+
+    public init(inChannels: Int, outChannels: Int, generator: inout SeededGenerator) {
+        convA = ReLUConvBN(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: 2,
+                           generator: &generator)
+        convB = ReLUConvBN(inChannels: outChannels, outChannels: outChannels, kernelSize: 3, generator: &generator)
+        shortcut = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, generator: &generator)
+    }
+
+    /// [N, Cin, H, W] → [N, Cout, H/2, W/2].
+    public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
+        let residual = convB(convA(x, in: g, training: training), in: g, training: training)
+        return g.add(shortcut(g.avgPool2x2(x), in: g), residual)
+    }
+
+    public var namedState: [NamedStateEntry] {
+        convA.namedState.prefixed(by: "conv_a") + convB.namedState.prefixed(by: "conv_b")
+            + shortcut.namedState.prefixed(by: "downsample.1")
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Networks module is being built (see ARCHITECTURE.md).

@@ -1,0 +1,94 @@
+import ConfigKit
+
+/// A search experiment (`rednas search`): one YAML file, every key optional (defaults below).
+/// Keys are snake_case; unknown keys, wrong types and out-of-range values are errors naming
+/// file:line:column and the key path.
+public struct ExperimentConfig: Codable, Equatable {
+    public var dataset = DatasetConfig()
+    public var network = NetworkConfig()
+    public var training = TrainingConfig()
+    public var msrs = MSRSConfig()
+    public var search = SearchConfig()
+    public var fitness = FitnessConfig()
+    /// Seed of the search (sampling, mutation) and of each candidate's training.
+    public var seed: Int = 0
+    /// Worker threads for BLAS and data loading; 0 = all cores.
+    public var threads: Int = 0
+    public var output = OutputConfig()
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
+        dataset = try c.decode(.dataset, default: d.dataset)
+        network = try c.decode(.network, default: d.network)
+        training = try c.decode(.training, default: d.training)
+        msrs = try c.decode(.msrs, default: d.msrs)
+        search = try c.decode(.search, default: d.search)
+        fitness = try c.decode(.fitness, default: d.fitness)
+        seed = try c.decode(.seed, default: d.seed)
+        threads = try c.decode(.threads, default: d.threads)
+        output = try c.decode(.output, default: d.output)
+        try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
+        try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
+    }
+}
+
+/// Training one architecture (`rednas train`): dataset, network and training sections.
+public struct TrainRunConfig: Codable, Equatable {
+    public var dataset = DatasetConfig()
+    public var network = NetworkConfig()
+    public var training = TrainingConfig()
+    /// The architecture: a benchmark index (`9930`) or an architecture string (`|nor_conv_3x3~0|+...`);
+    /// may be given on the command line instead.
+    public var arch: String? = nil
+    /// Seed of weight initialisation and data order.
+    public var seed: Int = 0
+    /// Worker threads; 0 = all cores.
+    public var threads: Int = 0
+    public var output = OutputConfig()
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
+        dataset = try c.decode(.dataset, default: d.dataset)
+        network = try c.decode(.network, default: d.network)
+        training = try c.decode(.training, default: d.training)
+        arch = try c.decodeIfPresent(String.self, forKey: .arch)
+        seed = try c.decode(.seed, default: d.seed)
+        threads = try c.decode(.threads, default: d.threads)
+        output = try c.decode(.output, default: d.output)
+        try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
+        try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
+    }
+}
+
+/// The `output` section: where run directories go.
+public struct OutputConfig: Codable, Equatable {
+    /// Parent folder of run directories.
+    public var runsDir: String = "Results"
+    /// Run directory name; default: generated from the config name, date and seed.
+    public var name: String? = nil
+
+    enum CodingKeys: String, CodingKey { case runsDir = "runs_dir", name }
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
+        runsDir = try c.decode(.runsDir, default: d.runsDir)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        try require(!runsDir.isEmpty, "runs_dir", "must not be empty", at: c)
+        try require(name.map { !$0.isEmpty && !$0.contains("/") } ?? true, "name",
+                    "must be a plain folder name (no '/')", at: c)
+    }
+}
+
+/// A range check for a top-level scalar, raised where the key is, from inside `init(from:)`.
+func require<K: CodingKey>(_ condition: Bool, _ key: String, _ message: @autoclosure () -> String,
+                           at container: KeyedDecodingContainer<K>) throws {
+    guard !condition else { return }
+    let codingKey = K(stringValue: key)!
+    throw DecodingError.dataCorruptedError(forKey: codingKey, in: container, debugDescription: message())
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import RedNASCore
+
+/// `rednas export DIR`: the best architecture of a run, with metrics, weights and a retrain command.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a run's best architecture (NATS string and index, metrics, MSRS, params, FLOPs, weights, retrain command).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, yaml }
+
+    @Argument(help: "The run directory.")
+    var directory: String
+
+    @Option(help: "Where to write the export (default: DIR/export.json or DIR/export.yaml).")
+    var output: String?
+
+    @Option(help: "json or yaml.")
+    var format: Format = .json
+
+    func run() throws {
+        let run = RunDirectory(URL(fileURLWithPath: directory))
+        let summary = try RunSummary(run)
+        let target = URL(fileURLWithPath: output ?? run.url.appendingPathComponent("export.\(format.rawValue)").path)
+        let retrainConfig = target.deletingPathExtension().appendingPathExtension("train.yaml")
+        let export = try ArchitectureExport.make(from: summary, retrainConfigURL: retrainConfig)
+        let text = format == .json ? try export.json() : try export.yaml()
+        try AtomicFile.write(text, to: target)
+        print(text, terminator: "")
+        FileHandle.standardError.write(Data("wrote \(target.path) and \(retrainConfig.path)\n".utf8))
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import RedNASCore
+
+/// `rednas status DIR`: progress of a search, also while it runs.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show a search run's progress: done/total, best so far, running candidate, ETA.")
+
+    @Argument(help: "The run directory.")
+    var directory: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let summary = try RunSummary(RunDirectory(URL(fileURLWithPath: directory)))
+        let report = StatusReport(summary)
+        print(json ? try report.json() : report.text())
+    }
+}
