@@ -17,11 +17,13 @@ public enum ComputeThreads {
     /// Number of workers the engine's parallel loops use (≥ 1). Default 1 until `set` is called.
     public static var count: Int { width }
 
-    /// Sets the worker count for engine kernels (clamped to ≥ 1) and pins OpenBLAS to one thread.
+    /// Sets the worker count for engine kernels (clamped to ≥ 1), pins OpenBLAS to one thread and
+    /// tunes the allocator for tensor traffic (`keepFreedMemory()`).
     /// Call once per process (e.g. from the CLI), not concurrently with running kernels.
     public static func set(_ threads: Int) {
         width = max(1, threads)
         BLAS.threads = 1
+        AllocatorTuning.keepFreedMemory()
     }
 }
 

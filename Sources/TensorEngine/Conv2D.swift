@@ -2,10 +2,22 @@
 extension Graph {
     /// Cross-correlation of `x` [N, Cin, H, W] with `weight` [Cout, Cin, k, k], the given `stride`
     /// and zero `padding` on every side; output [N, Cout, Ho, Wo] with Ho = (H + 2p − k)/stride + 1.
-    /// Computed per image as a GEMM over im2col columns (see `Conv2DKernels`).
+    /// 3×3 stride-1 padding-1 convolutions use Winograd F(2×2, 3×3) (`WinogradKernels`); the others
+    /// a GEMM per image over im2col columns (`Conv2DKernels`).
     public func conv2d(_ x: Variable, weight: Variable, stride: Int = 1, padding: Int = 0) -> Variable {
         let input = value(x), filters = value(weight)
         let geometry = ConvGeometry(input: input.shape, weight: filters.shape, stride: stride, padding: padding)
+        if WinogradKernels.applies(geometry) {
+            let out = WinogradKernels.forward(input: input, weight: filters, geometry)
+            return record(out, inputs: [x, weight]) { grad, g in
+                if g.requiresGradient(x) {
+                    g.accumulate(WinogradKernels.inputGradient(outputGradient: grad, weight: filters, geometry), into: x)
+                }
+                if g.requiresGradient(weight) {
+                    g.accumulate(WinogradKernels.weightGradient(input: input, outputGradient: grad, geometry), into: weight)
+                }
+            }
+        }
         let out = Conv2DKernels.forward(input: input, weight: filters, geometry)
         return record(out, inputs: [x, weight]) { grad, g in
             let (dx, dw) = Conv2DKernels.backward(input: input, weight: filters, outputGradient: grad, geometry,

@@ -28,13 +28,14 @@ extension Graph {
         let input = value(x)
         var out = input
         out.data.withUnsafeMutableBufferPointer { o in
-            for i in o.indices where !(o[i] > 0) { o[i] = 0 }
+            // A select, not a branch: signs of activations are unpredictable.
+            for i in o.indices { o[i] = o[i] > 0 ? o[i] : 0 }
         }
         return record(out, inputs: [x]) { grad, g in
             var dx = grad
             dx.data.withUnsafeMutableBufferPointer { d in
                 input.data.withUnsafeBufferPointer { xin in
-                    for i in d.indices where !(xin[i] > 0) { d[i] = 0 }
+                    for i in d.indices { d[i] = xin[i] > 0 ? d[i] : 0 }
                 }
             }
             g.accumulate(dx, into: x)

@@ -1,0 +1,41 @@
+/// One measured case: a JSON line shaped like the PyTorch peer's records.
+///
+/// FLOP convention: `macsPerImage` is the benchmark's FLOP count (multiply-accumulates of convs and
+/// linear layers); achieved GFLOP/s = 2 · MACs · images/s for inference and 3 × that for a
+/// training step (forward + input-gradient + weight-gradient products).
+public struct BenchmarkRecord: Codable, Sendable {
+    public var engine = "rednas"
+    public var config: String
+    public var batch: Int
+    /// "train", "infer" or "msrs" (one MSRS measurement: 10 batches of 256, GAP taps).
+    public var mode: String
+    public var threads: Int
+    public var params: Int
+    public var macsPerImage: Int
+    public var reps: Int
+    public var stepSecondsMedian, stepSecondsMin, stepSecondsMax: Double
+    public var imagesPerSecondMedian, imagesPerSecondMin, imagesPerSecondMax: Double
+    public var gflopsMedian: Double
+    /// `VmHWM` of the process that measured this case (bytes), if known.
+    public var peakResidentBytes: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case engine, config, batch, mode, threads, params, reps
+        case macsPerImage = "macs_per_img"
+        case stepSecondsMedian = "step_s_median", stepSecondsMin = "step_s_min", stepSecondsMax = "step_s_max"
+        case imagesPerSecondMedian = "img_s_median", imagesPerSecondMin = "img_s_min", imagesPerSecondMax = "img_s_max"
+        case gflopsMedian = "gflops_median"
+        case peakResidentBytes = "peak_rss_bytes"
+    }
+
+    public init(config: String, batch: Int, mode: String, threads: Int, params: Int, macsPerImage: Int,
+                timing: TimingSummary, imagesPerRun: Int, flopFactor: Double) {
+        (self.config, self.batch, self.mode, self.threads) = (config, batch, mode, threads)
+        (self.params, self.macsPerImage, self.reps) = (params, macsPerImage, timing.repetitions)
+        (stepSecondsMedian, stepSecondsMin, stepSecondsMax) = (timing.median, timing.minimum, timing.maximum)
+        let rate = timing.rate(items: Double(imagesPerRun))
+        (imagesPerSecondMedian, imagesPerSecondMin, imagesPerSecondMax) = rate
+        gflopsMedian = flopFactor * 2 * Double(macsPerImage) * rate.median / 1e9
+        peakResidentBytes = ProcessMemory.peakResidentBytes()
+    }
+}

@@ -1,0 +1,129 @@
+/// Winograd F(2×2, 3×3) convolution for 3×3 kernels with stride 1 and padding 1, for the forward
+/// product and both backward products.
+///
+/// Each 2×2 output tile is `Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A` for the 4×4 input patch d around it, so a
+/// tile costs 16 multiplies per (in, out) channel pair instead of 36. With the transformed inputs
+/// laid out as V[ξ][Cin][tiles] and weights as U[ξ][Cout][Cin] (ξ = the 16 tile positions), the
+/// multiplies are 16 GEMMs M[ξ] = U[ξ]·V[ξ] over a chunk of images.
+/// - dX is the same convolution of dY with the weights flipped and transposed.
+/// - dW = G ᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G, i.e. 16 GEMMs dU[ξ] = dM[ξ]·V[ξ]ᵀ.
+/// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
+/// in chunk order, so results do not depend on the thread count.
+enum WinogradKernels {
+    /// Whether `geo` is a convolution these kernels compute.
+    static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
+
+    /// How one same-size 3×3 convolution is cut into tiles and chunks of images.
+    struct Tiling {
+        let batch, height, width, tilesY, tilesX, imagesPerChunk: Int
+        init(batch: Int, height: Int, width: Int, widestChannels: Int) {
+            (self.batch, self.height, self.width) = (batch, height, width)
+            (tilesY, tilesX) = ((height + 1) / 2, (width + 1) / 2)
+            // About 16 K values per transform row block: V stays near 1 MB whatever the width.
+            let targetTiles = max(1, 16_384 / max(1, widestChannels))
+            imagesPerChunk = max(1, targetTiles / (tilesY * tilesX))
+        }
+        var tilesPerImage: Int { tilesY * tilesX }
+        var chunks: Int { (batch + imagesPerChunk - 1) / imagesPerChunk }
+        func images(ofChunk chunk: Int) -> Range<Int> {
+            (chunk * imagesPerChunk)..<min(batch, (chunk + 1) * imagesPerChunk)
+        }
+        /// Side lengths of a zero-bordered plane holding every tile's 4×4 patch.
+        var paddedHeight: Int { 2 * tilesY + 2 }
+        var paddedWidth: Int { 2 * tilesX + 2 }
+    }
+
+    // MARK: Products
+
+    /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
+    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var out = Tensor.zeros(geo.outputShape)
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
+        input.data.withUnsafeBufferPointer { x in
+            out.data.withUnsafeMutableBufferPointer { y in
+                convolve(x.baseAddress!, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
+                         height: geo.height, width: geo.width, into: y.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
+    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var dx = Tensor.zeros([geo.batch, geo.inChannels, geo.height, geo.width])
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            dx.data.withUnsafeMutableBufferPointer { d in
+                convolve(dy.baseAddress!, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
+                         height: geo.height, width: geo.width, into: d.baseAddress!)
+            }
+        }
+        return dx
+    }
+
+    /// dW [Cout, Cin, 3, 3] = Σ over images and pixels of dY ⊗ x patches.
+    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
+        let (cin, cout) = (geo.inChannels, geo.outChannels)
+        let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
+        let chunks = tiling.chunks, uCount = 16 * cout * cin
+        var partials = [Float](repeating: 0, count: chunks * uCount)
+        input.data.withUnsafeBufferPointer { x in
+        outputGradient.data.withUnsafeBufferPointer { dy in
+        partials.withUnsafeMutableBufferPointer { partialBuffer in
+            let (x, dy, partialBase) = (x.baseAddress!, dy.baseAddress!, partialBuffer.baseAddress!)
+            Parallel.forEach(chunks: chunks) { chunk in
+                let images = tiling.images(ofChunk: chunk)
+                let p = images.count * tiling.tilesPerImage
+                let (vStride, mStride) = (planeStride(channels: cin, tiles: p), planeStride(channels: cout, tiles: p))
+                withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, dm, pad in
+                    transformInputs(x, images, channels: cin, tiling, padded: pad, into: v)
+                    transformOutputGradients(dy, images, channels: cout, tiling, into: dm)
+                    let target = partialBase + chunk * uCount
+                    for xi in 0..<16 {  // dU[ξ] [Cout, Cin] = dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin]
+                        BLAS.sgemm(transB: true, m: cout, n: cin, k: p, a: dm + xi * mStride, lda: p,
+                                   b: v + xi * vStride, ldb: p, c: target + xi * cout * cin, ldc: cin)
+                    }
+                }
+            }
+        }
+        }
+        }
+        var du = [Float](repeating: 0, count: uCount)
+        for c in 0..<chunks { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
+        return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
+    }
+
+    // MARK: Core
+
+    /// out [N, outC, H, W] = 3×3 same convolution of `x` [N, inC, H, W] with transformed weights
+    /// `u` [16][outC][inC].
+    static func convolve(_ x: UnsafePointer<Float>, _ u: [Float], batch: Int, inChannels: Int, outChannels: Int,
+                         height: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+        let tiling = Tiling(batch: batch, height: height, width: width, widestChannels: max(inChannels, outChannels))
+        u.withUnsafeBufferPointer { uBuffer in
+            let u = uBuffer.baseAddress!
+            Parallel.forEach(chunks: tiling.chunks) { chunk in
+                let images = tiling.images(ofChunk: chunk)
+                let p = images.count * tiling.tilesPerImage
+                let vStride = planeStride(channels: inChannels, tiles: p), mStride = planeStride(channels: outChannels, tiles: p)
+                withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, m, pad in
+                    transformInputs(x, images, channels: inChannels, tiling, padded: pad, into: v)
+                    for xi in 0..<16 {  // M[ξ] [outC, P] = U[ξ] [outC, inC] · V[ξ] [inC, P]
+                        BLAS.sgemm(m: outChannels, n: p, k: inChannels, a: u + xi * outChannels * inChannels, lda: inChannels,
+                                   b: v + xi * vStride, ldb: p, c: m + xi * mStride, ldc: p)
+                    }
+                    transformOutputs(m, images, channels: outChannels, tiling, into: out)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with three uninitialised scratch buffers of the given sizes.
+    @inline(__always)
+    static func withScratch(_ a: Int, _ b: Int, _ c: Int,
+                            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: a + b + c)
+        defer { buffer.deallocate() }
+        body(buffer, buffer + a, buffer + a + b)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import RedNASCore
+import TensorEngine
+
+/// `rednas bench`: training/inference throughput of named networks, sgemm peak, MSRS timing, memory.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training and inference throughput (img/s) of benchmark networks on synthetic data.",
+        discussion: """
+        Cases: \(BenchmarkCase.all.map(\.name).joined(separator: ", ")). Each (case, batch) runs in a fresh \
+        child process so its peak memory (VmHWM) is its own. GFLOP/s = 2 × benchmark FLOPs (MACs) × img/s, \
+        × 3 for a training step.
+        """
+    )
+
+    @Option(help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
+    var threads = 2
+
+    @Option(help: "Comma-separated case names.")
+    var cases = BenchmarkCase.all.map(\.name).joined(separator: ",")
+
+    @Option(help: "Comma-separated batch sizes.")
+    var batches = "64,256"
+
+    @Option(help: "Comma-separated modes: train, infer, msrs (one MSRS measurement, 10 batches of 256).")
+    var modes = "train,infer,msrs"
+
+    @Flag(help: "Print one JSON record per line instead of a table.")
+    var json = false
+
+    @Flag(help: "Time the convolution shapes of the NATS network and the ops around them instead.")
+    var kernels = false
+
+    @Option(help: "Channels C of the kernel benchmark shapes (with --kernels).")
+    var channels = 16
+
+    @Option(help: "Minimum seconds of timed runs per measurement.")
+    var minSeconds = 5.0
+
+    @Flag(help: .hidden)
+    var inProcess = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard batchSizes != nil else { throw ValidationError("--batches must be positive integers separated by commas, got '\(batches)'") }
+        guard minSeconds >= 0 else { throw ValidationError("--min-seconds must not be negative") }
+        for name in caseNames where BenchmarkCase.named(name) == nil {
+            throw ValidationError("unknown case '\(name)' in --cases; known: \(BenchmarkCase.all.map(\.name).joined(separator: ", "))")
+        }
+        for mode in modeNames where !["train", "infer", "msrs"].contains(mode) {
+            throw ValidationError("unknown mode '\(mode)' in --modes; known: train, infer, msrs")
+        }
+    }
+
+    var batchSizes: [Int]? {
+        let values = batches.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        return values.map { $0! }
+    }
+    var caseNames: [String] { cases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    var modeNames: [String] { modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+
+    func run() throws {
+        ComputeThreads.set(threads)
+        let stopwatch = Stopwatch(warmup: 2, minimumRuns: 5, minimumSeconds: minSeconds)
+        if kernels { return runKernels(stopwatch) }
+        if inProcess { return try runInProcess(stopwatch) }
+        if !json {
+            let peak = GemmPeak.measure(threads: threads)
+            print(String(format: "sgemm 2048³ peak, %d OpenBLAS threads: %.1f GFLOP/s [%.1f–%.1f]",
+                         threads, peak.median, peak.minimum, peak.maximum))
+        }
+        for name in caseNames {
+            for (i, batch) in batchSizes!.enumerated() {
+                // MSRS once per case (its batch is fixed at 256), with the last batch size.
+                let modes = modeNames.filter { $0 != "msrs" || i == batchSizes!.count - 1 }
+                let arguments = ["bench", "--in-process", "--cases", name, "--batches", "\(batch)",
+                                 "--modes", modes.joined(separator: ","), "--threads", "\(threads)",
+                                 "--min-seconds", "\(minSeconds)"]
+                for record in try BenchmarkRunner.runChild(executable: "/proc/self/exe", arguments: arguments) {
+                    print(json ? BenchmarkRunner.jsonLine(record) : BenchmarkRunner.tableRow(record))
+                    fflush(stdout)
+                }
+            }
+        }
+    }
+
+    private func runInProcess(_ stopwatch: Stopwatch) throws {
+        for name in caseNames {
+            for batch in batchSizes! {
+                for record in try NetworkBenchmark.measure(BenchmarkCase.named(name)!, batch: batch, modes: modeNames,
+                                                           threads: threads, stopwatch: stopwatch) {
+                    print(BenchmarkRunner.jsonLine(record))
+                    fflush(stdout)
+                }
+            }
+        }
+    }
+
+    private func runKernels(_ stopwatch: Stopwatch) {
+        for batch in batchSizes! {
+            for row in KernelBenchmark.run(channels: channels, batch: batch, stopwatch: stopwatch) {
+                let gf = { (t: TimingSummary, factor: Double) -> String in
+                    row.macs == 0 ? "" : String(format: "%6.1f GF/s", factor * 2 * Double(row.macs) / t.median / 1e9)
+                }
+                print(String(format: "%-28@ B=%-4d fwd %8.2f ms %@   train %8.2f ms [%.2f–%.2f] %@",
+                             row.name as NSString, row.batch, row.forward.median * 1e3, gf(row.forward, 1),
+                             row.training.median * 1e3, row.training.minimum * 1e3, row.training.maximum * 1e3,
+                             gf(row.training, 3)))
+            }
+        }
+    }
+}
