@@ -38,8 +38,10 @@ struct SearchCommand: ParsableCommand {
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
+        // Data and protocol are checked before the run directory exists, so a bad dataset leaves nothing behind.
+        let evaluator = try SearchRunner.evaluator(for: experiment)
         let run = try SearchSession.create(config: experiment, runDir: runDir)
-        try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, line: .automatic(quiet: quiet)))
+        try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, evaluator: evaluator, line: .automatic(quiet: quiet)))
     }
 }
 

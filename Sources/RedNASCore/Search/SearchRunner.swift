@@ -24,19 +24,19 @@ public enum SearchRunner {
     /// Drives the run until its budget is used or a stop is requested (SIGINT/SIGTERM when
     /// `handleSignals`). Progress goes to `line`, the run's log and `status.json`.
     @discardableResult
-    public static func run(_ run: RunDirectory, config: ExperimentConfig, line: ProgressLine,
-                           handleSignals: Bool = true) throws -> (end: SearchEnd, summary: RunSummary) {
-        let end = try drive(run, config: config, line: line, handleSignals: handleSignals)
+    public static func run(_ run: RunDirectory, config: ExperimentConfig, evaluator: TrainingEvaluator? = nil,
+                           line: ProgressLine, handleSignals: Bool = true) throws -> (end: SearchEnd, summary: RunSummary) {
+        let end = try drive(run, config: config, evaluator: evaluator, line: line, handleSignals: handleSignals)
         return (end, try RunSummary(run))  // after the lock is released, so the summary reads "finished"/"stopped"
     }
 
-    private static func drive(_ run: RunDirectory, config: ExperimentConfig, line: ProgressLine,
-                              handleSignals: Bool) throws -> SearchEnd {
+    private static func drive(_ run: RunDirectory, config: ExperimentConfig, evaluator prepared: TrainingEvaluator?,
+                              line: ProgressLine, handleSignals: Bool) throws -> SearchEnd {
         let lock = try RunLock(run)
         defer { withExtendedLifetime(lock) {} }
         ComputeThreads.set(config.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : config.threads)
         let settings = try SearchSession.settings(for: config, run: run)
-        let evaluator = try evaluator(for: config)
+        let evaluator = try prepared ?? evaluator(for: config)
         let stop = StopSignal()
         if handleSignals {
             stop.installSignalHandlers { name in
