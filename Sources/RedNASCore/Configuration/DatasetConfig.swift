@@ -28,11 +28,11 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
     public var validCount: Int = 0
     /// Seed of the hold-out shuffle, independent of the search seed so every run sees the same split.
     public var splitSeed: Int = 0
-    /// Use only the first n train images after splitting (0 = all).
+    /// Use a class-stratified, seeded (split_seed) subset of n train images after splitting (0 = all).
     public var trainSubset: Int = 0
-    /// Use only the first n valid images (0 = all).
+    /// Use a class-stratified, seeded subset of n valid images (0 = all).
     public var validSubset: Int = 0
-    /// Use only the first n test images (0 = all).
+    /// Use a class-stratified, seeded subset of n test images (0 = all).
     public var testSubset: Int = 0
     /// Random horizontal flips while training. Default: true for CIFAR, false for (Fashion-)MNIST and IDX.
     public var flip: Bool = false
