@@ -91,21 +91,10 @@ public struct RunSnapshot {
         let finished = (totalEvaluations.map { records.count >= $0 } ?? false)
             || (budget?.seconds.map { records.reduce(0) { $0 + $1.seconds } >= $0 } ?? false)
         if let phase = status?.phase {
-            return phase == "running" && !Self.isLocked(directory) ? (finished ? "finished" : "stopped") : phase
+            return phase == "running" && !RunLock.isHeld(directory) ? (finished ? "finished" : "stopped") : phase
         }
         if finished { return "finished" }
-        return records.isEmpty ? "not started" : Self.isLocked(directory) ? "running" : "stopped"
-    }
-
-    /// Whether a process holds the run's lock. A read-only probe: a shared, non-blocking flock on the
-    /// existing lock file, released at once (never creates or writes the file).
-    static func isLocked(_ run: RunDirectory) -> Bool {
-        let fd = open(run.lockFile.path, O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
-        flock(fd, LOCK_UN)
-        return false
+        return records.isEmpty ? "not started" : RunLock.isHeld(directory) ? "running" : "stopped"
     }
 
     /// The measured MSRS of `record` from `msrs.json` in its candidate folder (for a reused result,

@@ -62,6 +62,17 @@ public final class RunLock {
     }
 
     deinit { flock(fd, LOCK_UN); close(fd) }
+
+    /// Whether a process holds the run's lock. A read-only probe: a shared, non-blocking flock on the
+    /// existing lock file, released at once (never creates or writes the file).
+    public static func isHeld(_ run: RunDirectory) -> Bool {
+        let fd = open(run.lockFile.path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
 }
 
 /// Errors of the search driver and run store; each names the run and what to do.

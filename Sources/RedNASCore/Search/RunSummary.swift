@@ -21,7 +21,7 @@ public struct RunSummary {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         live = (try? Data(contentsOf: run.status)).flatMap { try? decoder.decode(SearchStatus.self, from: $0) }
-        isRunning = (try? RunLock(run)) == nil
+        isRunning = RunLock.isHeld(run)
     }
 
     public var fitness: Fitness { config.fitness.fitness }
