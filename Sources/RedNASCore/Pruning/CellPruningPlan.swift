@@ -46,7 +46,8 @@ public struct CellPruningPlan: Equatable, Sendable {
     /// Plans the pruning of a network of shape `spec` from its adjacent similarities
     /// (`MSRSResult.adjacent`: `spec.bodyBlockCount` = L − 1 values).
     /// - Throws: `PruningError` for a wrong number of similarities or a keep target that does not
-    ///   fit the number of normal cells; `RedundancyError.nonFiniteSimilarity` for NaN/∞ values.
+    ///   fit the number of normal cells or a NaN/∞ similarity of a cell (values at reductions are
+    ///   not used and may be anything).
     public init(spec: NetworkSpec, adjacent: [Double], keep target: KeepTarget) throws {
         guard adjacent.count == spec.bodyBlockCount else {
             throw PruningError.similarityCount(found: adjacent.count, expected: spec.bodyBlockCount)
@@ -54,6 +55,9 @@ public struct CellPruningPlan: Equatable, Sendable {
         let cells = spec.bodyBlocks.filter { $0.kind == .cell }.map { block in
             PrunableCell(bodyIndex: block.bodyIndex, stage: block.stage, ordinal: block.ordinal,
                          similarity: adjacent[block.bodyIndex])
+        }
+        if let bad = cells.first(where: { !$0.similarity.isFinite }) {
+            throw PruningError.nonFiniteSimilarity(bodyIndex: bad.bodyIndex, value: bad.similarity)
         }
         let keep = try Self.keepCount(target, cellCount: cells.count)
         let selection = try SimilarityPruning.select(adjacentSimilarities: cells.map(\.similarity), keep: keep)
@@ -99,6 +103,7 @@ public enum PruningError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case keepRatio(Double)
     case similarityCount(found: Int, expected: Int)
     case undefinedSimilarities(String)
+    case nonFiniteSimilarity(bodyIndex: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -110,6 +115,8 @@ public enum PruningError: Error, Equatable, CustomStringConvertible, LocalizedEr
             return "got \(found) adjacent similarities, expected \(expected) (one per body block: L − 1)"
         case let .undefinedSimilarities(reason):
             return "cannot rank the cells: the adjacent similarities are undefined (\(reason))"
+        case let .nonFiniteSimilarity(bodyIndex, value):
+            return "the similarity of the cell at body index \(bodyIndex) is \(value); pruning needs finite similarities"
         }
     }
 
