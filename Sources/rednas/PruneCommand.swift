@@ -84,7 +84,10 @@ struct PruneCommand: ParsableCommand {
 
     static func summary(_ r: PruneReport, directory: URL) -> String {
         func pct(_ x: Double?) -> String { x.map { String(format: "%.2f%%", $0) } ?? "-" }
-        func score(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "undefined" }
+        func score(_ s: PruneSnapshot) -> String {
+            guard let msrs = s.msrs, let norm = s.msrsNormalized else { return "undefined" }
+            return String(format: "%.2f (%.3f, L %d)", msrs, norm, s.layers)
+        }
         func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
             let fill = String(repeating: " ", count: max(0, n - s.count))
             return left ? fill + s : s + fill
@@ -93,12 +96,12 @@ struct PruneCommand: ParsableCommand {
             pad(a, 20) + pad(b, 11) + pad(c, 10, left: true) + pad(d, 13, left: true) + pad(e, 10, left: true) + "  " + f
         }
         func row(_ name: String, _ s: PruneSnapshot) -> String {
-            columns(name, "\(s.cellsPerStage)", "\(s.params)", "\(s.flops)", pct(s.testAccuracy), score(s.msrsNormalized))
+            columns(name, "\(s.cellsPerStage)", "\(s.params)", "\(s.flops)", pct(s.testAccuracy), score(s))
         }
         var lines = ["index \(r.index) \(r.arch): kept \(r.keep) of \(r.cellCount) normal cells"]
         lines.append("kept:    " + r.kept.map { String(format: "cell %d (s=%.3f)", $0.ordinal, $0.similarity) }.joined(separator: ", "))
         lines.append("removed: " + r.removed.map { String(format: "cell %d (s=%.3f)", $0.ordinal, $0.similarity) }.joined(separator: ", "))
-        lines.append(columns("", "cells", "params", "FLOPs", "test acc", "MSRS (normalised)"))
+        lines.append(columns("", "cells", "params", "FLOPs", "test acc", "MSRS (normalised, layers)"))
         lines.append(row("trained", r.before))
         lines.append(row("pruned", r.pruned))
         lines.append(row("fine-tuned (\(r.finetuneEpochs) ep)", r.after))
