@@ -28,8 +28,15 @@ public final class Trainer {
     let trainLoader: BatchLoader
 
     /// Builds the network and checks that recipe, data and network fit together.
+    ///
+    /// `initialWeights`, when given, must have the same `cell` and `spec`; its whole state (weights,
+    /// BN running statistics, `num_batches_tracked`) is copied into the trainer's network after the
+    /// seeded initialisation, so training starts from it (fine-tuning a pruned network). Nothing
+    /// else changes: data order, augmentation and the fresh optimizer (zero momentum) still follow
+    /// `seed`, and without `initialWeights` the trainer is exactly as before. A checkpoint's
+    /// fingerprint does not cover the initial weights: resume only with the same ones.
     public init(cell: Cell, spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, seed: UInt64,
-                checkpointDirectory: URL? = nil) throws {
+                checkpointDirectory: URL? = nil, initialWeights: NATSNetwork? = nil) throws {
         try recipe.validate()
         let shape = data.train.part.shape
         guard shape.channels == spec.inputChannels, shape.height == spec.inputSize, shape.width == spec.inputSize else {
@@ -44,6 +51,14 @@ public final class Trainer {
         self.checkpointDirectory = checkpointDirectory
         var initGenerator = SeededGenerator(seed: seed, stream: 11)
         network = NATSNetwork(cell: cell, spec: spec, generator: &initGenerator)
+        if let initialWeights {
+            guard initialWeights.cell == cell, initialWeights.spec == spec else {
+                throw TrainingError.invalidRecipe("the initial weights are for \(initialWeights.cell.architectureString) "
+                    + "with cells per stage \(initialWeights.spec.cellsPerStage), not the trained \(cell.architectureString) "
+                    + "with \(spec.cellsPerStage)")
+            }
+            try network.loadStateDict(initialWeights.stateDict())
+        }
         optimizer = SGD(parameters: network.parameters, learningRate: 0, momentum: Float(recipe.momentum),
                         nesterov: recipe.nesterov, weightDecay: Float(recipe.weightDecay))
         var loaderSeed = SeededGenerator(seed: seed, stream: 12)
