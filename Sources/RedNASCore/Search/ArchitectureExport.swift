@@ -58,13 +58,17 @@ extension ArchitectureExport {
         retrain.network = config.network
         retrain.training = config.training
         retrain.arch = String(best.index)
-        retrain.seed = Int(Int64(bitPattern: best.seed))
+        retrain.seed = Int(best.seed)  // < 2^63 by construction (SearchSettings.candidateSeed)
         retrain.threads = config.threads
         retrain.output = config.output
         try AtomicFile.write(try retrain.resolvedYAML(), to: retrainConfigURL)
 
         let weightsURL = summary.candidateFolder(best).appendingPathComponent(best.metrics.weights ?? "weights.safetensors")
         let weights = FileManager.default.fileExists(atPath: weightsURL.path) ? weightsURL.path : nil
+        // The weights file records the full network shape (classes and input size come from the data).
+        let spec = weights.flatMap { path in
+            (try? SafeTensors.read(from: URL(fileURLWithPath: path))).flatMap { try? NetworkWeights.architecture(in: $0, path: path).1 }
+        }
         let retrainOut = summary.run.url.appendingPathComponent("retrain-\(best.index)").path
         let command = "rednas train --config \(shellQuoted(retrainConfigURL.path)) --arch \(best.index) --out \(shellQuoted(retrainOut))"
         return ArchitectureExport(
@@ -75,7 +79,8 @@ extension ArchitectureExport {
             params: best.metrics.params, flops: best.metrics.flops, seed: best.seed, candidate: best.number,
             evaluations: summary.records.count,
             network: Network(channels: config.network.channels, cellsPerStage: config.network.stageCells,
-                             classes: nil, inputChannels: config.dataset.channels, inputSize: nil),
+                             classes: spec?.classes, inputChannels: spec?.inputChannels ?? config.dataset.channels,
+                             inputSize: spec?.inputSize),
             weights: weights, run: summary.run.url.path, retrainConfig: retrainConfigURL.path, retrainCommand: command)
     }
 

@@ -35,9 +35,10 @@ public struct SearchSettings: Equatable {
     }
 
     /// The seed of candidate `number`: a function of the run seed and the number only, so a
-    /// restarted candidate trains exactly as it would have.
+    /// restarted candidate trains exactly as it would have. Kept below 2^63 so it is a valid config
+    /// `seed` (the export's retrain config retrains the candidate with exactly this seed).
     public func candidateSeed(_ number: Int) -> UInt64 {
         var g = SeededGenerator(seed: seed, stream: 0xCA9D_0000 &+ UInt64(number))
-        return g.next()
+        return g.next() >> 1
     }
 }
