@@ -2,7 +2,6 @@ import Datasets
 import Foundation
 import Networks
 import Redundancy
-import TensorEngine
 
 /// Measures MSRS of a trained network exactly as RedTest does (spec msrs.md §1–§4): eval mode,
 /// the L = 3N + 3 taps (stem raw conv + every body cell), each reduced to n × C by global average
@@ -27,29 +26,13 @@ public struct NetworkRedundancy {
     /// for the unbiased estimator) is not used.
     public func measure(_ network: NATSNetwork, part: ImageSet, indices: [Int],
                         normalization: Normalization) throws -> MSRSResult {
-        let loader = try BatchLoader(part: part, indices: indices, batchSize: batchSize, shuffle: false,
-                                     augmentation: .none, normalization: normalization, seed: 0)
-        let order = loader.order(epoch: 0)
         var accumulator = try MSRSAccumulator(layerCount: network.tapCount, parameters: parameters)
-        for b in 0..<min(batches, loader.batchCount) {
-            let batch = loader.makeBatch(b, of: order, epoch: 0)
-            guard batch.count >= parameters.estimator.minimumSampleCount else { continue }
-            try accumulator.add(layers: try representations(of: network, batch: batch))
+        try NetworkEvaluation.forEachBatch(of: network, on: ImageSelection(name: "msrs", part: part, indices: indices),
+                                           normalization: normalization, batchSize: batchSize, limit: batches,
+                                           recordingTaps: true) { pass in
+            guard pass.batch.count >= parameters.estimator.minimumSampleCount else { return }
+            try accumulator.add(layers: pass.taps.map { try FeatureMatrix(reducing: $0.data, shape: $0.shape, by: reduction) })
         }
         return accumulator.finish()
-    }
-
-    /// The taps of one eval-mode forward pass, reduced to feature matrices (samples × features).
-    public func representations(of network: NATSNetwork, batch: Batch) throws -> [FeatureMatrix] {
-        let g = Graph(recording: false)
-        let input = g.constant(Tensor(shape: [batch.count] + batch.shape.dimensions, data: batch.images))
-        var taps: [FeatureMatrix?] = Array(repeating: nil, count: network.tapCount)
-        var failure: Error?
-        _ = network.forward(input, in: g, training: false) { tap, value in
-            let t = g.value(value)
-            do { taps[tap] = try FeatureMatrix(reducing: t.data, shape: t.shape, by: reduction) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return taps.map { $0! }
     }
 }
