@@ -29,8 +29,7 @@ public struct ExperimentConfig: Codable, Equatable {
         seed = try c.decode(.seed, default: d.seed)
         threads = try c.decode(.threads, default: d.threads)
         output = try c.decode(.output, default: d.output)
-        try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
-        try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
+        try validateRunKeys(seed: seed, threads: threads, at: c)
     }
 }
 
@@ -59,8 +58,7 @@ public struct TrainRunConfig: Codable, Equatable {
         seed = try c.decode(.seed, default: d.seed)
         threads = try c.decode(.threads, default: d.threads)
         output = try c.decode(.output, default: d.output)
-        try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
-        try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
+        try validateRunKeys(seed: seed, threads: threads, at: c)
     }
 }
 
@@ -91,4 +89,10 @@ func require<K: CodingKey>(_ condition: Bool, _ key: String, _ message: @autoclo
     guard !condition else { return }
     let codingKey = K(stringValue: key)!
     throw DecodingError.dataCorruptedError(forKey: codingKey, in: container, debugDescription: message())
+}
+
+/// The `seed` and `threads` rules both config kinds share, reported at their keys' lines.
+private func validateRunKeys<K: CodingKey>(seed: Int, threads: Int, at c: KeyedDecodingContainer<K>) throws {
+    try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
+    try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
 }
