@@ -5,79 +5,117 @@
 enum Conv2DKernels {
     static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
         var out = Tensor.zeros(geo.outputShape)
-        let chunks = Parallel.chunkCount(items: geo.batch)
         input.data.withUnsafeBufferPointer { x in
-            weight.data.withUnsafeBufferPointer { w in
-                out.data.withUnsafeMutableBufferPointer { y in
-                    let (x, w, y) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
-                    Parallel.forEach(chunks: chunks) { chunk in
-                        var cols = [Float](repeating: 0, count: geo.isPointwise ? 0 : geo.patchSize * geo.outPixels)
-                        cols.withUnsafeMutableBufferPointer { colsBuffer in
-                            for n in Parallel.range(ofChunk: chunk, of: chunks, items: geo.batch) {
-                                let image = x + n * geo.inputImageSize
-                                let columns: UnsafePointer<Float>
-                                if geo.isPointwise {
-                                    columns = image
-                                } else {
-                                    im2col(image, geo, into: colsBuffer.baseAddress!)
-                                    columns = UnsafePointer(colsBuffer.baseAddress!)
-                                }
-                                BLAS.sgemm(m: geo.outChannels, n: geo.outPixels, k: geo.patchSize,
-                                           a: w, lda: geo.patchSize, b: columns, ldb: geo.outPixels,
-                                           c: y + n * geo.outputImageSize, ldc: geo.outPixels)
-                            }
-                        }
-                    }
-                }
+            out.data.withUnsafeMutableBufferPointer { y in
+                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
             }
         }
         return out
     }
 
+    /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y`.
+    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
+                        into y: UnsafeMutablePointer<Float>) {
+        let chunks = Parallel.chunkCount(items: geo.batch)
+        // A pointwise conv reads the image as its column matrix, unless it must be rectified first.
+        let direct = geo.isPointwise && !rectifyInput
+        weight.data.withUnsafeBufferPointer { w in
+            let w = w.baseAddress!
+            Parallel.forEach(chunks: chunks) { chunk in
+                var cols = [Float](repeating: 0, count: direct ? 0 : geo.patchSize * geo.outPixels)
+                cols.withUnsafeMutableBufferPointer { colsBuffer in
+                    for n in Parallel.range(ofChunk: chunk, of: chunks, items: geo.batch) {
+                        let columns = columnsOf(x + n * geo.inputImageSize, geo, rectify: rectifyInput,
+                                                direct: direct, scratch: colsBuffer.baseAddress)
+                        BLAS.sgemm(m: geo.outChannels, n: geo.outPixels, k: geo.patchSize,
+                                   a: w, lda: geo.patchSize, b: columns, ldb: geo.outPixels,
+                                   c: y + n * geo.outputImageSize, ldc: geo.outPixels)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The im2col matrix of one image: the image itself when `direct`, else unfolded (and rectified)
+    /// into `scratch`.
+    @inline(__always)
+    static func columnsOf(_ image: UnsafePointer<Float>, _ geo: ConvGeometry, rectify: Bool, direct: Bool,
+                          scratch: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        if direct { return image }
+        im2col(image, geo, rectify: rectify, into: scratch!)
+        return UnsafePointer(scratch!)
+    }
+
     static func backward(input: Tensor, weight: Tensor, outputGradient: Tensor, _ geo: ConvGeometry,
                          needInput: Bool, needWeight: Bool) -> (Tensor?, Tensor?) {
         var dx = needInput ? Tensor.zeros(input.shape) : nil
+        var dxData = dx?.data ?? []
+        let dw: Tensor? = input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                dxData.withUnsafeMutableBufferPointer { dxBuffer in
+                    // (An empty array may still have a base address: decide by the flag, not by nil.)
+                    backward(input: x.baseAddress!, weight: weight, outputGradient: dy.baseAddress!, geo,
+                             inputGradient: needInput ? dxBuffer.baseAddress : nil, io: ConvIO(),
+                             needWeight: needWeight)
+                }
+            }
+        }
+        if needInput { dx!.data = dxData }
+        return (dx, dw)
+    }
+
+    /// Both backward products from pointers. When `inputGradient` is given, dX is stored into it as
+    /// `io` says (`io.outputMask`: a ReLU backward; `io.accumulate`: add instead of overwrite);
+    /// `io.rectifyInput` means the forward convolved relu(x), which dW then uses. Returns dW when
+    /// `needWeight`.
+    static func backward(input x: UnsafePointer<Float>, weight: Tensor, outputGradient dy: UnsafePointer<Float>,
+                         _ geo: ConvGeometry, inputGradient dxBase: UnsafeMutablePointer<Float>?, io: ConvIO,
+                         needWeight: Bool) -> Tensor? {
         let chunks = Parallel.chunkCount(items: geo.batch)
         let weightCount = geo.outChannels * geo.patchSize
+        let needInput = dxBase != nil
+        let direct = geo.isPointwise && !io.rectifyInput
+        // dX lands in the target directly only when it is a plain overwrite-free sum of a pointwise GEMM.
+        let dxDirect = geo.isPointwise && io.outputMask == nil && !io.accumulate
         // One dW partial per chunk, reduced in chunk order afterwards.
         var partials = [Float](repeating: 0, count: needWeight ? chunks * weightCount : 0)
-        var dxData = dx?.data ?? []
-        input.data.withUnsafeBufferPointer { x in
         weight.data.withUnsafeBufferPointer { w in
-        outputGradient.data.withUnsafeBufferPointer { dy in
-        dxData.withUnsafeMutableBufferPointer { dxBuffer in
         partials.withUnsafeMutableBufferPointer { partialBuffer in
-            let (x, w, dy) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!)
-            // (An empty array may still have a base address: decide by the flags, not by nil.)
-            let dxBase = needInput ? dxBuffer.baseAddress : nil
+            let w = w.baseAddress!
             let partialBase = needWeight ? partialBuffer.baseAddress : nil
             Parallel.forEach(chunks: chunks) { chunk in
-                let scratchCount = geo.isPointwise ? 0 : geo.patchSize * geo.outPixels
-                var cols = [Float](repeating: 0, count: needWeight ? scratchCount : 0)
-                var dcols = [Float](repeating: 0, count: needInput ? scratchCount : 0)
+                var cols = [Float](repeating: 0, count: needWeight && !direct ? geo.patchSize * geo.outPixels : 0)
+                var dcols = [Float](repeating: 0, count: needInput && !dxDirect ? geo.patchSize * geo.outPixels : 0)
+                var dimage = [Float](repeating: 0, count: needInput && !dxDirect && !geo.isPointwise ? geo.inputImageSize : 0)
                 cols.withUnsafeMutableBufferPointer { colsBuffer in
                 dcols.withUnsafeMutableBufferPointer { dcolsBuffer in
+                dimage.withUnsafeMutableBufferPointer { dimageBuffer in
                     var first = true
                     for n in Parallel.range(ofChunk: chunk, of: chunks, items: geo.batch) {
                         let dyImage = dy + n * geo.outputImageSize
-                        if needInput, let dxBase {
+                        if let dxBase {
                             let dxImage = dxBase + n * geo.inputImageSize
                             // dcols [Cin·k·k, Ho·Wo] = Wᵀ · dY
-                            let target = geo.isPointwise ? dxImage : dcolsBuffer.baseAddress!
+                            let target = dxDirect ? dxImage : dcolsBuffer.baseAddress!
                             BLAS.sgemm(transA: true, m: geo.patchSize, n: geo.outPixels, k: geo.outChannels,
                                        a: w, lda: geo.patchSize, b: dyImage, ldb: geo.outPixels,
                                        c: target, ldc: geo.outPixels)
-                            if !geo.isPointwise { col2im(UnsafePointer(target), geo, addingInto: dxImage) }
-                        }
-                        if needWeight, let partialBase {
-                            let image = x + n * geo.inputImageSize
-                            let columns: UnsafePointer<Float>
-                            if geo.isPointwise {
-                                columns = image
-                            } else {
-                                im2col(image, geo, into: colsBuffer.baseAddress!)
-                                columns = UnsafePointer(colsBuffer.baseAddress!)
+                            if !dxDirect {
+                                // The image's dX: the GEMM result itself (pointwise) or its col2im fold.
+                                var source = UnsafePointer(target)
+                                if !geo.isPointwise {
+                                    let folded = dimageBuffer.baseAddress!
+                                    folded.update(repeating: 0, count: geo.inputImageSize)
+                                    col2im(UnsafePointer(target), geo, addingInto: folded)
+                                    source = UnsafePointer(folded)
+                                }
+                                store(source, count: geo.inputImageSize, into: dxImage,
+                                      mask: io.outputMask.map { $0 + n * geo.inputImageSize }, accumulate: io.accumulate)
                             }
+                        }
+                        if let partialBase {
+                            let columns = columnsOf(x + n * geo.inputImageSize, geo, rectify: io.rectifyInput,
+                                                    direct: direct, scratch: colsBuffer.baseAddress)
                             // partial [Cout, Cin·k·k] += dY [Cout, Ho·Wo] · colsᵀ
                             BLAS.sgemm(transB: true, m: geo.outChannels, n: geo.patchSize, k: geo.outPixels,
                                        a: dyImage, lda: geo.outPixels, b: columns, ldb: geo.outPixels,
@@ -87,14 +125,11 @@ enum Conv2DKernels {
                     }
                 }
                 }
+                }
             }
         }
         }
-        }
-        }
-        }
-        if needInput { dx!.data = dxData }
-        guard needWeight else { return (dx, nil) }
+        guard needWeight else { return nil }
         var dw = Tensor.zeros(weight.shape)
         dw.data.withUnsafeMutableBufferPointer { d in
             partials.withUnsafeBufferPointer { p in
@@ -104,7 +139,19 @@ enum Conv2DKernels {
                 }
             }
         }
-        return (dx, dw)
+        return dw
+    }
+
+    /// target (+)= source, zeroed where `mask` ≤ 0.
+    @inline(__always)
+    static func store(_ source: UnsafePointer<Float>, count: Int, into target: UnsafeMutablePointer<Float>,
+                      mask: UnsafePointer<Float>?, accumulate: Bool) {
+        switch (mask, accumulate) {
+        case (nil, false): target.update(from: source, count: count)
+        case (nil, true): for i in 0..<count { target[i] += source[i] }
+        case (let m?, false): for i in 0..<count { target[i] = m[i] > 0 ? source[i] : 0 }
+        case (let m?, true): for i in 0..<count { target[i] += m[i] > 0 ? source[i] : 0 }
+        }
     }
 
     /// Output columns `ox` whose input column `ox·stride + offset` lies in `0..<extent`.
@@ -116,8 +163,10 @@ enum Conv2DKernels {
         return lo < hi ? lo..<hi : 0..<0
     }
 
-    /// Unfolds one image [Cin, H, W] into columns [Cin·k·k, Ho·Wo] (row = (c·k + ky)·k + kx).
-    static func im2col(_ image: UnsafePointer<Float>, _ geo: ConvGeometry, into cols: UnsafeMutablePointer<Float>) {
+    /// Unfolds one image [Cin, H, W] (or, `rectify`, its ReLU) into columns [Cin·k·k, Ho·Wo]
+    /// (row = (c·k + ky)·k + kx).
+    static func im2col(_ image: UnsafePointer<Float>, _ geo: ConvGeometry, rectify: Bool = false,
+                       into cols: UnsafeMutablePointer<Float>) {
         let (k, s, p, h, w) = (geo.kernel, geo.stride, geo.padding, geo.height, geo.width)
         let (ho, wo) = (geo.outHeight, geo.outWidth)
         for c in 0..<geo.inChannels {
@@ -134,7 +183,9 @@ enum Conv2DKernels {
                         }
                         let src = plane + (oy * s + ky - p) * w + (kx - p)
                         for ox in 0..<columns.lowerBound { dst[ox] = 0 }
-                        if s == 1 {
+                        if rectify {
+                            for ox in columns { dst[ox] = max(src[ox * s], 0) }
+                        } else if s == 1 {
                             (dst + columns.lowerBound).update(from: src + columns.lowerBound, count: columns.count)
                         } else {
                             for ox in columns { dst[ox] = src[ox * s] }

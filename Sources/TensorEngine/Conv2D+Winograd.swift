@@ -38,45 +38,67 @@ enum WinogradKernels {
     /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
     static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
         var out = Tensor.zeros(geo.outputShape)
-        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
         input.data.withUnsafeBufferPointer { x in
             out.data.withUnsafeMutableBufferPointer { y in
-                convolve(x.baseAddress!, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
-                         height: geo.height, width: geo.width, into: y.baseAddress!)
+                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
             }
         }
         return out
     }
 
+    /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
+    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
+                        into y: UnsafeMutablePointer<Float>) {
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
+        convolve(x, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
+                 height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
+    }
+
     /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
     static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
         var dx = Tensor.zeros([geo.batch, geo.inChannels, geo.height, geo.width])
-        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
         outputGradient.data.withUnsafeBufferPointer { dy in
             dx.data.withUnsafeMutableBufferPointer { d in
-                convolve(dy.baseAddress!, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
-                         height: geo.height, width: geo.width, into: d.baseAddress!)
+                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
             }
         }
         return dx
     }
 
+    /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
+    /// fuse a ReLU backward and the gradient sum; `io.rectifyInput` must be false).
+    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
+                              io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
+        precondition(!io.rectifyInput, "inputGradient reads dY as is")
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
+        convolve(dy, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
+                 height: geo.height, width: geo.width, io: io, into: dx)
+    }
+
     /// dW [Cout, Cin, 3, 3] = Σ over images and pixels of dY ⊗ x patches.
     static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                weightGradient(input: x.baseAddress!, outputGradient: dy.baseAddress!, geo)
+            }
+        }
+    }
+
+    /// dW [Cout, Cin, 3, 3] for input `x` (taken through a ReLU first when `rectifyInput`) and dY.
+    static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool = false,
+                               outputGradient dy: UnsafePointer<Float>, _ geo: ConvGeometry) -> Tensor {
         let (cin, cout) = (geo.inChannels, geo.outChannels)
         let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
         let chunks = tiling.chunks, uCount = 16 * cout * cin
         var partials = [Float](repeating: 0, count: chunks * uCount)
-        input.data.withUnsafeBufferPointer { x in
-        outputGradient.data.withUnsafeBufferPointer { dy in
         partials.withUnsafeMutableBufferPointer { partialBuffer in
-            let (x, dy, partialBase) = (x.baseAddress!, dy.baseAddress!, partialBuffer.baseAddress!)
+            let partialBase = partialBuffer.baseAddress!
             Parallel.forEach(chunks: chunks) { chunk in
                 let images = tiling.images(ofChunk: chunk)
                 let p = images.count * tiling.tilesPerImage
                 let (vStride, mStride) = (planeStride(channels: cin, tiles: p), planeStride(channels: cout, tiles: p))
                 withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, dm, pad in
-                    transformInputs(x, images, channels: cin, tiling, padded: pad, into: v)
+                    transformInputs(x, images, channels: cin, tiling, rectify: rectifyInput, padded: pad, into: v)
                     transformOutputGradients(dy, images, channels: cout, tiling, into: dm)
                     let target = partialBase + chunk * uCount
                     for xi in 0..<16 {  // dU[ξ] [Cout, Cin] = dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin]
@@ -86,8 +108,6 @@ enum WinogradKernels {
                 }
             }
         }
-        }
-        }
         var du = [Float](repeating: 0, count: uCount)
         for c in 0..<chunks { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
         return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
@@ -96,9 +116,9 @@ enum WinogradKernels {
     // MARK: Core
 
     /// out [N, outC, H, W] = 3×3 same convolution of `x` [N, inC, H, W] with transformed weights
-    /// `u` [16][outC][inC].
+    /// `u` [16][outC][inC], reading and writing as `io` says.
     static func convolve(_ x: UnsafePointer<Float>, _ u: [Float], batch: Int, inChannels: Int, outChannels: Int,
-                         height: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+                         height: Int, width: Int, io: ConvIO, into out: UnsafeMutablePointer<Float>) {
         let tiling = Tiling(batch: batch, height: height, width: width, widestChannels: max(inChannels, outChannels))
         u.withUnsafeBufferPointer { uBuffer in
             let u = uBuffer.baseAddress!
@@ -107,12 +127,13 @@ enum WinogradKernels {
                 let p = images.count * tiling.tilesPerImage
                 let vStride = planeStride(channels: inChannels, tiles: p), mStride = planeStride(channels: outChannels, tiles: p)
                 withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, m, pad in
-                    transformInputs(x, images, channels: inChannels, tiling, padded: pad, into: v)
+                    transformInputs(x, images, channels: inChannels, tiling, rectify: io.rectifyInput, padded: pad, into: v)
                     for xi in 0..<16 {  // M[ξ] [outC, P] = U[ξ] [outC, inC] · V[ξ] [inC, P]
                         BLAS.sgemm(m: outChannels, n: p, k: inChannels, a: u + xi * outChannels * inChannels, lda: inChannels,
                                    b: v + xi * vStride, ldb: p, c: m + xi * mStride, ldc: p)
                     }
-                    transformOutputs(m, images, channels: outChannels, tiling, into: out)
+                    transformOutputs(m, images, channels: outChannels, tiling, mask: io.outputMask,
+                                     accumulate: io.accumulate, into: out)
                 }
             }
         }
@@ -126,4 +147,15 @@ enum WinogradKernels {
         defer { buffer.deallocate() }
         body(buffer, buffer + a, buffer + a + b)
     }
+}
+
+/// How a convolution kernel reads its input and stores its output, so that a ReLU before it and
+/// the gradient bookkeeping after it cost no extra pass over memory.
+struct ConvIO {
+    /// Convolve relu(x) instead of x (the ReLU of ReLU → conv → BN).
+    var rectifyInput = false
+    /// Zero each output value where this same-shaped tensor is ≤ 0 (a ReLU's backward).
+    var outputMask: UnsafePointer<Float>? = nil
+    /// Add into the output instead of overwriting it (gradient accumulation).
+    var accumulate = false
 }

@@ -4,8 +4,9 @@
 /// Transformed data is laid out [ξ][channel][tile], tile = image-in-chunk · tilesPerImage + ty · tilesX + tx.
 extension WinogradKernels {
     /// V = Bᵀ d B for every tile of every channel of `images`; d is the 4×4 patch at (2ty − 1, 2tx − 1),
-    /// zero outside the image.
+    /// zero outside the image, of x or (`rectify`) of relu(x).
     static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                rectify: Bool = false,
                                 padded: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>) {
         let (h, w, ph, pw) = (t.height, t.width, t.paddedHeight, t.paddedWidth)
         let p = images.count * t.tilesPerImage, stride = planeStride(channels: channels, tiles: p)
@@ -13,7 +14,14 @@ extension WinogradKernels {
         for (local, n) in images.enumerated() {
             for c in 0..<channels {
                 let plane = x + (n * channels + c) * h * w
-                for y in 0..<h { (padded + (y + 1) * pw + 1).update(from: plane + y * w, count: w) }
+                if rectify {
+                    for y in 0..<h {
+                        let (dst, src) = (padded + (y + 1) * pw + 1, plane + y * w)
+                        for i in 0..<w { dst[i] = max(src[i], 0) }
+                    }
+                } else {
+                    for y in 0..<h { (padded + (y + 1) * pw + 1).update(from: plane + y * w, count: w) }
+                }
                 var out = v + c * p + local * t.tilesPerImage
                 for ty in 0..<t.tilesY {
                     for tx in 0..<t.tilesX {
@@ -52,14 +60,15 @@ extension WinogradKernels {
         out[(base + 3) * stride] = r[1] - r[3]
     }
 
-    /// y tile = Aᵀ m A for every tile; writes only the pixels inside the image.
+    /// y tile = Aᵀ m A for every tile; stores only the pixels inside the image. A pixel is zeroed
+    /// where `mask` (same layout as y) is ≤ 0, and added to y instead of stored when `accumulate`.
     static func transformOutputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                 mask: UnsafePointer<Float>? = nil, accumulate: Bool = false,
                                  into y: UnsafeMutablePointer<Float>) {
         let (h, w) = (t.height, t.width)
         let p = images.count * t.tilesPerImage, stride = planeStride(channels: channels, tiles: p)
         for (local, n) in images.enumerated() {
             for c in 0..<channels {
-                let plane = y + (n * channels + c) * h * w
                 var src = m + c * p + local * t.tilesPerImage
                 for ty in 0..<t.tilesY {
                     for tx in 0..<t.tilesX {
@@ -69,12 +78,18 @@ extension WinogradKernels {
                         let m0 = row(0), m1 = row(1), m2 = row(2), m3 = row(3)
                         let s0 = m0 + m1 + m2, s1 = m1 - m2 - m3
                         let (oy, ox) = (2 * ty, 2 * tx)
-                        let top = plane + oy * w + ox
-                        top[0] = s0[0] + s0[1] + s0[2]
-                        if ox + 1 < w { top[1] = s0[1] - s0[2] - s0[3] }
+                        let offset = (n * channels + c) * h * w + oy * w + ox
+                        let top = y + offset
+                        @inline(__always) func store(_ i: Int, _ value: Float) {
+                            var value = value
+                            if let mask, mask[offset + i] <= 0 { value = 0 }
+                            if accumulate { top[i] += value } else { top[i] = value }
+                        }
+                        store(0, s0[0] + s0[1] + s0[2])
+                        if ox + 1 < w { store(1, s0[1] - s0[2] - s0[3]) }
                         if oy + 1 < h {
-                            top[w] = s1[0] + s1[1] + s1[2]
-                            if ox + 1 < w { top[w + 1] = s1[1] - s1[2] - s1[3] }
+                            store(w, s1[0] + s1[1] + s1[2])
+                            if ox + 1 < w { store(w + 1, s1[1] - s1[2] - s1[3]) }
                         }
                         src += 1
                     }
