@@ -17,8 +17,20 @@ public final class ReLUConvBN: NamedStateProvider {
         norm = BatchNorm2d(channels: outChannels)
     }
 
-    /// [N, Cin, H, W] → [N, Cout, H/stride, W/stride].
+    /// [N, Cin, H, W] → [N, Cout, H/stride, W/stride], as one fused op.
     public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
+        g.reluConvBatchNormSum([branch(x, in: g)], training: training)
+    }
+
+    /// This layer applied to `x`, as a branch of a fused sum (`Graph.reluConvBatchNormSum`).
+    public func branch(_ x: Variable, in g: Graph) -> ConvBNBranch {
+        ConvBNBranch(input: x, weight: g.parameter(conv.weight), gamma: g.parameter(norm.gamma),
+                     beta: g.parameter(norm.beta), statistics: norm.statistics,
+                     stride: conv.stride, padding: conv.padding)
+    }
+
+    /// The unfused composition relu → conv2d → batchNorm2d: the reference the fused op is tested against.
+    public func reference(_ x: Variable, in g: Graph, training: Bool) -> Variable {
         norm(conv(g.relu(x), in: g), in: g, training: training)
     }
 
@@ -60,23 +72,29 @@ public final class NATSCell: NamedStateProvider {
 
     /// [N, C, H, W] → same shape. `none` edges cost nothing (they are left out of the sum);
     /// `skip_connect` reuses the source variable; a node whose inputs are all `none` is zeros.
+    /// A node with convolution edges is one fused op: its ReLU-conv-BN branches summed with the
+    /// other terms (`Graph.reluConvBatchNormSum`).
     public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
         var nodes = [x]
         for target in 1..<Cell.nodeCount {
-            var terms: [Variable] = []
+            var terms: [Variable] = [], branches: [ConvBNBranch] = []
             for e in Cell.incomingEdgeIndices(of: target) {
                 let source = nodes[Cell.edges[e].source]
                 switch edges[e] {
                 case .zero: continue
                 case .identity: terms.append(source)
                 case .pool: terms.append(g.avgPool3x3(source))
-                case .convolution(let layer): terms.append(layer(source, in: g, training: training))
+                case .convolution(let layer): branches.append(layer.branch(source, in: g))
                 }
             }
-            switch terms.count {
-            case 0: nodes.append(g.zeros(g.shape(x)))
-            case 1: nodes.append(terms[0])
-            default: nodes.append(g.sum(of: terms))
+            if !branches.isEmpty {
+                nodes.append(g.reluConvBatchNormSum(branches, plus: terms, training: training))
+            } else {
+                switch terms.count {
+                case 0: nodes.append(g.zeros(g.shape(x)))
+                case 1: nodes.append(terms[0])
+                default: nodes.append(g.sum(of: terms))
+                }
             }
         }
         return nodes[Cell.nodeCount - 1]
@@ -106,10 +124,11 @@ public final class ReductionBlock: NamedStateProvider {
         shortcut = Conv2d(inChannels: inChannels, outChannels: outChannels, kernelSize: 1, generator: &generator)
     }
 
-    /// [N, Cin, H, W] → [N, Cout, H/2, W/2].
+    /// [N, Cin, H, W] → [N, Cout, H/2, W/2]; conv_b and the sum are one fused op.
     public func callAsFunction(_ x: Variable, in g: Graph, training: Bool) -> Variable {
-        let residual = convB(convA(x, in: g, training: training), in: g, training: training)
-        return g.add(shortcut(g.avgPool2x2(x), in: g), residual)
+        let a = convA(x, in: g, training: training)
+        return g.reluConvBatchNormSum([convB.branch(a, in: g)], plus: [shortcut(g.avgPool2x2(x), in: g)],
+                                      training: training)
     }
 
     public var namedState: [NamedStateEntry] {

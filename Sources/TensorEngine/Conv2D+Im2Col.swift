@@ -68,9 +68,10 @@ enum Conv2DKernels {
     /// `io` says (`io.outputMask`: a ReLU backward; `io.accumulate`: add instead of overwrite);
     /// `io.rectifyInput` means the forward convolved relu(x), which dW then uses. Returns dW when
     /// `needWeight`.
-    static func backward(input x: UnsafePointer<Float>, weight: Tensor, outputGradient dy: UnsafePointer<Float>,
+    static func backward(input x: UnsafePointer<Float>?, weight: Tensor, outputGradient dy: UnsafePointer<Float>,
                          _ geo: ConvGeometry, inputGradient dxBase: UnsafeMutablePointer<Float>?, io: ConvIO,
                          needWeight: Bool) -> Tensor? {
+        precondition(!needWeight || x != nil, "dW needs the input")
         let chunks = Parallel.chunkCount(items: geo.batch)
         let weightCount = geo.outChannels * geo.patchSize
         let needInput = dxBase != nil
@@ -113,7 +114,7 @@ enum Conv2DKernels {
                                       mask: io.outputMask.map { $0 + n * geo.inputImageSize }, accumulate: io.accumulate)
                             }
                         }
-                        if let partialBase {
+                        if let partialBase, let x {
                             let columns = columnsOf(x + n * geo.inputImageSize, geo, rectify: io.rectifyInput,
                                                     direct: direct, scratch: colsBuffer.baseAddress)
                             // partial [Cout, Cin·k·k] += dY [Cout, Ho·Wo] · colsᵀ
@@ -140,6 +141,21 @@ enum Conv2DKernels {
             }
         }
         return dw
+    }
+
+    /// dX alone, stored into `dx` as `io` says.
+    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
+                              io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
+        _ = backward(input: nil, weight: weight, outputGradient: dy, geo, inputGradient: dx, io: io, needWeight: false)
+    }
+
+    /// dW [Cout, Cin, k, k] alone, for input x (or relu(x) when `rectifyInput`).
+    static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                               _ geo: ConvGeometry) -> Tensor {
+        // The weight's values only enter dX; a zero stand-in gives dW its shape.
+        let shape = [geo.outChannels, geo.inChannels, geo.kernel, geo.kernel]
+        return backward(input: x, weight: .zeros(shape), outputGradient: dy, geo, inputGradient: nil,
+                        io: ConvIO(rectifyInput: rectifyInput), needWeight: true)!
     }
 
     /// target (+)= source, zeroed where `mask` ≤ 0.

@@ -74,6 +74,17 @@ public final class Graph {
         }
     }
 
+    /// Adds a gradient into `v` in place, without materialising it first: `write(buffer, add)` must
+    /// add into the [shape of v] `buffer` when `add` is true, and otherwise store every element
+    /// (the buffer is then uninitialised). No-op when `v` needs no gradient.
+    public func accumulateInPlace(into v: Variable, _ write: (UnsafeMutablePointer<Float>, _ add: Bool) -> Void) {
+        guard needsGradient[v.index] else { return }
+        let add = gradients[v.index] != nil
+        if !add { gradients[v.index] = Tensor.uninitialized(values[v.index].shape) }
+        // (Copy-on-write: a gradient tensor shared with another node is copied before it is written.)
+        gradients[v.index]!.data.withUnsafeMutableBufferPointer { write($0.baseAddress!, add) }
+    }
+
     // MARK: Backward
 
     /// Reverse pass from a one-element `loss` (seed 1). Adds the gradient of every parameter leaf

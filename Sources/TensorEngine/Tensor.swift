@@ -24,6 +24,15 @@ public struct Tensor: Equatable, Codable, Sendable, CustomStringConvertible {
         self.init(shape: shape, data: [Float](repeating: value, count: Tensor.count(of: shape)))
     }
 
+    /// A tensor of `shape` whose values are unspecified: for kernels that store every element.
+    public static func uninitialized(_ shape: [Int]) -> Tensor {
+        let count = Tensor.count(of: shape)
+        // Skips the zero fill of `init(repeating:)`: a full write pass over a buffer about to be
+        // overwritten anyway. Float has no invalid bit patterns, so unspecified values are safe.
+        let data = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        return Tensor(shape: shape, data: data)
+    }
+
     /// A scalar (shape `[]`).
     public init(scalar: Float) { self.init(shape: [], data: [scalar]) }
 
