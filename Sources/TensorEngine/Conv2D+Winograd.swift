@@ -28,22 +28,19 @@ enum WinogradKernels {
         func images(ofChunk chunk: Int) -> Range<Int> {
             (chunk * imagesPerChunk)..<min(batch, (chunk + 1) * imagesPerChunk)
         }
-        /// Side lengths of a zero-bordered plane holding every tile's 4×4 patch.
+        /// Side lengths of a zero-bordered plane holding every tile's 4×4 patch; the width also covers
+        /// the patches of the lanes past the last tile of a row's last vector group.
         var paddedHeight: Int { 2 * tilesY + 2 }
-        var paddedWidth: Int { 2 * tilesX + 2 }
+        var paddedWidth: Int { 2 * groupTiles * groups(tilesX: tilesX) + 2 }
     }
 
     // MARK: Products
 
     /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
     static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var out = Tensor.zeros(geo.outputShape)
         input.data.withUnsafeBufferPointer { x in
-            out.data.withUnsafeMutableBufferPointer { y in
-                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
-            }
+            written(geo.outputShape) { y in forward(input: x.baseAddress!, weight: weight, geo, into: y) }
         }
-        return out
     }
 
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
@@ -56,13 +53,22 @@ enum WinogradKernels {
 
     /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
     static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var dx = Tensor.zeros([geo.batch, geo.inChannels, geo.height, geo.width])
         outputGradient.data.withUnsafeBufferPointer { dy in
-            dx.data.withUnsafeMutableBufferPointer { d in
-                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
+            written([geo.batch, geo.inChannels, geo.height, geo.width]) { dx in
+                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: dx)
             }
         }
-        return dx
+    }
+
+    /// A tensor of `shape` whose every value `fill` stores (a product without accumulation):
+    /// no zero-filling pass before it.
+    private static func written(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let count = Tensor.count(of: shape)
+        let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { fill(buffer.baseAddress!) }
+            initialized = count
+        }
+        return Tensor(shape: shape, data: data)
     }
 
     /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
@@ -108,8 +114,16 @@ enum WinogradKernels {
                 }
             }
         }
+        // Σ of the partials in chunk order.
         var du = [Float](repeating: 0, count: uCount)
-        for c in 0..<chunks { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
+        du.withUnsafeMutableBufferPointer { sum in
+            partials.withUnsafeBufferPointer { all in
+                for c in 0..<chunks {
+                    let part = all.baseAddress! + c * uCount
+                    for i in 0..<uCount { sum[i] += part[i] }
+                }
+            }
+        }
         return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
     }
 

@@ -74,4 +74,257 @@ final class WinogradTests: XCTestCase {
         ComputeThreads.set(1)
         XCTAssertEqual(single, multi)
     }
+
+    // MARK: Fused input ReLU, output mask and accumulation (ConvIO)
+
+    /// Plane sizes for the fused paths: a single pixel, odd and even sides, and a full NATS plane.
+    let ioShapes = [(1, 1), (5, 6), (7, 7), (9, 4), (32, 32)]
+
+    func testRectifiedInputEqualsPlainKernelsOnReluOfInput() {
+        var generator = SeededGenerator(seed: 24)
+        for (h, w) in ioShapes {
+            let x = randomTensor([3, 4, h, w], using: &generator)
+            let weight = randomTensor([5, 4, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            let rectified = Tensor(shape: x.shape, data: x.data.map { max($0, 0) })
+
+            var y = Tensor(repeating: .nan, shape: geo.outputShape)  // every value must be written
+            x.data.withUnsafeBufferPointer { xp in
+                y.data.withUnsafeMutableBufferPointer { yp in
+                    WinogradKernels.forward(input: xp.baseAddress!, rectifyInput: true, weight: weight, geo,
+                                            into: yp.baseAddress!)
+                }
+            }
+            XCTAssertEqual(y, WinogradKernels.forward(input: rectified, weight: weight, geo), "forward \(h)×\(w)")
+            XCTAssertNotEqual(y, WinogradKernels.forward(input: x, weight: weight, geo), "forward \(h)×\(w)")
+
+            let dw = x.data.withUnsafeBufferPointer { xp in
+                dy.data.withUnsafeBufferPointer { dyp in
+                    WinogradKernels.weightGradient(input: xp.baseAddress!, rectifyInput: true,
+                                                   outputGradient: dyp.baseAddress!, geo)
+                }
+            }
+            XCTAssertEqual(dw, WinogradKernels.weightGradient(input: rectified, outputGradient: dy, geo), "dW \(h)×\(w)")
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: rectified, weightShape: weight.shape,
+                                                             stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), 1e-5, "dW \(h)×\(w)")
+        }
+    }
+
+    func testMaskedAccumulatedInputGradientAddsMaskedPlainGradient() {
+        var generator = SeededGenerator(seed: 25)
+        for (h, w) in ioShapes {
+            let weight = randomTensor([5, 4, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: [3, 4, h, w], weight: weight.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            // A ReLU output as the mask: exact zeros where its input was negative.
+            let mask = Tensor(shape: [3, 4, h, w], data: randomTensor([3, 4, h, w], using: &generator).data.map { max($0, 0) })
+            let existing = randomTensor(mask.shape, using: &generator)
+            let plain = WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo)
+
+            for accumulate in [false, true] {
+                var dx = accumulate ? existing : Tensor(repeating: .nan, shape: mask.shape)
+                dy.data.withUnsafeBufferPointer { dyp in
+                    mask.data.withUnsafeBufferPointer { mp in
+                        dx.data.withUnsafeMutableBufferPointer { dxp in
+                            WinogradKernels.inputGradient(outputGradient: dyp.baseAddress!, weight: weight, geo,
+                                                          io: ConvIO(outputMask: mp.baseAddress!, accumulate: accumulate),
+                                                          into: dxp.baseAddress!)
+                        }
+                    }
+                }
+                let expected = (0..<mask.count).map { i -> Float in
+                    let kept: Float = mask.data[i] > 0 ? plain.data[i] : 0
+                    return accumulate ? existing.data[i] + kept : kept
+                }
+                XCTAssertEqual(dx.data, expected, "\(h)×\(w) accumulate \(accumulate)")
+            }
+        }
+    }
+
+    // MARK: Vector transforms against the scalar ones
+
+    /// Planes with 1 to 7 vector groups per tile row, full and partial, odd and even sides.
+    let transformShapes = [(1, 1), (1, 2), (2, 1), (3, 5), (2, 7), (4, 8), (3, 9), (4, 16), (5, 15), (6, 17), (7, 31),
+                           (8, 32), (9, 33), (2, 34), (3, 48), (5, 50)]
+
+    func testVectorTransformsEqualScalarTransformsBitForBit() {
+        var generator = SeededGenerator(seed: 26)
+        for (h, w) in transformShapes {
+            let (batch, channels) = (3, 2)
+            let t = WinogradKernels.Tiling(batch: batch, height: h, width: w, widestChannels: channels)
+            let images = 1..<batch  // not starting at image 0
+            let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+            var x = randomTensor([batch, channels, h, w], using: &generator)
+            x.data[channels * h * w] = -0.0  // the first pixel of `images`: relu(−0) is +0
+            let transformed = randomTensor([16 * stride], using: &generator)
+            let mask = Tensor(shape: x.shape, data: randomTensor(x.shape, using: &generator).data.map { max($0, 0) })
+            let existing = randomTensor(x.shape, using: &generator)
+
+            // Only the [ξ][channel][tile] values, not the planes' slack.
+            func planes(_ v: [Float]) -> [Float] { (0..<16).flatMap { v[($0 * stride)..<($0 * stride + channels * p)] } }
+            x.data.withUnsafeBufferPointer { xp in
+                for rectify in [false, true] {
+                    var fast = [Float](repeating: .nan, count: 16 * stride), slow = fast
+                    var pad = [Float](repeating: .nan, count: t.paddedHeight * t.paddedWidth)
+                    WinogradKernels.transformInputs(xp.baseAddress!, images, channels: channels, t, rectify: rectify,
+                                                    padded: &pad, into: &fast)
+                    ScalarTransforms.inputs(xp.baseAddress!, images, channels: channels, t, rectify: rectify, into: &slow)
+                    XCTAssertEqual(planes(fast).map(\.bitPattern), planes(slow).map(\.bitPattern),
+                                   "inputs \(h)×\(w) rectify \(rectify)")
+                }
+                var fast = [Float](repeating: .nan, count: 16 * stride), slow = fast
+                WinogradKernels.transformOutputGradients(xp.baseAddress!, images, channels: channels, t, into: &fast)
+                ScalarTransforms.outputGradients(xp.baseAddress!, images, channels: channels, t, into: &slow)
+                XCTAssertEqual(planes(fast), planes(slow), "output gradients \(h)×\(w)")
+            }
+            for useMask in [false, true] {
+                for accumulate in [false, true] {
+                    var fast = accumulate ? existing.data : [Float](repeating: .nan, count: x.count), slow = fast
+                    mask.data.withUnsafeBufferPointer { mp in
+                        let m = useMask ? mp.baseAddress! : nil
+                        WinogradKernels.transformOutputs(transformed.data, images, channels: channels, t, mask: m,
+                                                         accumulate: accumulate, into: &fast)
+                        ScalarTransforms.outputs(transformed.data, images, channels: channels, t, mask: m,
+                                                 accumulate: accumulate, into: &slow)
+                    }
+                    // Image 0 is outside `images`: untouched by both (NaN or `existing`).
+                    XCTAssertEqual(fast.map(\.bitPattern), slow.map(\.bitPattern),
+                                   "outputs \(h)×\(w) mask \(useMask) accumulate \(accumulate)")
+                }
+            }
+        }
+    }
+
+    func testWeightTransformsMatchTheirDefinitions() {
+        var generator = SeededGenerator(seed: 27)
+        let (outC, inC) = (3, 2)
+        let weight = randomTensor([outC, inC, 3, 3], using: &generator)
+        let g: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        for flipped in [false, true] {
+            let u = WinogradKernels.transformedWeights(weight, outChannels: outC, inChannels: inC, flipped: flipped)
+            let (rows, cols) = flipped ? (inC, outC) : (outC, inC)
+            for o in 0..<outC {
+                for i in 0..<inC {
+                    for a in 0..<4 {
+                        for b in 0..<4 {  // (G k Gᵀ)[a][b], k = g or g rotated by 180°
+                            var expected = 0.0
+                            for r in 0..<3 { for s in 0..<3 {
+                                let k = flipped ? weight[o, i, 2 - r, 2 - s] : weight[o, i, r, s]
+                                expected += g[a][r] * Double(k) * g[b][s]
+                            } }
+                            let (row, col) = flipped ? (i, o) : (o, i)
+                            XCTAssertEqual(Double(u[((4 * a + b) * rows + row) * cols + col]), expected, accuracy: 1e-5)
+                        }
+                    }
+                }
+            }
+        }
+        // dW = Gᵀ dU G.
+        let du = randomTensor([16 * outC * inC], using: &generator).data
+        let dw = WinogradKernels.weightGradientFromTransformed(du, outChannels: outC, inChannels: inC)
+        for o in 0..<outC {
+            for i in 0..<inC {
+                for r in 0..<3 {
+                    for s in 0..<3 {
+                        var expected = 0.0
+                        for a in 0..<4 { for b in 0..<4 {
+                            expected += g[a][r] * Double(du[(4 * a + b) * outC * inC + o * inC + i]) * g[b][s]
+                        } }
+                        XCTAssertEqual(Double(dw[o, i, r, s]), expected, accuracy: 1e-5)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The scalar tile transforms, one tile at a time: the oracle for the vector ones.
+private enum ScalarTransforms {
+    typealias Tiling = WinogradKernels.Tiling
+
+    static func inputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                       rectify: Bool, into v: UnsafeMutablePointer<Float>) {
+        let (h, w, ph, pw) = (t.height, t.width, 2 * t.tilesY + 2, 2 * t.tilesX + 2)
+        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        var padded = [Float](repeating: 0, count: ph * pw)
+        for (local, n) in images.enumerated() {
+            for c in 0..<channels {
+                for y in 0..<h {
+                    for i in 0..<w {
+                        let value = x[((n * channels + c) * h + y) * w + i]
+                        padded[(y + 1) * pw + 1 + i] = rectify ? max(value, 0) : value
+                    }
+                }
+                for ty in 0..<t.tilesY {
+                    for tx in 0..<t.tilesX {
+                        func d(_ r: Int, _ col: Int) -> Float { padded[(2 * ty + r) * pw + 2 * tx + col] }
+                        // Rows of Bᵀ d, then each row times B.
+                        let rows = (0..<4).map { col in [d(0, col) - d(2, col), d(1, col) + d(2, col),
+                                                         d(2, col) - d(1, col), d(1, col) - d(3, col)] }
+                        let tile = c * p + local * t.tilesPerImage + ty * t.tilesX + tx
+                        for i in 0..<4 {
+                            let r = (0..<4).map { rows[$0][i] }
+                            let values = [r[0] - r[2], r[1] + r[2], r[2] - r[1], r[1] - r[3]]
+                            for j in 0..<4 { v[(4 * i + j) * stride + tile] = values[j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func outputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                        mask: UnsafePointer<Float>?, accumulate: Bool, into y: UnsafeMutablePointer<Float>) {
+        let (h, w) = (t.height, t.width)
+        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        for (local, n) in images.enumerated() {
+            for c in 0..<channels {
+                for ty in 0..<t.tilesY {
+                    for tx in 0..<t.tilesX {
+                        let tile = c * p + local * t.tilesPerImage + ty * t.tilesX + tx
+                        func value(_ i: Int, _ j: Int) -> Float { m[(4 * i + j) * stride + tile] }
+                        let s0 = (0..<4).map { value(0, $0) + value(1, $0) + value(2, $0) }
+                        let s1 = (0..<4).map { value(1, $0) - value(2, $0) - value(3, $0) }
+                        let tileValues = [[s0[0] + s0[1] + s0[2], s0[1] - s0[2] - s0[3]],
+                                          [s1[0] + s1[1] + s1[2], s1[1] - s1[2] - s1[3]]]
+                        for dy in 0..<2 {
+                            for dx in 0..<2 where 2 * ty + dy < h && 2 * tx + dx < w {
+                                let at = ((n * channels + c) * h + 2 * ty + dy) * w + 2 * tx + dx
+                                var value = tileValues[dy][dx]
+                                if let mask, mask[at] <= 0 { value = 0 }
+                                if accumulate { y[at] += value } else { y[at] = value }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func outputGradients(_ dy: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                into dm: UnsafeMutablePointer<Float>) {
+        let (h, w) = (t.height, t.width)
+        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        for (local, n) in images.enumerated() {
+            for c in 0..<channels {
+                for ty in 0..<t.tilesY {
+                    for tx in 0..<t.tilesX {
+                        func e(_ r: Int, _ col: Int) -> Float {
+                            let (y, x) = (2 * ty + r, 2 * tx + col)
+                            return y < h && x < w ? dy[((n * channels + c) * h + y) * w + x] : 0
+                        }
+                        // Rows of A e, then each row (a, b)·Aᵀ = (a, a + b, a − b, −b).
+                        let rows = [(e(0, 0), e(0, 1)), (e(0, 0) + e(1, 0), e(0, 1) + e(1, 1)),
+                                    (e(0, 0) - e(1, 0), e(0, 1) - e(1, 1)), (-e(1, 0), -e(1, 1))]
+                        let tile = c * p + local * t.tilesPerImage + ty * t.tilesX + tx
+                        for (i, (a, b)) in rows.enumerated() {
+                            for (j, value) in [a, a + b, a - b, -b].enumerated() { dm[(4 * i + j) * stride + tile] = value }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
