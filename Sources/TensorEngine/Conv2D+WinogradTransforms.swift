@@ -4,12 +4,12 @@
 /// Transformed data is laid out [ξ][channel][tile], tile = image-in-chunk · tilesPerImage + ty · tilesX + tx.
 ///
 /// The data transforms work on a group of `groupTiles` consecutive tiles of a tile row at once, one
-/// SIMD lane per tile: the image columns under them deinterleave into the even and odd columns of
-/// every tile's patch (or pixel pair), and each ξ plane gets the group's values with one vector store. The scalar
-/// originals are kept in the tests as the oracle of these (`WinogradTests`), bit for bit.
+/// SIMD lane per tile: the columns under them deinterleave into the even and odd columns of every
+/// tile's patch (or pixel pair), and each ξ plane gets the group's values with one vector store.
+/// The tests keep the scalar one-tile-at-a-time transforms as their oracle, bit for bit.
 extension WinogradKernels {
     // Four lanes: with SSE (the default x86-64 target) a group's whole patch, 16 vectors, then fits
-    // the 16 registers; eight lanes spilled and ran slower.
+    // the 16 registers; eight lanes spilled registers and measured slower.
     typealias Lanes = SIMD4<Float>
     /// Two `Lanes` of columns side by side: the columns of one group of tiles.
     typealias Columns = SIMD8<Float>
