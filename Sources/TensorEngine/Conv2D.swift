@@ -2,19 +2,21 @@
 extension Graph {
     /// Cross-correlation of `x` [N, Cin, H, W] with `weight` [Cout, Cin, k, k], the given `stride`
     /// and zero `padding` on every side; output [N, Cout, Ho, Wo] with Ho = (H + 2p − k)/stride + 1.
-    /// 3×3 stride-1 padding-1 convolutions use Winograd F(2×2, 3×3) (`WinogradKernels`); the others
-    /// a GEMM per image over im2col columns (`Conv2DKernels`).
+    /// 3×3 stride-1 padding-1 convolutions use Winograd F(4×4, 3×3) or F(2×2, 3×3), as
+    /// `ConvolutionDispatch.kernel(for:)` picks; the others a GEMM per image over im2col columns
+    /// (`Conv2DKernels`).
     public func conv2d(_ x: Variable, weight: Variable, stride: Int = 1, padding: Int = 0) -> Variable {
         let input = value(x), filters = value(weight)
         let geometry = ConvGeometry(input: input.shape, weight: filters.shape, stride: stride, padding: padding)
-        if WinogradKernels.applies(geometry) {
-            let out = WinogradKernels.forward(input: input, weight: filters, geometry)
+        if ConvolutionDispatch.kernel(for: geometry) != .im2col {
+            let out = ConvolutionDispatch.forward(input: input, weight: filters, geometry)
             return record(out, inputs: [x, weight]) { grad, g in
                 if g.requiresGradient(x) {
-                    g.accumulate(WinogradKernels.inputGradient(outputGradient: grad, weight: filters, geometry), into: x)
+                    g.accumulate(ConvolutionDispatch.inputGradient(outputGradient: grad, weight: filters, geometry), into: x)
                 }
                 if g.requiresGradient(weight) {
-                    g.accumulate(WinogradKernels.weightGradient(input: input, outputGradient: grad, geometry), into: weight)
+                    g.accumulate(ConvolutionDispatch.weightGradient(input: input, outputGradient: grad, geometry),
+                                 into: weight)
                 }
             }
         }

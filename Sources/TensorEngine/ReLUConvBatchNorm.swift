@@ -127,30 +127,93 @@ extension Graph {
     }
 }
 
-/// Routes a convolution to Winograd F(2×2, 3×3) or im2col + GEMM by its geometry (pointer level).
+/// The kernels that can compute a convolution.
+enum ConvolutionKernel: Equatable {
+    /// Winograd F(2×2, 3×3) (`WinogradKernels`).
+    case winograd2x2
+    /// Winograd F(4×4, 3×3) (`Winograd4x4Kernels`).
+    case winograd4x4
+    /// im2col + GEMM (`Conv2DKernels`), for every geometry.
+    case im2col
+}
+
+/// Routes a convolution to Winograd F(4×4, 3×3), F(2×2, 3×3) or im2col + GEMM by its geometry
+/// (pointer level, and tensor level for `Graph.conv2d`).
 enum ConvolutionDispatch {
+    /// The kernel for `geo`: Winograd for 3×3 stride-1 padding-1 convolutions, im2col otherwise;
+    /// among the Winograd ones F(4×4) where it was measured faster than F(2×2):
+    /// - both sides ≥ 7: on smaller planes (1–6 pixels, ≤ 2×2 tiles of 4×4) the per-plane work
+    ///   of the 6×6 transforms outweighs the saved multiplies (measured 0.5–0.9× as fast);
+    /// - 36 · tiles₄ₓ₄ ≤ 12 · tiles₂ₓ₂, i.e. F(4×4) needs at most ¾ of F(2×2)'s multiplies once
+    ///   the padding of the edge tiles counts: sides ≡ 1 or 2 mod 4 pad a 4×4 tile by 3 or 2 pixels,
+    ///   and 9 and 10 (ratio 0.81) measured 0.7× as fast at 16 channels, while 13 and 14 (0.73)
+    ///   measured 1.1×, and 8, 16 and 32 (0.56) 1.2–1.8× at 8–128 channels (forward + both
+    ///   gradients, one thread, batch 64–256; the NATS shapes confirmed by `rednas bench --kernels`).
+    static func kernel(for geo: ConvGeometry) -> ConvolutionKernel {
+        guard WinogradKernels.applies(geo) else { return .im2col }
+        guard geo.height >= 7 && geo.width >= 7 else { return .winograd2x2 }
+        let tiles4 = ((geo.height + 3) / 4) * ((geo.width + 3) / 4)
+        let tiles2 = ((geo.height + 1) / 2) * ((geo.width + 1) / 2)
+        return 36 * tiles4 <= 12 * tiles2 ? .winograd4x4 : .winograd2x2
+    }
+
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
-        if WinogradKernels.applies(geo) {
-            WinogradKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
-        } else {
-            Conv2DKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
+        switch kernel(for: geo) {
+        case .winograd4x4: Winograd4x4Kernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
+        case .winograd2x2: WinogradKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
+        case .im2col: Conv2DKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
         }
     }
 
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                                _ geo: ConvGeometry) -> Tensor {
-        WinogradKernels.applies(geo)
-            ? WinogradKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
-            : Conv2DKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
+        switch kernel(for: geo) {
+        case .winograd4x4: Winograd4x4Kernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
+        case .winograd2x2: WinogradKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
+        case .im2col: Conv2DKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
+        }
     }
 
     static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
                               io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
-        if WinogradKernels.applies(geo) {
-            WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
-        } else {
-            Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        switch kernel(for: geo) {
+        case .winograd4x4: Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        case .winograd2x2: WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        case .im2col: Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        }
+    }
+
+    // MARK: Tensor level
+
+    /// y [N, Cout, Ho, Wo] = x ⊛ w.
+    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var out = Tensor.uninitialized(geo.outputShape)
+        input.data.withUnsafeBufferPointer { x in
+            out.data.withUnsafeMutableBufferPointer { y in
+                forward(input: x.baseAddress!, rectifyInput: false, weight: weight, geo, into: y.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// dX [N, Cin, H, W] from dY.
+    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var dx = Tensor.uninitialized([geo.batch, geo.inChannels, geo.height, geo.width])
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            dx.data.withUnsafeMutableBufferPointer { d in
+                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
+            }
+        }
+        return dx
+    }
+
+    /// dW [Cout, Cin, k, k] from x and dY.
+    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                weightGradient(input: x.baseAddress!, rectifyInput: false, outputGradient: dy.baseAddress!, geo)
+            }
         }
     }
 }

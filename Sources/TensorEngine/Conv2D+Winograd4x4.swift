@@ -1,0 +1,189 @@
+/// Winograd F(4×4, 3×3) convolution for 3×3 kernels with stride 1 and padding 1, for the forward
+/// product and both backward products.
+///
+/// Each 4×4 output tile is `Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A` for the 6×6 input patch d around it, so a
+/// tile costs 36 multiplies per (in, out) channel pair instead of 144 (F(2×2, 3×3): 64 for the same
+/// four 2×2 tiles). The products are organised as in `WinogradKernels`, with 36 ξ planes:
+/// transformed inputs V[ξ][Cin][tiles], weights U[ξ][Cout][Cin], 36 GEMMs M[ξ] = U[ξ]·V[ξ] per
+/// chunk of images, then the output transform.
+/// - dX is the same convolution of dY with the weights flipped and transposed.
+/// - dW = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G, i.e. 36 GEMMs dU[ξ] = dM[ξ]·V[ξ]ᵀ.
+///
+/// Float32 error: the transforms scale values by up to 10 per dimension (Bᵀ rows) and 8 (Aᵀ), so
+/// rounding errors are about 10–20× those of F(2×2) (measured relative to the largest output: a few
+/// 1e-6 forward, 1e-5 for dW sums over many tiles) — fine for training, not bit-compatible with
+/// the direct convolution.
+///
+/// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
+/// in chunk order, so results do not depend on the thread count. The transforms run on 8
+/// consecutive tiles at once (SIMD8, see the transforms file).
+enum Winograd4x4Kernels {
+    /// Whether `geo` is a convolution these kernels compute.
+    static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
+
+    /// How one same-size 3×3 convolution is cut into 4×4 tiles and chunks of images.
+    struct Tiling {
+        let batch, height, width, tilesY, tilesX, imagesPerChunk: Int
+        init(batch: Int, height: Int, width: Int, widestChannels: Int) {
+            (self.batch, self.height, self.width) = (batch, height, width)
+            (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
+            // About 8 K transformed values per ξ plane of the widest side: V and M stay near 1 MB.
+            let targetTiles = max(1, 8_192 / max(1, widestChannels))
+            imagesPerChunk = max(1, targetTiles / (tilesY * tilesX))
+        }
+        var tilesPerImage: Int { tilesY * tilesX }
+        var chunks: Int { (batch + imagesPerChunk - 1) / imagesPerChunk }
+        func images(ofChunk chunk: Int) -> Range<Int> {
+            (chunk * imagesPerChunk)..<min(batch, (chunk + 1) * imagesPerChunk)
+        }
+        /// Side lengths of a zero-bordered plane holding every tile's 6×6 patch.
+        var paddedHeight: Int { 4 * tilesY + 2 }
+        var paddedWidth: Int { 4 * tilesX + 2 }
+    }
+
+    /// The buffers of one chunk: `tiles` tiles stored in runs of `run` (whole SIMD8 vectors) per channel.
+    struct ChunkLayout {
+        let tiles, run: Int
+        init(images: Int, _ t: Tiling) {
+            tiles = images * t.tilesPerImage
+            run = (tiles + 7) / 8 * 8
+        }
+        /// Distance between the ξ planes of a transformed block of `channels` channels. Not a
+        /// multiple of a large power of two: every tile touches all 36 planes, and planes a large
+        /// power of two apart would map to the same L1 sets (see `WinogradKernels.planeStride`).
+        func planeStride(channels: Int) -> Int { channels * run + 32 }
+    }
+
+    // MARK: Products
+
+    /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
+    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var out = Tensor.uninitialized(geo.outputShape)
+        input.data.withUnsafeBufferPointer { x in
+            out.data.withUnsafeMutableBufferPointer { y in
+                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
+    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
+                        into y: UnsafeMutablePointer<Float>) {
+        precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
+        convolve(x, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
+                 height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
+    }
+
+    /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
+    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var dx = Tensor.uninitialized([geo.batch, geo.inChannels, geo.height, geo.width])
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            dx.data.withUnsafeMutableBufferPointer { d in
+                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
+            }
+        }
+        return dx
+    }
+
+    /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
+    /// fuse a ReLU backward and the gradient sum; `io.rectifyInput` must be false).
+    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
+                              io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
+        precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
+        precondition(!io.rectifyInput, "inputGradient reads dY as is")
+        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
+        convolve(dy, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
+                 height: geo.height, width: geo.width, io: io, into: dx)
+    }
+
+    /// dW [Cout, Cin, 3, 3] = Σ over images and pixels of dY ⊗ x patches.
+    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                weightGradient(input: x.baseAddress!, outputGradient: dy.baseAddress!, geo)
+            }
+        }
+    }
+
+    /// dW [Cout, Cin, 3, 3] for input `x` (taken through a ReLU first when `rectifyInput`) and dY.
+    static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool = false,
+                               outputGradient dy: UnsafePointer<Float>, _ geo: ConvGeometry) -> Tensor {
+        precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
+        let (cin, cout) = (geo.inChannels, geo.outChannels)
+        let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
+        let chunks = tiling.chunks, uCount = 36 * cout * cin
+        // Chunks are summed in a few groups of consecutive chunks, each into its own partial (the
+        // GEMMs accumulate in chunk order), so the partials stay few whatever the batch.
+        let groups = Parallel.chunkCount(items: chunks, maxChunks: 4)
+        var partials = [Float](repeating: 0, count: groups * uCount)
+        partials.withUnsafeMutableBufferPointer { partialBuffer in
+            let partialBase = partialBuffer.baseAddress!
+            Parallel.forEach(chunks: groups) { group in
+                let largest = ChunkLayout(images: min(geo.batch, tiling.imagesPerChunk), tiling)
+                withScratch(36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout),
+                            scratchSize(tiling, largest)) { v, dm, scratch in
+                    let target = partialBase + group * uCount
+                    for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
+                        let images = tiling.images(ofChunk: chunk)
+                        let layout = ChunkLayout(images: images.count, tiling)
+                        let (vStride, mStride) = (layout.planeStride(channels: cin), layout.planeStride(channels: cout))
+                        transformInputs(x, images, channels: cin, tiling, layout, rectify: rectifyInput,
+                                        scratch: scratch, into: v)
+                        transformOutputGradients(dy, images, channels: cout, tiling, layout, scratch: scratch, into: dm)
+                        for xi in 0..<36 {  // dU[ξ] [Cout, Cin] += dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin]
+                            BLAS.sgemm(transB: true, m: cout, n: cin, k: layout.tiles, a: dm + xi * mStride,
+                                       lda: layout.run, b: v + xi * vStride, ldb: layout.run,
+                                       beta: 1, c: target + xi * cout * cin, ldc: cin)
+                        }
+                    }
+                }
+            }
+        }
+        var du = [Float](repeating: 0, count: uCount)
+        for c in 0..<groups { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
+        return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
+    }
+
+    // MARK: Core
+
+    /// out [N, outC, H, W] = 3×3 same convolution of `x` [N, inC, H, W] with transformed weights
+    /// `u` [36][outC][inC], reading and writing as `io` says.
+    static func convolve(_ x: UnsafePointer<Float>, _ u: [Float], batch: Int, inChannels: Int, outChannels: Int,
+                         height: Int, width: Int, io: ConvIO, into out: UnsafeMutablePointer<Float>) {
+        let tiling = Tiling(batch: batch, height: height, width: width, widestChannels: max(inChannels, outChannels))
+        u.withUnsafeBufferPointer { uBuffer in
+            let u = uBuffer.baseAddress!
+            Parallel.forEach(chunks: tiling.chunks) { chunk in
+                let images = tiling.images(ofChunk: chunk)
+                let layout = ChunkLayout(images: images.count, tiling)
+                let (vStride, mStride) = (layout.planeStride(channels: inChannels), layout.planeStride(channels: outChannels))
+                withScratch(36 * vStride, 36 * mStride, scratchSize(tiling, layout)) { v, m, scratch in
+                    transformInputs(x, images, channels: inChannels, tiling, layout, rectify: io.rectifyInput,
+                                    scratch: scratch, into: v)
+                    for xi in 0..<36 {  // M[ξ] [outC, P] = U[ξ] [outC, inC] · V[ξ] [inC, P]
+                        // (The output transform also reads the spare lanes after each run: keep them defined.)
+                        for o in 0..<outChannels {
+                            (m + xi * mStride + o * layout.run + layout.tiles).update(repeating: 0, count: layout.run - layout.tiles)
+                        }
+                        BLAS.sgemm(m: outChannels, n: layout.tiles, k: inChannels,
+                                   a: u + xi * outChannels * inChannels, lda: inChannels,
+                                   b: v + xi * vStride, ldb: layout.run, c: m + xi * mStride, ldc: layout.run)
+                    }
+                    transformOutputs(m, images, channels: outChannels, tiling, layout, mask: io.outputMask,
+                                     accumulate: io.accumulate, scratch: scratch, into: out)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with three uninitialised scratch buffers of the given sizes.
+    @inline(__always)
+    static func withScratch(_ a: Int, _ b: Int, _ c: Int,
+                            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: a + b + c)
+        defer { buffer.deallocate() }
+        body(buffer, buffer + a, buffer + a + b)
+    }
+}

@@ -1,0 +1,413 @@
+/// The F(4×4, 3×3) transforms (see `Winograd4x4Kernels`), with the interpolation points
+/// 0, ±1, ±2, ∞ (Lavin & Gray):
+///     Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1],
+///     G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1⁄24 1⁄12 ⅙; 1⁄24 −1⁄12 ⅙; 0 0 1],
+///     Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1].
+/// (Symmetric points let each 1-D transform share its even and odd parts. Measured against ±½ and
+/// mixed point sets in float32, they give the same forward error and the smaller dW error.)
+///
+/// Transformed data is laid out [ξ][channel][tile] with tile = image-in-chunk · tilesPerImage +
+/// ty · tilesX + tx, each channel's tiles a run of `ChunkLayout.run` (a whole number of SIMD8
+/// vectors). The data transforms work on 8 consecutive tiles at once. The pixels of one channel
+/// are first gathered into one run per patch position ([36][patchStride] for inputs, [16][…] for
+/// output gradients and outputs), so that every transform load and store is one SIMD8 vector
+/// whatever the image width; the gathers and the output scatter (de)interleave 8 tiles' columns
+/// of one row with SIMD shuffles.
+///
+/// Vector stores past the last tile of a tile row land on the next row's (or image's) tiles,
+/// which are written later, or in the spare lanes after a run; loads past a row read the next
+/// row or zeroed slack. Those lanes never reach a GEMM or the output.
+extension Winograd4x4Kernels {
+    typealias Vector = SIMD8<Float>
+
+    /// Floats of the per-chunk scratch the data transforms share: 36 patch runs, a zero-bordered
+    /// plane, 36 vectors of transform temporaries and one row.
+    static func scratchSize(_ t: Tiling, _ layout: ChunkLayout) -> Int {
+        36 * patchStride(layout) + (t.paddedHeight * t.paddedWidth + planeSlack) + 36 * 8 + rowLength(t)
+    }
+
+    /// Distance between the patch-position runs of the scratch: a run and 8 spare lanes.
+    @inline(__always) static func patchStride(_ layout: ChunkLayout) -> Int { layout.run + 8 }
+    /// Zeros after the padded plane, for the deinterleaving loads past its last row.
+    static let planeSlack = 64
+    /// A row buffer holds whole groups of 8 tiles (32 pixels) plus one group of loads past them.
+    @inline(__always) static func rowLength(_ t: Tiling) -> Int { 4 * t.tilesX + 64 }
+
+    private struct Scratch {
+        let patches, padded, temp, row: UnsafeMutablePointer<Float>
+        init(_ base: UnsafeMutablePointer<Float>, _ t: Tiling, _ layout: ChunkLayout) {
+            patches = base
+            padded = patches + 36 * patchStride(layout)
+            temp = padded + t.paddedHeight * t.paddedWidth + planeSlack
+            row = temp + 36 * 8
+        }
+    }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// Columns 0…3 of the 8 groups of 4 floats at `p`: (p[4k], p[4k + 1], p[4k + 2], p[4k + 3]), k < 8.
+    @inline(__always)
+    static func deinterleave4(_ p: UnsafePointer<Float>) -> (Vector, Vector, Vector, Vector) {
+        let ab = SIMD16(lowHalf: load(p), highHalf: load(p + 8)), cd = SIMD16(lowHalf: load(p + 16), highHalf: load(p + 24))
+        let even = SIMD16(lowHalf: ab.evenHalf, highHalf: cd.evenHalf), odd = SIMD16(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)
+        return (even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
+    }
+
+    /// The inverse of `deinterleave4`: p[4k + c] = v_c[k] for k < 8.
+    @inline(__always)
+    static func interleave4(_ v0: Vector, _ v1: Vector, _ v2: Vector, _ v3: Vector, into p: UnsafeMutablePointer<Float>) {
+        @inline(__always) func zip(_ x: Vector, _ y: Vector) -> SIMD16<Float> {
+            SIMD16(x[0], y[0], x[1], y[1], x[2], y[2], x[3], y[3], x[4], y[4], x[5], y[5], x[6], y[6], x[7], y[7])
+        }
+        let a = zip(v0, v2), b = zip(v1, v3)
+        let raw = UnsafeMutableRawPointer(p)
+        raw.storeBytes(of: zip(a.lowHalf, b.lowHalf), as: SIMD16<Float>.self)
+        raw.storeBytes(of: zip(a.highHalf, b.highHalf), toByteOffset: 64, as: SIMD16<Float>.self)
+    }
+
+    // MARK: Inputs
+
+    /// V = Bᵀ d B for every tile of every channel of `images`; d is the 6×6 patch at (4ty − 1, 4tx − 1),
+    /// zero outside the image, of x or (`rectify`) of relu(x).
+    static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                _ layout: ChunkLayout, rectify: Bool = false,
+                                scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>) {
+        let s = Scratch(scratch, t, layout)
+        let (h, w, pw) = (t.height, t.width, t.paddedWidth)
+        let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
+        let patchStride = patchStride(layout)
+        s.padded.update(repeating: 0, count: t.paddedHeight * pw + planeSlack)
+        // Lanes past the last tile are transformed too (and never read): keep them defined.
+        for k in 0..<36 { (s.patches + k * patchStride + tiles).update(repeating: 0, count: patchStride - tiles) }
+        for c in 0..<channels {
+            var done = 0  // Tiles transformed (a multiple of 8).
+            for (local, n) in images.enumerated() {
+                let plane = x + (n * channels + c) * h * w
+                for y in 0..<h {
+                    copyRow(plane + y * w, count: w, rectify: rectify, into: s.padded + (y + 1) * pw + 1)
+                }
+                gatherPatches(s.padded, t, stride: patchStride, into: s.patches + local * t.tilesPerImage)
+                // Transform each group of 8 tiles as soon as it is gathered, while it is in L1.
+                // (A group reaching into the next image waits for it, except after the last image.)
+                let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
+                while done + 8 <= ready {
+                    inputTiles(s.patches + done, run: patchStride, temp: s.temp, into: v + c * run + done, stride: stride)
+                    done += 8
+                }
+            }
+        }
+    }
+
+    /// patches[6i + j][ty · tilesX + tx] = padded[4ty + i][4tx + j] for one image (runs `stride` apart).
+    @inline(__always)
+    static func gatherPatches(_ padded: UnsafePointer<Float>, _ t: Tiling, stride: Int,
+                              into patches: UnsafeMutablePointer<Float>) {
+        let (pw, tilesX) = (t.paddedWidth, t.tilesX)
+        for ty in 0..<t.tilesY {
+            for i in 0..<6 {
+                let row = padded + (4 * ty + i) * pw
+                let dst = patches + 6 * i * stride + ty * tilesX
+                for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {
+                    let (j0, j1, j2, j3) = deinterleave4(row + 4 * tx0)
+                    let (j4, j5, _, _) = deinterleave4(row + 4 * tx0 + 4)
+                    let o = dst + tx0
+                    store(j0, o); store(j1, o + stride); store(j2, o + 2 * stride)
+                    store(j3, o + 3 * stride); store(j4, o + 4 * stride); store(j5, o + 5 * stride)
+                }
+            }
+        }
+    }
+
+    /// Bᵀ d B for the 8 tiles whose patch positions start at `patches` ([36][run]); ξ plane k of
+    /// the result goes to `out + k · stride`.
+    @inline(__always)
+    static func inputTiles(_ patches: UnsafePointer<Float>, run: Int, temp: UnsafeMutablePointer<Float>,
+                           into out: UnsafeMutablePointer<Float>, stride: Int) {
+        for j in 0..<6 {  // Columns: Bᵀ d.
+            let p = patches + j * run
+            let r = inputTransform(load(p), load(p + 6 * run), load(p + 12 * run),
+                                   load(p + 18 * run), load(p + 24 * run), load(p + 30 * run))
+            store(r.0, temp + j * 8); store(r.1, temp + (6 + j) * 8); store(r.2, temp + (12 + j) * 8)
+            store(r.3, temp + (18 + j) * 8); store(r.4, temp + (24 + j) * 8); store(r.5, temp + (30 + j) * 8)
+        }
+        for k in 0..<6 {  // Rows: (Bᵀ d) B.
+            let q = UnsafePointer(temp + 6 * k * 8)
+            let r = inputTransform(load(q), load(q + 8), load(q + 16), load(q + 24), load(q + 32), load(q + 40))
+            let o = out + 6 * k * stride
+            store(r.0, o); store(r.1, o + stride); store(r.2, o + 2 * stride)
+            store(r.3, o + 3 * stride); store(r.4, o + 4 * stride); store(r.5, o + 5 * stride)
+        }
+    }
+
+    /// Bᵀ applied to one 6-vector of patch values.
+    @inline(__always)
+    static func inputTransform(_ d0: Vector, _ d1: Vector, _ d2: Vector, _ d3: Vector, _ d4: Vector, _ d5: Vector)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector) {
+        let sum12 = d1 + d2, sum34 = d3 + d4, diff12 = d1 - d2, diff43 = d4 - d3
+        let diff42 = d4 - d2, diff31 = d3 - d1
+        return (4 * d0 - 5 * d2 + d4,
+                sum34 - 4 * sum12,
+                diff43 + 4 * diff12,
+                diff42 + 2 * diff31,
+                diff42 - 2 * diff31,
+                4 * d1 - 5 * d3 + d5)
+    }
+
+    // MARK: Outputs
+
+    /// y tile = Aᵀ m A for every tile; stores only the pixels inside the image. A pixel is zeroed
+    /// where `mask` (same layout as y) is ≤ 0, and added to y instead of stored when `accumulate`.
+    static func transformOutputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                 _ layout: ChunkLayout, mask: UnsafePointer<Float>? = nil, accumulate: Bool = false,
+                                 scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let s = Scratch(scratch, t, layout)
+        let (h, w, tilesX) = (t.height, t.width, t.tilesX)
+        let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
+        let patchStride = patchStride(layout)
+        let values = s.patches  // [16][patchStride]: the 4×4 outputs of every tile of one channel.
+        for c in 0..<channels {
+            var done = 0  // Tiles transformed (a multiple of 8).
+            for (local, n) in images.enumerated() {
+                // Transform the groups of 8 tiles this image needs, just before its scatter.
+                while done < (local + 1) * t.tilesPerImage {
+                    outputTiles(m + c * run + done, stride: stride, temp: s.temp, into: values + done, run: patchStride)
+                    done += 8
+                }
+                let tileBase = values + local * t.tilesPerImage
+                let plane = (n * channels + c) * h * w
+                for ty in 0..<t.tilesY {
+                    for r in 0..<min(4, h - 4 * ty) {
+                        let src = tileBase + 4 * r * patchStride + ty * tilesX
+                        for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {  // The tiles' columns, interleaved.
+                            let p = src + tx0
+                            interleave4(load(p), load(p + patchStride), load(p + 2 * patchStride), load(p + 3 * patchStride),
+                                        into: s.row + 4 * tx0)
+                        }
+                        let offset = plane + (4 * ty + r) * w
+                        storeRow(s.row, count: w, mask: mask.map { $0 + offset }, accumulate: accumulate,
+                                 into: y + offset)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Aᵀ m A for the 8 tiles starting at `m` (ξ planes `stride` apart); output pixel (r, col) of
+    /// the tiles goes to `out + (4r + col) · run`.
+    @inline(__always)
+    static func outputTiles(_ m: UnsafePointer<Float>, stride: Int, temp: UnsafeMutablePointer<Float>,
+                            into out: UnsafeMutablePointer<Float>, run: Int) {
+        for l in 0..<6 {  // Columns: Aᵀ m.
+            let p = m + l * stride
+            let r = outputTransform(load(p), load(p + 6 * stride), load(p + 12 * stride),
+                                    load(p + 18 * stride), load(p + 24 * stride), load(p + 30 * stride))
+            store(r.0, temp + l * 8); store(r.1, temp + (6 + l) * 8)
+            store(r.2, temp + (12 + l) * 8); store(r.3, temp + (18 + l) * 8)
+        }
+        for k in 0..<4 {  // Rows: (Aᵀ m) A.
+            let q = UnsafePointer(temp + 6 * k * 8)
+            let r = outputTransform(load(q), load(q + 8), load(q + 16), load(q + 24), load(q + 32), load(q + 40))
+            let o = out + 4 * k * run
+            store(r.0, o); store(r.1, o + run); store(r.2, o + 2 * run); store(r.3, o + 3 * run)
+        }
+    }
+
+    /// Aᵀ applied to one 6-vector of products.
+    @inline(__always)
+    static func outputTransform(_ m0: Vector, _ m1: Vector, _ m2: Vector, _ m3: Vector, _ m4: Vector, _ m5: Vector)
+        -> (Vector, Vector, Vector, Vector) {
+        let sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4
+        return (m0 + sum12 + sum34, diff12 + 2 * diff34, sum12 + 4 * sum34, diff12 + 8 * diff34 + m5)
+    }
+
+    /// dst[0..<count] = row (or += row when `accumulate`), zero where `mask` ≤ 0.
+    @inline(__always)
+    static func storeRow(_ row: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>?, accumulate: Bool,
+                         into dst: UnsafeMutablePointer<Float>) {
+        var i = 0
+        if let mask {
+            while i + 8 <= count {
+                let v = load(row + i).replacing(with: 0, where: load(mask + i) .<= 0)
+                store(accumulate ? load(dst + i) + v : v, dst + i)
+                i += 8
+            }
+            while i < count {
+                let v = mask[i] > 0 ? row[i] : 0
+                dst[i] = accumulate ? dst[i] + v : v
+                i += 1
+            }
+        } else if accumulate {
+            while i + 8 <= count { store(load(dst + i) + load(row + i), dst + i); i += 8 }
+            while i < count { dst[i] += row[i]; i += 1 }
+        } else {
+            copyRow(row, count: count, rectify: false, into: dst)
+        }
+    }
+
+    /// dst[0..<count] = src (or relu(src) when `rectify`). Rows are short (one image row): a call
+    /// to memmove per row cost more than the copy.
+    @inline(__always)
+    static func copyRow(_ src: UnsafePointer<Float>, count: Int, rectify: Bool, into dst: UnsafeMutablePointer<Float>) {
+        var i = 0
+        if rectify {
+            while i + 8 <= count { store(pointwiseMax(load(src + i), Vector()), dst + i); i += 8 }
+            while i < count { dst[i] = max(src[i], 0); i += 1 }
+        } else {
+            while i + 8 <= count { store(load(src + i), dst + i); i += 8 }
+            while i < count { dst[i] = src[i]; i += 1 }
+        }
+    }
+
+    // MARK: Output gradients
+
+    /// dM = A e Aᵀ for every 4×4 output-gradient tile e (zero outside the image): the adjoint of
+    /// `transformOutputs`.
+    static func transformOutputGradients(_ dy: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
+                                         _ layout: ChunkLayout, scratch: UnsafeMutablePointer<Float>,
+                                         into dm: UnsafeMutablePointer<Float>) {
+        let s = Scratch(scratch, t, layout)
+        let (h, w, tilesX) = (t.height, t.width, t.tilesX)
+        let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
+        let patchStride = patchStride(layout)
+        let grads = s.patches  // [16][patchStride]: e of every tile of one channel.
+        for k in 0..<16 { (grads + k * patchStride + tiles).update(repeating: 0, count: patchStride - tiles) }
+        // One row of dY at a time, zero past the image: the gather reads whole groups of 8 tiles.
+        s.row.update(repeating: 0, count: rowLength(t))
+        for c in 0..<channels {
+            var done = 0  // Tiles transformed (a multiple of 8).
+            for (local, n) in images.enumerated() {
+                let plane = dy + (n * channels + c) * h * w
+                let tileBase = grads + local * t.tilesPerImage
+                for ty in 0..<t.tilesY {
+                    for r in 0..<4 {
+                        let oy = 4 * ty + r
+                        let dst = tileBase + 4 * r * patchStride + ty * tilesX
+                        if oy < h {
+                            copyRow(plane + oy * w, count: w, rectify: false, into: s.row)
+                        } else if oy == h {
+                            s.row.update(repeating: 0, count: w)
+                        }
+                        for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {
+                            let (e0, e1, e2, e3) = deinterleave4(s.row + 4 * tx0)
+                            let o = dst + tx0
+                            store(e0, o); store(e1, o + patchStride); store(e2, o + 2 * patchStride); store(e3, o + 3 * patchStride)
+                        }
+                    }
+                }
+                // (A group reaching into the next image waits for it, except after the last image.)
+                let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
+                while done + 8 <= ready {
+                    gradientTiles(grads + done, run: patchStride, temp: s.temp, into: dm + c * run + done, stride: stride)
+                    done += 8
+                }
+            }
+        }
+    }
+
+    /// A e Aᵀ for the 8 tiles whose pixels start at `grads` ([16][run]); ξ plane k goes to `out + k · stride`.
+    @inline(__always)
+    static func gradientTiles(_ grads: UnsafePointer<Float>, run: Int, temp: UnsafeMutablePointer<Float>,
+                              into out: UnsafeMutablePointer<Float>, stride: Int) {
+        for col in 0..<4 {  // Columns: A e.
+            let p = grads + col * run
+            let r = gradientTransform(load(p), load(p + 4 * run), load(p + 8 * run), load(p + 12 * run))
+            store(r.0, temp + col * 8); store(r.1, temp + (4 + col) * 8); store(r.2, temp + (8 + col) * 8)
+            store(r.3, temp + (12 + col) * 8); store(r.4, temp + (16 + col) * 8); store(r.5, temp + (20 + col) * 8)
+        }
+        for k in 0..<6 {  // Rows: (A e) Aᵀ.
+            let q = UnsafePointer(temp + 4 * k * 8)
+            let r = gradientTransform(load(q), load(q + 8), load(q + 16), load(q + 24))
+            let o = out + 6 * k * stride
+            store(r.0, o); store(r.1, o + stride); store(r.2, o + 2 * stride)
+            store(r.3, o + 3 * stride); store(r.4, o + 4 * stride); store(r.5, o + 5 * stride)
+        }
+    }
+
+    /// A (= (Aᵀ)ᵀ) applied to one 4-vector of output gradients.
+    @inline(__always)
+    static func gradientTransform(_ e0: Vector, _ e1: Vector, _ e2: Vector, _ e3: Vector)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector) {
+        let even = e0 + e2, odd = e1 + e3, even4 = e0 + 4 * e2, odd4 = 2 * e1 + 8 * e3
+        return (e0, even + odd, even - odd, even4 + odd4, even4 - odd4, e3)
+    }
+
+    // MARK: Weights
+
+    /// U [36][outC][inC] = G g Gᵀ for every (o, i); `flipped` transforms the dX weights
+    /// g'[i][o] = g[o][i] rotated by 180° (then U is [36][inC][outC]).
+    static func transformedWeights(_ weight: Tensor, outChannels: Int, inChannels: Int, flipped: Bool) -> [Float] {
+        let (rows, cols) = flipped ? (inChannels, outChannels) : (outChannels, inChannels)
+        let plane = rows * cols
+        var u = [Float](repeating: 0, count: 36 * plane)
+        weight.data.withUnsafeBufferPointer { w in
+            u.withUnsafeMutableBufferPointer { uBuffer in
+                let u = uBuffer.baseAddress!
+                for o in 0..<outChannels {
+                    for i in 0..<inChannels {
+                        let g = w.baseAddress! + (o * inChannels + i) * 9
+                        @inline(__always) func k(_ r: Int, _ c: Int) -> Float { flipped ? g[8 - 3 * r - c] : g[3 * r + c] }
+                        // G k, column by column (lane ξr of column c).
+                        let k0 = weightTransform(k(0, 0), k(1, 0), k(2, 0))
+                        let k1 = weightTransform(k(0, 1), k(1, 1), k(2, 1))
+                        let k2 = weightTransform(k(0, 2), k(1, 2), k(2, 2))
+                        let target = u + (flipped ? i * cols + o : o * cols + i)
+                        for xr in 0..<6 {  // (G k) Gᵀ, row by row.
+                            let row = weightTransform(k0[xr], k1[xr], k2[xr])
+                            for xc in 0..<6 { target[(6 * xr + xc) * plane] = row[xc] }
+                        }
+                    }
+                }
+            }
+        }
+        return u
+    }
+
+    /// G applied to one 3-vector of weights (lanes 0…5 of the result).
+    @inline(__always)
+    static func weightTransform(_ a: Float, _ b: Float, _ c: Float) -> SIMD8<Float> {
+        let outer = a + c
+        return SIMD8(a / 4, -(outer + b) / 6, -(outer - b) / 6, (a + 2 * b + 4 * c) / 24, (a - 2 * b + 4 * c) / 24, c, 0, 0)
+    }
+
+    /// dW [outC, inC, 3, 3] = Gᵀ dU G for every (o, i), from dU [36][outC][inC].
+    static func weightGradientFromTransformed(_ du: [Float], outChannels: Int, inChannels: Int) -> Tensor {
+        var dw = Tensor.uninitialized([outChannels, inChannels, 3, 3])
+        let pairs = outChannels * inChannels
+        du.withUnsafeBufferPointer { duBuffer in
+            dw.data.withUnsafeMutableBufferPointer { dwBuffer in
+                for pair in 0..<pairs {
+                    let src = duBuffer.baseAddress! + pair
+                    @inline(__always) func at(_ xi: Int) -> Float { src[xi * pairs] }
+                    // Gᵀ dU, column by column (lane r of column l), then each of its 3 rows times G.
+                    var q = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
+                    q.0 = gradientWeightTransform(at(0), at(6), at(12), at(18), at(24), at(30))
+                    q.1 = gradientWeightTransform(at(1), at(7), at(13), at(19), at(25), at(31))
+                    q.2 = gradientWeightTransform(at(2), at(8), at(14), at(20), at(26), at(32))
+                    q.3 = gradientWeightTransform(at(3), at(9), at(15), at(21), at(27), at(33))
+                    q.4 = gradientWeightTransform(at(4), at(10), at(16), at(22), at(28), at(34))
+                    q.5 = gradientWeightTransform(at(5), at(11), at(17), at(23), at(29), at(35))
+                    let target = dwBuffer.baseAddress! + pair * 9
+                    for r in 0..<3 {
+                        let row = gradientWeightTransform(q.0[r], q.1[r], q.2[r], q.3[r], q.4[r], q.5[r])
+                        target[3 * r] = row[0]; target[3 * r + 1] = row[1]; target[3 * r + 2] = row[2]
+                    }
+                }
+            }
+        }
+        return dw
+    }
+
+    /// Gᵀ applied to one 6-vector of transformed gradients (lanes 0…2 of the result).
+    @inline(__always)
+    static func gradientWeightTransform(_ u0: Float, _ u1: Float, _ u2: Float, _ u3: Float, _ u4: Float, _ u5: Float)
+        -> SIMD4<Float> {
+        let sum12 = u1 + u2, sum34 = u3 + u4
+        return SIMD4(u0 / 4 - sum12 / 6 + sum34 / 24, (u2 - u1) / 6 + (u3 - u4) / 12, (sum34 - sum12) / 6 + u5, 0)
+    }
+}

@@ -1,0 +1,200 @@
+// Winograd F(4×4, 3×3) kernels against the naive direct convolution (TestSupport), for the forward
+// product, both backward products, the ConvIO paths of the fused ReLU → conv → BN op, and their
+// independence from the thread count.
+import XCTest
+@testable import TensorEngine
+import Randomness
+import TestSupport
+
+final class Winograd4x4Tests: XCTestCase {
+    struct Case { let n, cin, cout, h, w: Int }
+
+    // Planes smaller than one tile, edge tiles cut by the image on one or both sides, non-square
+    // planes, channels 1…64 in and out, batches 1…20, and sizes that split the batch into chunks.
+    let cases = [
+        Case(n: 3, cin: 2, cout: 3, h: 1, w: 1),
+        Case(n: 1, cin: 1, cout: 1, h: 2, w: 3),
+        Case(n: 1, cin: 16, cout: 16, h: 5, w: 6),
+        Case(n: 1, cin: 3, cout: 5, h: 7, w: 7),
+        Case(n: 2, cin: 5, cout: 3, h: 9, w: 4),
+        Case(n: 2, cin: 7, cout: 9, h: 13, w: 13),
+        Case(n: 2, cin: 8, cout: 4, h: 32, w: 32),
+        Case(n: 20, cin: 64, cout: 8, h: 4, w: 4),
+        Case(n: 5, cin: 1, cout: 64, h: 6, w: 11),
+        Case(n: 3, cin: 64, cout: 64, h: 8, w: 8),
+    ]
+
+    /// Largest error relative to the largest expected value. F(4×4) rounds 10–20× worse than the
+    /// direct sum: Bᵀ rows sum to |10| (so V is up to 100× the pixels), Aᵀ rows to |19|, and the
+    /// GEMM sums over up to 64 channels (forward, dX) or thousands of tiles (dW) in float32.
+    /// Measured worst here: about 2e-6 (forward, dX) and 5e-6 (dW); 1e-4 leaves room for other
+    /// data. One coefficient off by 1 % (e.g. 4 → 4.04 in Bᵀ) gives errors above 1e-3.
+    let tolerance: Float = 1e-4
+
+    func testForwardAndBothGradientsMatchNaiveConvolution() {
+        var generator = SeededGenerator(seed: 41)
+        for c in cases {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            XCTAssertTrue(Winograd4x4Kernels.applies(geo))
+            let dy = randomTensor(geo.outputShape, using: &generator)
+
+            let y = Winograd4x4Kernels.forward(input: x, weight: w, geo)
+            let expected = NaiveConvolution.forward(x, weight: w, stride: 1, padding: 1)
+            XCTAssertEqual(y.shape, expected.shape, "\(c)")
+            XCTAssertLessThan(maxRelativeDifference(y, expected), tolerance, "forward \(c)")
+
+            let dx = Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo)
+            let expectedDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
+            XCTAssertEqual(dx.shape, x.shape, "\(c)")
+            XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX \(c)")
+
+            let dw = Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo)
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: x, weightShape: w.shape, stride: 1, padding: 1)
+            XCTAssertEqual(dw.shape, w.shape, "\(c)")
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW \(c)")
+        }
+    }
+
+    /// The pointer-level paths the fused ReLU → conv → BN op uses: relu(x) read on the fly (forward
+    /// and dW), and dX zeroed where the mask is ≤ 0 and added into what the buffer held.
+    func testConvIORectifyMaskAndAccumulate() {
+        var generator = SeededGenerator(seed: 42)
+        for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 2, cin: 16, cout: 16, h: 16, w: 16)] {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            let relu = Tensor(shape: x.shape, data: x.data.map { max($0, 0) })
+
+            var y = Tensor.zeros(geo.outputShape)
+            x.data.withUnsafeBufferPointer { xs in
+                y.data.withUnsafeMutableBufferPointer { ys in
+                    Winograd4x4Kernels.forward(input: xs.baseAddress!, rectifyInput: true, weight: w, geo,
+                                               into: ys.baseAddress!)
+                }
+            }
+            XCTAssertEqual(y, Winograd4x4Kernels.forward(input: relu, weight: w, geo), "rectified forward \(c)")
+            XCTAssertLessThan(maxRelativeDifference(y, NaiveConvolution.forward(relu, weight: w, stride: 1, padding: 1)),
+                              tolerance, "rectified forward \(c)")
+
+            let dw = x.data.withUnsafeBufferPointer { xs in
+                dy.data.withUnsafeBufferPointer { dys in
+                    Winograd4x4Kernels.weightGradient(input: xs.baseAddress!, rectifyInput: true,
+                                                      outputGradient: dys.baseAddress!, geo)
+                }
+            }
+            XCTAssertEqual(dw, Winograd4x4Kernels.weightGradient(input: relu, outputGradient: dy, geo), "rectified dW \(c)")
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: relu, weightShape: w.shape, stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "rectified dW \(c)")
+
+            // Mask = x (a ReLU backward at x), accumulated onto a prefilled gradient.
+            let prior = randomTensor(x.shape, using: &generator)
+            var dx = prior
+            dy.data.withUnsafeBufferPointer { dys in
+                x.data.withUnsafeBufferPointer { xs in
+                    dx.data.withUnsafeMutableBufferPointer { d in
+                        Winograd4x4Kernels.inputGradient(outputGradient: dys.baseAddress!, weight: w, geo,
+                                                         io: ConvIO(outputMask: xs.baseAddress!, accumulate: true),
+                                                         into: d.baseAddress!)
+                    }
+                }
+            }
+            let plain = Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo)
+            let composed = (0..<x.count).map { i in prior.data[i] + (x.data[i] > 0 ? plain.data[i] : 0) }
+            XCTAssertEqual(dx.data, composed, "masked accumulate \(c)")
+            let naive = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
+            let expected = Tensor(shape: x.shape, data: (0..<x.count).map { i in
+                prior.data[i] + (x.data[i] > 0 ? naive.data[i] : 0)
+            })
+            XCTAssertLessThan(maxRelativeDifference(dx, expected), tolerance, "masked accumulate \(c)")
+
+            // Mask without accumulation overwrites, zeros included.
+            var overwritten = prior
+            dy.data.withUnsafeBufferPointer { dys in
+                x.data.withUnsafeBufferPointer { xs in
+                    overwritten.data.withUnsafeMutableBufferPointer { d in
+                        Winograd4x4Kernels.inputGradient(outputGradient: dys.baseAddress!, weight: w, geo,
+                                                         io: ConvIO(outputMask: xs.baseAddress!), into: d.baseAddress!)
+                    }
+                }
+            }
+            XCTAssertEqual(overwritten.data, (0..<x.count).map { x.data[$0] > 0 ? plain.data[$0] : 0 }, "masked \(c)")
+        }
+    }
+
+    func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
+        var generator = SeededGenerator(seed: 43)
+        let x = randomTensor([100, 64, 8, 8], using: &generator)
+        let w = randomTensor([48, 64, 3, 3], using: &generator)
+        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        XCTAssertGreaterThan(Winograd4x4Kernels.Tiling(batch: 100, height: 8, width: 8, widestChannels: 64).chunks, 2)
+        let dy = randomTensor(geo.outputShape, using: &generator)
+        func run() -> [Tensor] {
+            [Winograd4x4Kernels.forward(input: x, weight: w, geo),
+             Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo),
+             Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo)]
+        }
+        ComputeThreads.set(1)
+        let single = run()
+        ComputeThreads.set(3)
+        let multi = run()
+        ComputeThreads.set(1)
+        XCTAssertEqual(single, multi)
+    }
+}
+
+final class ConvolutionDispatchTests: XCTestCase {
+    func geometry(_ n: Int, _ c: Int, _ h: Int, _ w: Int, kernel: Int = 3, stride: Int = 1, padding: Int = 1) -> ConvGeometry {
+        ConvGeometry(input: [n, c, h, w], weight: [c, c, kernel, kernel], stride: stride, padding: padding)
+    }
+
+    /// The rule of `ConvolutionDispatch.kernel(for:)` on the NATS planes and around its edges.
+    func testKernelChoice() {
+        for side in [8, 16, 32, 7, 11, 12, 13, 14, 33] {
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, side, side)), .winograd4x4, "\(side)²")
+        }
+        for side in [1, 2, 3, 4, 5, 6, 9, 10] {
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, side, side)), .winograd2x2, "\(side)²")
+        }
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 6)), .winograd2x2)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 9)), .winograd4x4)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, stride: 2)), .im2col)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, kernel: 1, padding: 0)), .im2col)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, padding: 0)), .im2col)
+    }
+
+    /// Graph.conv2d runs the chosen kernel, forward and backward.
+    func testGraphConvolutionUsesTheChosenWinogradKernel() {
+        var generator = SeededGenerator(seed: 44)
+        let x = randomTensor([3, 5, 16, 12], using: &generator)
+        let w = randomTensor([6, 5, 3, 3], using: &generator)
+        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .winograd4x4)
+        let dy = randomTensor(geo.outputShape, using: &generator)
+        let (px, pw) = (Parameter(x), Parameter(w))
+        let g = Graph(recording: true)
+        let y = g.conv2d(g.parameter(px), weight: g.parameter(pw), padding: 1)
+        g.backward(from: y, seed: dy)
+        XCTAssertEqual(g.value(y), Winograd4x4Kernels.forward(input: x, weight: w, geo))
+        XCTAssertEqual(px.grad, Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo))
+        XCTAssertEqual(pw.grad, Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo))
+    }
+
+    /// The fused ReLU → conv → BN op on planes routed to F(4×4), against finite differences.
+    func testFusedOpThroughWinograd4x4MatchesFiniteDifferences() {
+        var generator = SeededGenerator(seed: 45)
+        let statistics = BatchNormStatistics(channels: 3)
+        let x = randomTensor([2, 2, 8, 7], using: &generator, minMagnitude: 0.1)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: x.shape, weight: [3, 2, 3, 3], stride: 1, padding: 1)),
+                       .winograd4x4)
+        let inputs = [x, randomTensor([3, 2, 3, 3], using: &generator), randomTensor([3], using: &generator),
+                      randomTensor([3], using: &generator)]
+        assertGradientsMatch(inputs: inputs, tolerance: 1e-3) { g, v in
+            g.reluConvBatchNormSum([ConvBNBranch(input: v[0], weight: v[1], gamma: v[2], beta: v[3],
+                                                 statistics: statistics, stride: 1, padding: 1)],
+                                   training: true)
+        }
+    }
+}
