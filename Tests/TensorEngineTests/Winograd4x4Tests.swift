@@ -22,6 +22,10 @@ final class Winograd4x4Tests: XCTestCase {
         Case(n: 20, cin: 64, cout: 8, h: 4, w: 4),
         Case(n: 5, cin: 1, cout: 64, h: 6, w: 11),
         Case(n: 3, cin: 64, cout: 64, h: 8, w: 8),
+        // The Fashion-MNIST network's planes (28, 14, 7) at training and MSRS batch sizes: many chunks.
+        Case(n: 64, cin: 8, cout: 8, h: 28, w: 28),
+        Case(n: 40, cin: 16, cout: 16, h: 14, w: 14),
+        Case(n: 128, cin: 32, cout: 32, h: 7, w: 7),
     ]
 
     /// Largest error relative to the largest expected value. F(4×4) rounds 10–20× worse than the
