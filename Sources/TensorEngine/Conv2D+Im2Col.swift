@@ -2,17 +2,7 @@
 /// (dX = col2im(Wᵀ·dY), dW = Σₙ dYₙ·colsₙᵀ). Images are split into chunks processed in parallel;
 /// each chunk reuses one column buffer and sums its own dW partial, and partials are added in
 /// chunk order, so results do not depend on the thread count.
-enum Conv2DKernels {
-    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var out = Tensor.zeros(geo.outputShape)
-        input.data.withUnsafeBufferPointer { x in
-            out.data.withUnsafeMutableBufferPointer { y in
-                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
-            }
-        }
-        return out
-    }
-
+enum Conv2DKernels: ConvolutionProducts {
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y`.
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {

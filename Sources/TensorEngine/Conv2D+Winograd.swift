@@ -9,7 +9,7 @@
 /// - dW = G ᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G, i.e. 16 GEMMs dU[ξ] = dM[ξ]·V[ξ]ᵀ.
 /// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
 /// in chunk order, so results do not depend on the thread count.
-enum WinogradKernels {
+enum WinogradKernels: ConvolutionProducts {
     /// Whether `geo` is a convolution these kernels compute.
     static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
 
@@ -36,39 +36,12 @@ enum WinogradKernels {
 
     // MARK: Products
 
-    /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
-    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        input.data.withUnsafeBufferPointer { x in
-            written(geo.outputShape) { y in forward(input: x.baseAddress!, weight: weight, geo, into: y) }
-        }
-    }
-
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
         let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
         convolve(x, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
                  height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
-    }
-
-    /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
-    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        outputGradient.data.withUnsafeBufferPointer { dy in
-            written([geo.batch, geo.inChannels, geo.height, geo.width]) { dx in
-                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: dx)
-            }
-        }
-    }
-
-    /// A tensor of `shape` whose every value `fill` stores (a product without accumulation):
-    /// no zero-filling pass before it.
-    private static func written(_ shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
-        let count = Tensor.count(of: shape)
-        let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { fill(buffer.baseAddress!) }
-            initialized = count
-        }
-        return Tensor(shape: shape, data: data)
     }
 
     /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
@@ -79,15 +52,6 @@ enum WinogradKernels {
         let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
         convolve(dy, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
                  height: geo.height, width: geo.width, io: io, into: dx)
-    }
-
-    /// dW [Cout, Cin, 3, 3] = Σ over images and pixels of dY ⊗ x patches.
-    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
-        input.data.withUnsafeBufferPointer { x in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                weightGradient(input: x.baseAddress!, outputGradient: dy.baseAddress!, geo)
-            }
-        }
     }
 
     /// dW [Cout, Cin, 3, 3] for input `x` (taken through a ReLU first when `rectifyInput`) and dY.

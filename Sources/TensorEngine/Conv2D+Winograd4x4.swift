@@ -17,7 +17,7 @@
 /// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
 /// in chunk order, so results do not depend on the thread count. The transforms run on 8
 /// consecutive tiles at once (SIMD8, see the transforms file).
-enum Winograd4x4Kernels {
+enum Winograd4x4Kernels: ConvolutionProducts {
     /// Whether `geo` is a convolution these kernels compute.
     static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
 
@@ -56,17 +56,6 @@ enum Winograd4x4Kernels {
 
     // MARK: Products
 
-    /// y [N, Cout, H, W] = x ⊛ w for `geo` (3×3, stride 1, padding 1).
-    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var out = Tensor.uninitialized(geo.outputShape)
-        input.data.withUnsafeBufferPointer { x in
-            out.data.withUnsafeMutableBufferPointer { y in
-                forward(input: x.baseAddress!, weight: weight, geo, into: y.baseAddress!)
-            }
-        }
-        return out
-    }
-
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
@@ -74,17 +63,6 @@ enum Winograd4x4Kernels {
         let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
         convolve(x, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
                  height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
-    }
-
-    /// dX [N, Cin, H, W]: the convolution of dY with w flipped in space and transposed in channels.
-    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var dx = Tensor.uninitialized([geo.batch, geo.inChannels, geo.height, geo.width])
-        outputGradient.data.withUnsafeBufferPointer { dy in
-            dx.data.withUnsafeMutableBufferPointer { d in
-                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
-            }
-        }
-        return dx
     }
 
     /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
@@ -96,15 +74,6 @@ enum Winograd4x4Kernels {
         let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
         convolve(dy, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
                  height: geo.height, width: geo.width, io: io, into: dx)
-    }
-
-    /// dW [Cout, Cin, 3, 3] = Σ over images and pixels of dY ⊗ x patches.
-    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
-        input.data.withUnsafeBufferPointer { x in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                weightGradient(input: x.baseAddress!, outputGradient: dy.baseAddress!, geo)
-            }
-        }
     }
 
     /// dW [Cout, Cin, 3, 3] for input `x` (taken through a ReLU first when `rectifyInput`) and dY.

@@ -139,7 +139,7 @@ enum ConvolutionKernel: Equatable {
 
 /// Routes a convolution to Winograd F(4×4, 3×3), F(2×2, 3×3) or im2col + GEMM by its geometry
 /// (pointer level, and tensor level for `Graph.conv2d`).
-enum ConvolutionDispatch {
+enum ConvolutionDispatch: ConvolutionProducts {
     /// The kernel for `geo`: Winograd for 3×3 stride-1 padding-1 convolutions, im2col otherwise;
     /// among the Winograd ones F(4×4) where it was measured faster than F(2×2):
     /// - both sides ≥ 7: on smaller planes (1–6 pixels, ≤ 2×2 tiles of 4×4) the per-plane work
@@ -181,39 +181,6 @@ enum ConvolutionDispatch {
         case .winograd4x4: Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .winograd2x2: WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .im2col: Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
-        }
-    }
-
-    // MARK: Tensor level
-
-    /// y [N, Cout, Ho, Wo] = x ⊛ w.
-    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var out = Tensor.uninitialized(geo.outputShape)
-        input.data.withUnsafeBufferPointer { x in
-            out.data.withUnsafeMutableBufferPointer { y in
-                forward(input: x.baseAddress!, rectifyInput: false, weight: weight, geo, into: y.baseAddress!)
-            }
-        }
-        return out
-    }
-
-    /// dX [N, Cin, H, W] from dY.
-    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
-        var dx = Tensor.uninitialized([geo.batch, geo.inChannels, geo.height, geo.width])
-        outputGradient.data.withUnsafeBufferPointer { dy in
-            dx.data.withUnsafeMutableBufferPointer { d in
-                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
-            }
-        }
-        return dx
-    }
-
-    /// dW [Cout, Cin, k, k] from x and dY.
-    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
-        input.data.withUnsafeBufferPointer { x in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                weightGradient(input: x.baseAddress!, rectifyInput: false, outputGradient: dy.baseAddress!, geo)
-            }
         }
     }
 }

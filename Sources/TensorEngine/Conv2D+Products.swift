@@ -1,0 +1,47 @@
+/// A family of convolution kernels (im2col, Winograd F(2×2), F(4×4), or the dispatch between them)
+/// that provides the three products at pointer level, for fused ops; the tensor-level forms follow
+/// from those once, here.
+protocol ConvolutionProducts {
+    /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, Ho, Wo].
+    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                        into y: UnsafeMutablePointer<Float>)
+    /// dX [N, Cin, H, W] from dY, stored as `io` says (`outputMask`: a ReLU backward; `accumulate`).
+    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
+                              io: ConvIO, into dx: UnsafeMutablePointer<Float>)
+    /// dW [Cout, Cin, k, k] for input x (or relu(x) when `rectifyInput`) and dY.
+    static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                               _ geo: ConvGeometry) -> Tensor
+}
+
+extension ConvolutionProducts {
+    /// y [N, Cout, Ho, Wo] = x ⊛ w.
+    static func forward(input: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var out = Tensor.uninitialized(geo.outputShape)
+        input.data.withUnsafeBufferPointer { x in
+            out.data.withUnsafeMutableBufferPointer { y in
+                forward(input: x.baseAddress!, rectifyInput: false, weight: weight, geo, into: y.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// dX [N, Cin, H, W] from dY.
+    static func inputGradient(outputGradient: Tensor, weight: Tensor, _ geo: ConvGeometry) -> Tensor {
+        var dx = Tensor.uninitialized([geo.batch, geo.inChannels, geo.height, geo.width])
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            dx.data.withUnsafeMutableBufferPointer { d in
+                inputGradient(outputGradient: dy.baseAddress!, weight: weight, geo, io: ConvIO(), into: d.baseAddress!)
+            }
+        }
+        return dx
+    }
+
+    /// dW [Cout, Cin, k, k] from x and dY.
+    static func weightGradient(input: Tensor, outputGradient: Tensor, _ geo: ConvGeometry) -> Tensor {
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                weightGradient(input: x.baseAddress!, rectifyInput: false, outputGradient: dy.baseAddress!, geo)
+            }
+        }
+    }
+}
