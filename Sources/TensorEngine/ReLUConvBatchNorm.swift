@@ -55,13 +55,11 @@ extension Graph {
             precondition(layout.valuesPerChannel > 1, "batch norm in training needs more than one value per channel")
         }
 
-        var out = Tensor.uninitialized(outputShape)
-        var filled = false
-        if let first = passthrough.first {
-            out = value(first)
-            for t in passthrough.dropFirst() { out.add(value(t)) }
-            filled = true
-        }
+        // The pass-through terms start the sum (copied on first write); without any, the first
+        // branch stores into an uninitialised buffer.
+        var out = passthrough.first.map { value($0) } ?? Tensor.uninitialized(outputShape)
+        for t in passthrough.dropFirst() { out.add(value(t)) }
+        var filled = !passthrough.isEmpty
         var saved: [(z: Tensor, moments: BatchNormKernels.Moments)] = []
         for (branch, geo) in zip(branches, geometries) {
             var z = Tensor.uninitialized(outputShape)
