@@ -19,7 +19,7 @@
 /// consecutive tiles at once (SIMD8, see the transforms file).
 enum Winograd4x4Kernels: ConvolutionProducts {
     /// Whether `geo` is a convolution these kernels compute.
-    static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
+    static func applies(_ geo: ConvGeometry) -> Bool { WinogradKernels.applies(geo) }
 
     /// How one same-size 3×3 convolution is cut into 4×4 tiles and chunks of images.
     struct Tiling {

@@ -140,12 +140,7 @@ final class Winograd4x4Tests: XCTestCase {
              Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo),
              Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo)]
         }
-        ComputeThreads.set(1)
-        let single = run()
-        ComputeThreads.set(3)
-        let multi = run()
-        ComputeThreads.set(1)
-        XCTAssertEqual(single, multi)
+        assertSameForAnyThreadCount(run)
     }
 }
 

@@ -67,12 +67,7 @@ final class WinogradTests: XCTestCase {
              WinogradKernels.inputGradient(outputGradient: dy, weight: w, geo),
              WinogradKernels.weightGradient(input: x, outputGradient: dy, geo)]
         }
-        ComputeThreads.set(1)
-        let single = run()
-        ComputeThreads.set(3)
-        let multi = run()
-        ComputeThreads.set(1)
-        XCTAssertEqual(single, multi)
+        assertSameForAnyThreadCount(run)
     }
 
     // MARK: Fused input ReLU, output mask and accumulation (ConvIO)
