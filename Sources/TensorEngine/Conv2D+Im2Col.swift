@@ -54,6 +54,14 @@ enum Conv2DKernels: ConvolutionProducts {
         return (dx, dw)
     }
 
+    /// Both backward products (`ConvolutionProducts.backward`): one pass over the batch.
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
+        let io = ConvIO(rectifyInput: rectifyInput, outputMask: io.outputMask, accumulate: io.accumulate)
+        return backward(input: x, weight: weight, outputGradient: dy, geo, inputGradient: dx, io: io, needWeight: true)!
+    }
+
     /// Both backward products from pointers. When `inputGradient` is given, dX is stored into it as
     /// `io` says (`io.outputMask`: a ReLU backward; `io.accumulate`: add instead of overwrite);
     /// `io.rectifyInput` means the forward convolved relu(x), which dW then uses. Returns dW when

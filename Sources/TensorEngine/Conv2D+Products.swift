@@ -11,6 +11,20 @@ protocol ConvolutionProducts {
     /// dW [Cout, Cin, k, k] for input x (or relu(x) when `rectifyInput`) and dY.
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                                _ geo: ConvGeometry) -> Tensor
+    /// Both backward products at once: dX stored into `dx` as `io` says (as `inputGradient`), and
+    /// dW returned (as `weightGradient`). Kernels that share work between the two (reading dY once)
+    /// implement it; the default calls the two products.
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor
+}
+
+extension ConvolutionProducts {
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        let dw = weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
+        inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        return dw
+    }
 }
 
 extension ConvolutionProducts {

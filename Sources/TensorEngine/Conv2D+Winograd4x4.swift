@@ -101,15 +101,89 @@ enum Winograd4x4Kernels: ConvolutionProducts {
                         transformInputs(x, images, channels: cin, tiling, layout, rectify: rectifyInput,
                                         scratch: scratch, into: v)
                         transformOutputGradients(dy, images, channels: cout, tiling, layout, scratch: scratch, into: dm)
-                        for xi in 0..<36 {  // dU[ξ] [Cout, Cin] += dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin]
-                            BLAS.sgemm(transB: true, m: cout, n: cin, k: layout.tiles, a: dm + xi * mStride,
-                                       lda: layout.run, b: v + xi * vStride, ldb: layout.run,
-                                       beta: 1, c: target + xi * cout * cin, ldc: cin)
+                        accumulateWeightProducts(dm, mStride, v, vStride, outChannels: cout, inChannels: cin, layout,
+                                                 into: target)
+                    }
+                }
+            }
+        }
+        return weightGradient(summing: partials, groups: groups, outChannels: cout, inChannels: cin)
+    }
+
+    /// dX (stored as `io` says) and dW in one pass over the chunks: each chunk of dY is read and
+    /// gathered into 6×6 patches once, for both its dX transform Bᵀ e B and its dW transform
+    /// A e Aᵀ (see `transformInputs`). The chunks run in the groups of `weightGradient`, and every
+    /// product is the one `inputGradient` and `weightGradient` compute, so the results are
+    /// bit-identical to calling those two.
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
+        precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
+        let (cin, cout) = (geo.inChannels, geo.outChannels)
+        let flipped = transformedWeights(weight, outChannels: cout, inChannels: cin, flipped: true)  // [36][Cin][Cout]
+        let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
+        let chunks = tiling.chunks, uCount = 36 * cout * cin
+        let groups = Parallel.chunkCount(items: chunks, maxChunks: 4)
+        var partials = [Float](repeating: 0, count: groups * uCount)
+        flipped.withUnsafeBufferPointer { flippedBuffer in
+            partials.withUnsafeMutableBufferPointer { partialBuffer in
+                let (u, partialBase) = (flippedBuffer.baseAddress!, partialBuffer.baseAddress!)
+                Parallel.forEach(chunks: groups) { group in
+                    let largest = ChunkLayout(images: min(geo.batch, tiling.imagesPerChunk), tiling)
+                    let (inSize, outSize) = (36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout))
+                    // dY's two transforms; then the dX products, whose buffer then takes x's transform.
+                    withScratch(outSize, outSize, inSize + scratchSize(tiling, largest)) { vdy, dm, rest in
+                        let (products, scratch) = (rest, rest + inSize)
+                        for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
+                            let images = tiling.images(ofChunk: chunk)
+                            let layout = ChunkLayout(images: images.count, tiling)
+                            let (inStride, outStride) = (layout.planeStride(channels: cin), layout.planeStride(channels: cout))
+                            transformInputs(dy, images, channels: cout, tiling, layout, scratch: scratch, into: vdy,
+                                            gradientsInto: dm)
+                            multiply(u, vdy, outStride, rows: cin, inner: cout, layout, into: products, inStride)
+                            transformOutputs(products, images, channels: cin, tiling, layout, mask: io.outputMask,
+                                             accumulate: io.accumulate, scratch: scratch, into: dx)
+                            let v = products
+                            transformInputs(x, images, channels: cin, tiling, layout, rectify: rectifyInput,
+                                            scratch: scratch, into: v)
+                            accumulateWeightProducts(dm, outStride, v, inStride, outChannels: cout, inChannels: cin,
+                                                     layout, into: partialBase + group * uCount)
                         }
                     }
                 }
             }
         }
+        return weightGradient(summing: partials, groups: groups, outChannels: cout, inChannels: cin)
+    }
+
+    /// dU[ξ] [Cout, Cin] += dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin] for the 36 ξ planes of one chunk.
+    @inline(__always)
+    static func accumulateWeightProducts(_ dm: UnsafePointer<Float>, _ mStride: Int, _ v: UnsafePointer<Float>,
+                                         _ vStride: Int, outChannels cout: Int, inChannels cin: Int,
+                                         _ layout: ChunkLayout, into du: UnsafeMutablePointer<Float>) {
+        for xi in 0..<36 {
+            BLAS.sgemm(transB: true, m: cout, n: cin, k: layout.tiles, a: dm + xi * mStride, lda: layout.run,
+                       b: v + xi * vStride, ldb: layout.run, beta: 1, c: du + xi * cout * cin, ldc: cin)
+        }
+    }
+
+    /// M[ξ] [rows, P] = U[ξ] [rows, inner] · V[ξ] [inner, P] for the 36 ξ planes of one chunk. The
+    /// spare lanes after each run of M are zeroed: the output transform reads them.
+    @inline(__always)
+    static func multiply(_ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ vStride: Int, rows: Int, inner: Int,
+                         _ layout: ChunkLayout, into m: UnsafeMutablePointer<Float>, _ mStride: Int) {
+        for xi in 0..<36 {
+            for o in 0..<rows {
+                (m + xi * mStride + o * layout.run + layout.tiles).update(repeating: 0, count: layout.run - layout.tiles)
+            }
+            BLAS.sgemm(m: rows, n: layout.tiles, k: inner, a: u + xi * rows * inner, lda: inner,
+                       b: v + xi * vStride, ldb: layout.run, c: m + xi * mStride, ldc: layout.run)
+        }
+    }
+
+    /// dW from the per-group dU partials ([groups][36][Cout][Cin]), added in group order.
+    static func weightGradient(summing partials: [Float], groups: Int, outChannels cout: Int, inChannels cin: Int) -> Tensor {
+        let uCount = 36 * cout * cin
         var du = [Float](repeating: 0, count: uCount)
         for c in 0..<groups { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
         return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
@@ -131,15 +205,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
                 withScratch(36 * vStride, 36 * mStride, scratchSize(tiling, layout)) { v, m, scratch in
                     transformInputs(x, images, channels: inChannels, tiling, layout, rectify: io.rectifyInput,
                                     scratch: scratch, into: v)
-                    for xi in 0..<36 {  // M[ξ] [outC, P] = U[ξ] [outC, inC] · V[ξ] [inC, P]
-                        // (The output transform also reads the spare lanes after each run: keep them defined.)
-                        for o in 0..<outChannels {
-                            (m + xi * mStride + o * layout.run + layout.tiles).update(repeating: 0, count: layout.run - layout.tiles)
-                        }
-                        BLAS.sgemm(m: outChannels, n: layout.tiles, k: inChannels,
-                                   a: u + xi * outChannels * inChannels, lda: inChannels,
-                                   b: v + xi * vStride, ldb: layout.run, c: m + xi * mStride, ldc: layout.run)
-                    }
+                    multiply(u, v, vStride, rows: outChannels, inner: inChannels, layout, into: m, mStride)
                     transformOutputs(m, images, channels: outChannels, tiling, layout, mask: io.outputMask,
                                      accumulate: io.accumulate, scratch: scratch, into: out)
                 }

@@ -74,10 +74,13 @@ extension Winograd4x4Kernels {
     // MARK: Inputs
 
     /// V = Bᵀ d B for every tile of every channel of `images`; d is the 6×6 patch at (4ty − 1, 4tx − 1),
-    /// zero outside the image, of x or (`rectify`) of relu(x).
+    /// zero outside the image, of x or (`rectify`) of relu(x). With `gradientsInto`, x is an output
+    /// gradient and its dW transform A e Aᵀ (`transformOutputGradients`) goes there too: e, the 4×4
+    /// tile at (4ty, 4tx), is the inner 4×4 of the same patch, so x is read and gathered once for both.
     static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                 _ layout: ChunkLayout, rectify: Bool = false,
-                                scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>) {
+                                scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>,
+                                gradientsInto dm: UnsafeMutablePointer<Float>? = nil) {
         let s = Scratch(scratch, t, layout)
         let (h, w, pw) = (t.height, t.width, t.paddedWidth)
         let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
@@ -98,6 +101,10 @@ extension Winograd4x4Kernels {
                 let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
                 while done + 8 <= ready {
                     inputTiles(s.patches + done, run: patchStride, temp: s.temp, into: v + c * run + done, stride: stride)
+                    if let dm {  // Patch position (1 + r, 1 + col) is tile pixel (r, col).
+                        gradientTiles(s.patches + 7 * patchStride + done, run: patchStride, rowPitch: 6 * patchStride,
+                                      temp: s.temp, into: dm + c * run + done, stride: stride)
+                    }
                     done += 8
                 }
             }
@@ -309,20 +316,22 @@ extension Winograd4x4Kernels {
                 // (A group reaching into the next image waits for it, except after the last image.)
                 let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
                 while done + 8 <= ready {
-                    gradientTiles(grads + done, run: patchStride, temp: s.temp, into: dm + c * run + done, stride: stride)
+                    gradientTiles(grads + done, run: patchStride, rowPitch: 4 * patchStride, temp: s.temp,
+                                  into: dm + c * run + done, stride: stride)
                     done += 8
                 }
             }
         }
     }
 
-    /// A e Aᵀ for the 8 tiles whose pixels start at `grads` ([16][run]); ξ plane k goes to `out + k · stride`.
+    /// A e Aᵀ for the 8 tiles whose pixel (r, col) starts at `grads + r · rowPitch + col · run`;
+    /// ξ plane k goes to `out + k · stride`.
     @inline(__always)
-    static func gradientTiles(_ grads: UnsafePointer<Float>, run: Int, temp: UnsafeMutablePointer<Float>,
+    static func gradientTiles(_ grads: UnsafePointer<Float>, run: Int, rowPitch: Int, temp: UnsafeMutablePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, stride: Int) {
         for col in 0..<4 {  // Columns: A e.
             let p = grads + col * run
-            let r = gradientTransform(load(p), load(p + 4 * run), load(p + 8 * run), load(p + 12 * run))
+            let r = gradientTransform(load(p), load(p + rowPitch), load(p + 2 * rowPitch), load(p + 3 * rowPitch))
             store(r.0, temp + col * 8); store(r.1, temp + (4 + col) * 8); store(r.2, temp + (8 + col) * 8)
             store(r.3, temp + (12 + col) * 8); store(r.4, temp + (16 + col) * 8); store(r.5, temp + (20 + col) * 8)
         }

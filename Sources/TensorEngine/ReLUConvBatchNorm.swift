@@ -110,15 +110,22 @@ extension Graph {
         x.data.withUnsafeBufferPointer { xs in
             dz.data.withUnsafeBufferPointer { dzs in
                 let (x, dz) = (xs.baseAddress!, dzs.baseAddress!)
-                if needWeight {
-                    accumulate(ConvolutionDispatch.weightGradient(input: x, rectifyInput: true, outputGradient: dz, geo),
-                               into: branch.weight)
-                }
-                if needInput {
+                switch (needInput, needWeight) {
+                case (true, true):  // Both products in one call: some kernels read dz once for both.
+                    var dw: Tensor?
+                    accumulateInPlace(into: branch.input) { dx, add in
+                        dw = ConvolutionDispatch.backward(input: x, rectifyInput: true, outputGradient: dz, weight: weight,
+                                                          geo, io: ConvIO(outputMask: x, accumulate: add), into: dx)
+                    }
+                    accumulate(dw!, into: branch.weight)
+                case (true, false):
                     accumulateInPlace(into: branch.input) { dx, add in
                         ConvolutionDispatch.inputGradient(outputGradient: dz, weight: weight, geo,
                                                           io: ConvIO(outputMask: x, accumulate: add), into: dx)
                     }
+                case (false, _):
+                    accumulate(ConvolutionDispatch.weightGradient(input: x, rectifyInput: true, outputGradient: dz, geo),
+                               into: branch.weight)
                 }
             }
         }
@@ -179,6 +186,21 @@ enum ConvolutionDispatch: ConvolutionProducts {
         case .winograd4x4: Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .winograd2x2: WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .im2col: Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        }
+    }
+
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        switch kernel(for: geo) {
+        case .winograd4x4:
+            return Winograd4x4Kernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight,
+                                               geo, io: io, into: dx)
+        case .winograd2x2:
+            return WinogradKernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight,
+                                            geo, io: io, into: dx)
+        case .im2col:
+            return Conv2DKernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight,
+                                          geo, io: io, into: dx)
         }
     }
 }

@@ -128,6 +128,55 @@ final class Winograd4x4Tests: XCTestCase {
         }
     }
 
+    /// `backward(...)` of a kernel family: dX masked by x and added onto `prior`, dW of relu(x).
+    static func bothProducts<K: ConvolutionProducts>(_ kernels: K.Type, x: Tensor, weight: Tensor, dy: Tensor,
+                                                     prior: Tensor, _ geo: ConvGeometry) -> (dx: Tensor, dw: Tensor) {
+        var dx = prior
+        let dw = x.data.withUnsafeBufferPointer { xs in
+            dy.data.withUnsafeBufferPointer { dys in
+                dx.data.withUnsafeMutableBufferPointer { d in
+                    K.backward(input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!, weight: weight,
+                               geo, io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
+                }
+            }
+        }
+        return (dx, dw)
+    }
+
+    /// The one-pass backward (dY gathered once for dX and dW) computes exactly the products of the
+    /// two separate calls, for every case shape (chunks of one image to many, edge tiles), and the
+    /// other kernel families' backward (the protocol's default, im2col's own) agree with the oracle.
+    func testOnePassBackwardEqualsTheSeparateProducts() {
+        var generator = SeededGenerator(seed: 44)
+        for c in cases + [Case(n: 100, cin: 64, cout: 48, h: 8, w: 8)] {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            let prior = randomTensor(x.shape, using: &generator)
+            let relu = Tensor(shape: x.shape, data: x.data.map { max($0, 0) })
+
+            let (dx, dw) = Self.bothProducts(Winograd4x4Kernels.self, x: x, weight: w, dy: dy, prior: prior, geo)
+            let plain = Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo)
+            XCTAssertEqual(dx.data, (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? plain.data[$0] : 0) }, "dX \(c)")
+            XCTAssertEqual(dw, Winograd4x4Kernels.weightGradient(input: relu, outputGradient: dy, geo), "dW \(c)")
+
+            let naiveDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
+            let expectedDx = Tensor(shape: x.shape, data: (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? naiveDx.data[$0] : 0) })
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: relu, weightShape: w.shape, stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX vs naive \(c)")
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW vs naive \(c)")
+            for (name, both) in [
+                ("F(2×2)", Self.bothProducts(WinogradKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("im2col", Self.bothProducts(Conv2DKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("dispatch", Self.bothProducts(ConvolutionDispatch.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+            ] {
+                XCTAssertLessThan(maxRelativeDifference(both.dx, expectedDx), tolerance, "\(name) dX \(c)")
+                XCTAssertLessThan(maxRelativeDifference(both.dw, expectedDw), tolerance, "\(name) dW \(c)")
+            }
+        }
+    }
+
     func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
         var generator = SeededGenerator(seed: 43)
         let x = randomTensor([100, 64, 8, 8], using: &generator)
@@ -139,6 +188,7 @@ final class Winograd4x4Tests: XCTestCase {
             [Winograd4x4Kernels.forward(input: x, weight: w, geo),
              Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo),
              Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo)]
+                + [Self.bothProducts(Winograd4x4Kernels.self, x: x, weight: w, dy: dy, prior: x, geo)].flatMap { [$0.dx, $0.dw] }
         }
         assertSameForAnyThreadCount(run)
     }
