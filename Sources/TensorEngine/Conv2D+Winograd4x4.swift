@@ -107,7 +107,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
                 }
             }
         }
-        return weightGradient(summing: partials, groups: groups, outChannels: cout, inChannels: cin)
+        return weightGradientFromTransformed(partials, partials: groups, outChannels: cout, inChannels: cin)
     }
 
     /// dX (stored as `io` says) and dW in one pass over the chunks: each chunk of dY is read and
@@ -153,7 +153,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
                 }
             }
         }
-        return weightGradient(summing: partials, groups: groups, outChannels: cout, inChannels: cin)
+        return weightGradientFromTransformed(partials, partials: groups, outChannels: cout, inChannels: cin)
     }
 
     /// dU[ξ] [Cout, Cin] += dM[ξ] [Cout, P] · V[ξ]ᵀ [P, Cin] for the 36 ξ planes of one chunk.
@@ -179,14 +179,6 @@ enum Winograd4x4Kernels: ConvolutionProducts {
             BLAS.sgemm(m: rows, n: layout.tiles, k: inner, a: u + xi * rows * inner, lda: inner,
                        b: v + xi * vStride, ldb: layout.run, c: m + xi * mStride, ldc: layout.run)
         }
-    }
-
-    /// dW from the per-group dU partials ([groups][36][Cout][Cin]), added in group order.
-    static func weightGradient(summing partials: [Float], groups: Int, outChannels cout: Int, inChannels cin: Int) -> Tensor {
-        let uCount = 36 * cout * cin
-        var du = [Float](repeating: 0, count: uCount)
-        for c in 0..<groups { for i in 0..<uCount { du[i] += partials[c * uCount + i] } }
-        return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
     }
 
     // MARK: Core

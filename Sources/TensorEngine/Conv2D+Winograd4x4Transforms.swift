@@ -355,15 +355,18 @@ extension Winograd4x4Kernels {
     // MARK: Weights
 
     /// U [36][outC][inC] = G g Gᵀ for every (o, i); `flipped` transforms the dX weights
-    /// g'[i][o] = g[o][i] rotated by 180° (then U is [36][inC][outC]).
+    /// g'[i][o] = g[o][i] rotated by 180° (then U is [36][inC][outC]). Output channels are split
+    /// across the workers: at batch 64 this per-step work was a few % of a step on one core.
     static func transformedWeights(_ weight: Tensor, outChannels: Int, inChannels: Int, flipped: Bool) -> [Float] {
         let (rows, cols) = flipped ? (inChannels, outChannels) : (outChannels, inChannels)
         let plane = rows * cols
         var u = [Float](repeating: 0, count: 36 * plane)
+        let chunks = Parallel.chunkCount(items: outChannels, maxChunks: 4)
         weight.data.withUnsafeBufferPointer { w in
             u.withUnsafeMutableBufferPointer { uBuffer in
                 let u = uBuffer.baseAddress!
-                for o in 0..<outChannels {
+                Parallel.forEach(chunks: chunks) { chunk in
+                for o in Parallel.range(ofChunk: chunk, of: chunks, items: outChannels) {
                     for i in 0..<inChannels {
                         let g = w.baseAddress! + (o * inChannels + i) * 9
                         @inline(__always) func k(_ r: Int, _ c: Int) -> Float { flipped ? g[8 - 3 * r - c] : g[3 * r + c] }
@@ -378,6 +381,7 @@ extension Winograd4x4Kernels {
                         }
                     }
                 }
+                }
             }
         }
         return u
@@ -390,15 +394,23 @@ extension Winograd4x4Kernels {
         return SIMD8(a / 4, -(outer + b) / 6, -(outer - b) / 6, (a + 2 * b + 4 * c) / 24, (a - 2 * b + 4 * c) / 24, c, 0, 0)
     }
 
-    /// dW [outC, inC, 3, 3] = Gᵀ dU G for every (o, i), from dU [36][outC][inC].
-    static func weightGradientFromTransformed(_ du: [Float], outChannels: Int, inChannels: Int) -> Tensor {
+    /// dW [outC, inC, 3, 3] = Gᵀ dU G for every (o, i), from dU = the sum, in order, of the
+    /// `partials` [partials][36][outC][inC] (split across the workers by (o, i) pair).
+    static func weightGradientFromTransformed(_ du: [Float], partials: Int = 1, outChannels: Int, inChannels: Int) -> Tensor {
         var dw = Tensor.uninitialized([outChannels, inChannels, 3, 3])
-        let pairs = outChannels * inChannels
+        let pairs = outChannels * inChannels, partialCount = 36 * pairs
+        precondition(du.count == partials * partialCount, "dU must hold \(partials) partials of [36][\(outChannels)][\(inChannels)]")
+        let chunks = Parallel.chunkCount(items: pairs, maxChunks: 4)
         du.withUnsafeBufferPointer { duBuffer in
             dw.data.withUnsafeMutableBufferPointer { dwBuffer in
-                for pair in 0..<pairs {
+                Parallel.forEach(chunks: chunks) { chunk in
+                for pair in Parallel.range(ofChunk: chunk, of: chunks, items: pairs) {
                     let src = duBuffer.baseAddress! + pair
-                    @inline(__always) func at(_ xi: Int) -> Float { src[xi * pairs] }
+                    @inline(__always) func at(_ xi: Int) -> Float {
+                        var sum = src[xi * pairs]
+                        for p in 1..<max(1, partials) { sum += src[p * partialCount + xi * pairs] }
+                        return sum
+                    }
                     // Gᵀ dU, column by column (lane r of column l), then each of its 3 rows times G.
                     var q = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
                     q.0 = gradientWeightTransform(at(0), at(6), at(12), at(18), at(24), at(30))
@@ -412,6 +424,7 @@ extension Winograd4x4Kernels {
                         let row = gradientWeightTransform(q.0[r], q.1[r], q.2[r], q.3[r], q.4[r], q.5[r])
                         target[3 * r] = row[0]; target[3 * r + 1] = row[1]; target[3 * r + 2] = row[2]
                     }
+                }
                 }
             }
         }
