@@ -127,26 +127,41 @@ enum FusedBatchNormKernels {
         return (Tensor(shape: [c], data: dgamma), Tensor(shape: [c], data: sums.outputGradient.map { Float($0) }))
     }
 
-    /// dz [N, C, H, W] from dy and z. Training: dz = γ·invstd·(dy − Σdy/M − x̂·Σdy·x̂/M), which is
-    /// A·dy + B·z + C per channel; evaluation statistics are constants, so dz = γ·invstd·dy.
+    /// The per-channel (A, B, C) of dz = A·dy + B·z + C. Training: dz = γ·invstd·(dy − Σdy/M −
+    /// x̂·Σdy·x̂/M); evaluation statistics are constants, so dz = γ·invstd·dy (B = C = 0).
+    static func inputGradientCoefficients(_ layout: PlaneLayout, _ moments: BatchNormKernels.Moments,
+                                          _ sums: GradientSums, gamma: Tensor,
+                                          training: Bool) -> (a: [Float], b: [Float], c: [Float]) {
+        let m = Double(layout.valuesPerChannel)
+        var (a, b, c) = ([Float](), [Float](), [Float]())
+        for ch in 0..<layout.channels {
+            let inv = Double(moments.inverseStd[ch])
+            let k = Double(gamma.data[ch]) * inv
+            a.append(Float(k))
+            if training {
+                let dgamma = sums.outputGradientTimesCentered[ch] * inv
+                let slope = -k * inv * dgamma / m
+                b.append(Float(slope))
+                c.append(Float(-k * sums.outputGradient[ch] / m - slope * Double(moments.mean[ch])))
+            } else {
+                b.append(0); c.append(0)
+            }
+        }
+        return (a, b, c)
+    }
+
+    /// dz [N, C, H, W] = A·dy + B·z + C per channel (`inputGradientCoefficients`).
     static func normalizedInputGradient(_ dy: Tensor, _ z: Tensor, _ layout: PlaneLayout,
                                         _ moments: BatchNormKernels.Moments, _ sums: GradientSums,
                                         gamma: Tensor, training: Bool) -> Tensor {
         var dz = Tensor.uninitialized(dy.shape)
-        let m = Double(layout.valuesPerChannel)
+        let coefficients = inputGradientCoefficients(layout, moments, sums, gamma: gamma, training: training)
         dy.data.withUnsafeBufferPointer { dys in
         z.data.withUnsafeBufferPointer { zs in
         dz.data.withUnsafeMutableBufferPointer { dzs in
             let (dy, z, dz) = (dys.baseAddress!, zs.baseAddress!, dzs.baseAddress!)
             Parallel.forEach(chunks: layout.channels) { ch in
-                let inv = Double(moments.inverseStd[ch])
-                let k = Double(gamma.data[ch]) * inv
-                var (a, b, c) = (Float(k), Float(0), Float(0))
-                if training {
-                    let dgamma = sums.outputGradientTimesCentered[ch] * inv
-                    let slope = -k * inv * dgamma / m
-                    (b, c) = (Float(slope), Float(-k * sums.outputGradient[ch] / m - slope * Double(moments.mean[ch])))
-                }
+                let (a, b, c) = (coefficients.a[ch], coefficients.b[ch], coefficients.c[ch])
                 for n in 0..<layout.batch {
                     let base = layout.plane(n, ch)
                     let (g, zp, out) = (dy + base, z + base, dz + base)

@@ -129,6 +129,14 @@ enum WinogradKernels: ConvolutionProducts {
 
 /// How a convolution kernel reads its input and stores its output, so that a ReLU before it and
 /// the gradient bookkeeping after it cost no extra pass over memory.
+/// A convolution input computed per channel while it is read: a[c]·x + b[c]·z + c[c], with z
+/// shaped like x. The fused op's backward uses it for batch norm's dz = A·dy + B·z + C, so dz is
+/// never stored (`Winograd4x4Kernels.backward`).
+struct ChannelAffine {
+    let z: UnsafePointer<Float>
+    let a, b, c: [Float]
+}
+
 struct ConvIO {
     /// Convolve relu(x) instead of x (the ReLU of ReLU → conv → BN).
     var rectifyInput = false

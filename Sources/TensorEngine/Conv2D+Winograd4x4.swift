@@ -114,8 +114,10 @@ enum Winograd4x4Kernels: ConvolutionProducts {
     /// gathered into 6×6 patches once, for both its dX transform Bᵀ e B and its dW transform
     /// A e Aᵀ (see `transformInputs`). The chunks run in the groups of `weightGradient`, and every
     /// product is the one `inputGradient` and `weightGradient` compute, so the results are
-    /// bit-identical to calling those two.
+    /// bit-identical to calling those two. With `outputGradientAffine`, dY is that affine map of
+    /// `dy` (computed as it is read; bit-identical to passing the stored result).
     static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         outputGradientAffine affine: ChannelAffine? = nil,
                          weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
         precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
         precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
@@ -138,8 +140,8 @@ enum Winograd4x4Kernels: ConvolutionProducts {
                             let images = tiling.images(ofChunk: chunk)
                             let layout = ChunkLayout(images: images.count, tiling)
                             let (inStride, outStride) = (layout.planeStride(channels: cin), layout.planeStride(channels: cout))
-                            transformInputs(dy, images, channels: cout, tiling, layout, scratch: scratch, into: vdy,
-                                            gradientsInto: dm)
+                            transformInputs(dy, images, channels: cout, tiling, layout, affine: affine, scratch: scratch,
+                                            into: vdy, gradientsInto: dm)
                             multiply(u, vdy, outStride, rows: cin, inner: cout, layout, into: products, inStride)
                             transformOutputs(products, images, channels: cin, tiling, layout, mask: io.outputMask,
                                              accumulate: io.accumulate, scratch: scratch, into: dx)

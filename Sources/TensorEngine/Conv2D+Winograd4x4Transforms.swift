@@ -77,10 +77,12 @@ extension Winograd4x4Kernels {
     /// zero outside the image, of x or (`rectify`) of relu(x). With `gradientsInto`, x is an output
     /// gradient and its dW transform A e Aᵀ (`transformOutputGradients`) goes there too: e, the 4×4
     /// tile at (4ty, 4tx), is the inner 4×4 of the same patch, so x is read and gathered once for both.
+    /// With `affine`, the transformed input is a[c]·x + b[c]·z + c[c] instead of x (no `rectify`).
     static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
-                                _ layout: ChunkLayout, rectify: Bool = false,
+                                _ layout: ChunkLayout, rectify: Bool = false, affine: ChannelAffine? = nil,
                                 scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>,
                                 gradientsInto dm: UnsafeMutablePointer<Float>? = nil) {
+        precondition(!(rectify && affine != nil), "transformInputs: rectify or affine, not both")
         let s = Scratch(scratch, t, layout)
         let (h, w, pw) = (t.height, t.width, t.paddedWidth)
         let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
@@ -90,10 +92,16 @@ extension Winograd4x4Kernels {
         for k in 0..<36 { (s.patches + k * patchStride + tiles).update(repeating: 0, count: patchStride - tiles) }
         for c in 0..<channels {
             var done = 0  // Tiles transformed (a multiple of 8).
+            let coefficients = affine.map { (a: $0.a[c], b: $0.b[c], c: $0.c[c]) }
             for (local, n) in images.enumerated() {
-                let plane = x + (n * channels + c) * h * w
+                let offset = (n * channels + c) * h * w
                 for y in 0..<h {
-                    copyRow(plane + y * w, count: w, rectify: rectify, into: s.padded + (y + 1) * pw + 1)
+                    let dst = s.padded + (y + 1) * pw + 1
+                    if let affine, let coefficients {
+                        affineRow(x + offset + y * w, affine.z + offset + y * w, count: w, coefficients, into: dst)
+                    } else {
+                        copyRow(x + offset + y * w, count: w, rectify: rectify, into: dst)
+                    }
                 }
                 gatherPatches(s.padded, t, stride: patchStride, into: s.patches + local * t.tilesPerImage)
                 // Transform each group of 8 tiles as soon as it is gathered, while it is in L1.
@@ -275,6 +283,16 @@ extension Winograd4x4Kernels {
             while i + 8 <= count { store(load(src + i), dst + i); i += 8 }
             while i < count { dst[i] = src[i]; i += 1 }
         }
+    }
+
+    /// dst[0..<count] = a·src + b·z + c, evaluated as `FusedBatchNormKernels` does (same bits).
+    @inline(__always)
+    static func affineRow(_ src: UnsafePointer<Float>, _ z: UnsafePointer<Float>, count: Int,
+                          _ k: (a: Float, b: Float, c: Float), into dst: UnsafeMutablePointer<Float>) {
+        let (a, b, c) = (Vector(repeating: k.a), Vector(repeating: k.b), Vector(repeating: k.c))
+        var i = 0
+        while i + 8 <= count { store(a * load(src + i) + b * load(z + i) + c, dst + i); i += 8 }
+        while i < count { dst[i] = k.a * src[i] + k.b * z[i] + k.c; i += 1 }
     }
 
     // MARK: Output gradients

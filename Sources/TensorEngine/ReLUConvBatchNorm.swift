@@ -104,9 +104,29 @@ extension Graph {
         accumulate(dbeta, into: branch.beta)
         let needInput = requiresGradient(branch.input), needWeight = requiresGradient(branch.weight)
         guard needInput || needWeight else { return }
+        let x = value(branch.input), weight = value(branch.weight)
+        if needInput && needWeight && ConvolutionDispatch.kernel(for: geo) == .winograd4x4 {
+            // dz = A·dy + B·z + C is computed as the one-pass Winograd backward reads it: never stored.
+            let k = FusedBatchNormKernels.inputGradientCoefficients(layout, moments, sums, gamma: gamma, training: training)
+            var dw: Tensor?
+            x.data.withUnsafeBufferPointer { xs in
+                dy.data.withUnsafeBufferPointer { dys in
+                    z.data.withUnsafeBufferPointer { zs in
+                        let x = xs.baseAddress!
+                        accumulateInPlace(into: branch.input) { dx, add in
+                            dw = Winograd4x4Kernels.backward(
+                                input: x, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: k.a, b: k.b, c: k.c),
+                                weight: weight, geo, io: ConvIO(outputMask: x, accumulate: add), into: dx)
+                        }
+                    }
+                }
+            }
+            accumulate(dw!, into: branch.weight)
+            return
+        }
         let dz = FusedBatchNormKernels.normalizedInputGradient(dy, z, layout, moments, sums, gamma: gamma,
                                                                 training: training)
-        let x = value(branch.input), weight = value(branch.weight)
         x.data.withUnsafeBufferPointer { xs in
             dz.data.withUnsafeBufferPointer { dzs in
                 let (x, dz) = (xs.baseAddress!, dzs.baseAddress!)

@@ -108,6 +108,14 @@ final class ReLUConvBatchNormTests: XCTestCase {
                                branches: [BranchSpec(input: 0, cin: 8, kernel: 1, stride: 1),
                                           BranchSpec(input: 0, cin: 8, kernel: 3, stride: 1)],
                                terms: [], cout: 8, training: true)
+        // F(4×4) planes (16×16, its one-pass backward with dz formed as it is read): two 3×3
+        // branches on one input plus a term, in training and in evaluation.
+        for training in [true, false] {
+            assertMatchesReference(inputShapes: [[2, 8, 16, 16], [2, 8, 16, 16]],
+                                   branches: [BranchSpec(input: 0, cin: 8, kernel: 3, stride: 1),
+                                              BranchSpec(input: 0, cin: 8, kernel: 3, stride: 1)],
+                                   terms: [1], cout: 8, training: training)
+        }
     }
 
     func testReductionShapesAndEvaluationMode() {

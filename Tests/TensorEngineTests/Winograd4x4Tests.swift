@@ -177,6 +177,43 @@ final class Winograd4x4Tests: XCTestCase {
         }
     }
 
+    /// dY given as a per-channel affine map a·dy + b·z + c (batch norm's dz) gives exactly the
+    /// products of the stored map.
+    func testAffineOutputGradientEqualsTheStoredMap() {
+        var generator = SeededGenerator(seed: 45)
+        for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 40, cin: 16, cout: 16, h: 14, w: 14)] {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
+            let a = randomTensor([c.cout], using: &generator).data, b = randomTensor([c.cout], using: &generator).data
+            let k = randomTensor([c.cout], using: &generator).data
+            let plane = c.h * c.w
+            let stored = Tensor(shape: dy.shape, data: (0..<dy.count).map { i in
+                let ch = (i / plane) % c.cout
+                return a[ch] * dy.data[i] + b[ch] * z.data[i] + k[ch]
+            })
+            let prior = randomTensor(x.shape, using: &generator)
+            let expected = Self.bothProducts(Winograd4x4Kernels.self, x: x, weight: w, dy: stored, prior: prior, geo)
+
+            var dx = prior
+            let dw = x.data.withUnsafeBufferPointer { xs in
+                dy.data.withUnsafeBufferPointer { dys in
+                    z.data.withUnsafeBufferPointer { zs in
+                        dx.data.withUnsafeMutableBufferPointer { d in
+                            Winograd4x4Kernels.backward(
+                                input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w, geo,
+                                io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(dx, expected.dx, "dX \(c)")
+            XCTAssertEqual(dw, expected.dw, "dW \(c)")
+        }
+    }
+
     func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
         var generator = SeededGenerator(seed: 43)
         let x = randomTensor([100, 64, 8, 8], using: &generator)
