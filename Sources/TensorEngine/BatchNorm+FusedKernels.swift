@@ -127,7 +127,7 @@ enum FusedBatchNormKernels {
         return (Tensor(shape: [c], data: dgamma), Tensor(shape: [c], data: sums.outputGradient.map { Float($0) }))
     }
 
-    /// The per-channel (A, B, C) of dz = A·dy + B·z + C. Training: dz = γ·invstd·(dy − Σdy/M −
+    /// The per-channel (A, B, C) of dz = A·dy + B·z + C (applied by `ChannelAffine`). Training: dz = γ·invstd·(dy − Σdy/M −
     /// x̂·Σdy·x̂/M); evaluation statistics are constants, so dz = γ·invstd·dy (B = C = 0).
     static func inputGradientCoefficients(_ layout: PlaneLayout, _ moments: BatchNormKernels.Moments,
                                           _ sums: GradientSums, gamma: Tensor,
@@ -148,30 +148,6 @@ enum FusedBatchNormKernels {
             }
         }
         return (a, b, c)
-    }
-
-    /// dz [N, C, H, W] = A·dy + B·z + C per channel (`inputGradientCoefficients`).
-    static func normalizedInputGradient(_ dy: Tensor, _ z: Tensor, _ layout: PlaneLayout,
-                                        _ moments: BatchNormKernels.Moments, _ sums: GradientSums,
-                                        gamma: Tensor, training: Bool) -> Tensor {
-        var dz = Tensor.uninitialized(dy.shape)
-        let coefficients = inputGradientCoefficients(layout, moments, sums, gamma: gamma, training: training)
-        dy.data.withUnsafeBufferPointer { dys in
-        z.data.withUnsafeBufferPointer { zs in
-        dz.data.withUnsafeMutableBufferPointer { dzs in
-            let (dy, z, dz) = (dys.baseAddress!, zs.baseAddress!, dzs.baseAddress!)
-            Parallel.forEach(chunks: layout.channels) { ch in
-                let (a, b, c) = (coefficients.a[ch], coefficients.b[ch], coefficients.c[ch])
-                for n in 0..<layout.batch {
-                    let base = layout.plane(n, ch)
-                    let (g, zp, out) = (dy + base, z + base, dz + base)
-                    for i in 0..<layout.planeSize { out[i] = a * g[i] + b * zp[i] + c }
-                }
-            }
-        }
-        }
-        }
-        return dz
     }
 
     @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {

@@ -135,6 +135,29 @@ enum WinogradKernels: ConvolutionProducts {
 struct ChannelAffine {
     let z: UnsafePointer<Float>
     let a, b, c: [Float]
+
+    /// out = a[ch]·x + b[ch]·z + c[ch] over [batch, channels, planeSize] (channels = a.count).
+    func apply(to x: UnsafePointer<Float>, batch: Int, planeSize: Int, into out: UnsafeMutablePointer<Float>) {
+        let channels = a.count
+        Parallel.forEach(chunks: channels) { ch in
+            let (ka, kb, kc) = (a[ch], b[ch], c[ch])
+            for n in 0..<batch {
+                let base = (n * channels + ch) * planeSize
+                let (xp, zp, op) = (x + base, z + base, out + base)
+                for i in 0..<planeSize { op[i] = ka * xp[i] + kb * zp[i] + kc }
+            }
+        }
+    }
+
+    /// Runs `body` with the map applied to `x`, stored in a temporary buffer.
+    func stored<R>(_ x: UnsafePointer<Float>, batch: Int, planeSize: Int,
+                   _ body: (UnsafePointer<Float>) -> R) -> R {
+        let count = batch * a.count * planeSize
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
+        defer { buffer.deallocate() }
+        apply(to: x, batch: batch, planeSize: planeSize, into: buffer)
+        return body(buffer)
+    }
 }
 
 struct ConvIO {

@@ -105,49 +105,37 @@ extension Graph {
         let needInput = requiresGradient(branch.input), needWeight = requiresGradient(branch.weight)
         guard needInput || needWeight else { return }
         let x = value(branch.input), weight = value(branch.weight)
-        if needInput && needWeight && ConvolutionDispatch.kernel(for: geo) == .winograd4x4 {
-            // dz = A·dy + B·z + C is computed as the one-pass Winograd backward reads it: never stored.
-            let k = FusedBatchNormKernels.inputGradientCoefficients(layout, moments, sums, gamma: gamma, training: training)
-            var dw: Tensor?
-            x.data.withUnsafeBufferPointer { xs in
-                dy.data.withUnsafeBufferPointer { dys in
-                    z.data.withUnsafeBufferPointer { zs in
-                        let x = xs.baseAddress!
-                        accumulateInPlace(into: branch.input) { dx, add in
-                            dw = Winograd4x4Kernels.backward(
-                                input: x, rectifyInput: true, outputGradient: dys.baseAddress!,
-                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: k.a, b: k.b, c: k.c),
-                                weight: weight, geo, io: ConvIO(outputMask: x, accumulate: add), into: dx)
-                        }
-                    }
-                }
-            }
-            accumulate(dw!, into: branch.weight)
-            return
-        }
-        let dz = FusedBatchNormKernels.normalizedInputGradient(dy, z, layout, moments, sums, gamma: gamma,
-                                                                training: training)
+        let k = FusedBatchNormKernels.inputGradientCoefficients(layout, moments, sums, gamma: gamma, training: training)
         x.data.withUnsafeBufferPointer { xs in
-            dz.data.withUnsafeBufferPointer { dzs in
-                let (x, dz) = (xs.baseAddress!, dzs.baseAddress!)
-                switch (needInput, needWeight) {
-                case (true, true):  // Both products in one call: some kernels read dz once for both.
-                    var dw: Tensor?
-                    accumulateInPlace(into: branch.input) { dx, add in
-                        dw = ConvolutionDispatch.backward(input: x, rectifyInput: true, outputGradient: dz, weight: weight,
-                                                          geo, io: ConvIO(outputMask: x, accumulate: add), into: dx)
-                    }
-                    accumulate(dw!, into: branch.weight)
-                case (true, false):
+        dy.data.withUnsafeBufferPointer { dys in
+        z.data.withUnsafeBufferPointer { zs in
+            let x = xs.baseAddress!
+            // dz = A·dy + B·z + C per channel: formed by the kernel as it reads it where it can.
+            let dz = ChannelAffine(z: zs.baseAddress!, a: k.a, b: k.b, c: k.c)
+            switch (needInput, needWeight) {
+            case (true, true):
+                var dw: Tensor?
+                accumulateInPlace(into: branch.input) { dx, add in
+                    dw = ConvolutionDispatch.backward(input: x, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                                      outputGradientAffine: dz, weight: weight, geo,
+                                                      io: ConvIO(outputMask: x, accumulate: add), into: dx)
+                }
+                accumulate(dw!, into: branch.weight)
+            case (true, false):
+                dz.stored(dys.baseAddress!, batch: geo.batch, planeSize: geo.outPixels) { dz in
                     accumulateInPlace(into: branch.input) { dx, add in
                         ConvolutionDispatch.inputGradient(outputGradient: dz, weight: weight, geo,
                                                           io: ConvIO(outputMask: x, accumulate: add), into: dx)
                     }
-                case (false, _):
+                }
+            case (false, _):
+                dz.stored(dys.baseAddress!, batch: geo.batch, planeSize: geo.outPixels) { dz in
                     accumulate(ConvolutionDispatch.weightGradient(input: x, rectifyInput: true, outputGradient: dz, geo),
                                into: branch.weight)
                 }
             }
+        }
+        }
         }
     }
 }
@@ -206,6 +194,20 @@ enum ConvolutionDispatch: ConvolutionProducts {
         case .winograd4x4: Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .winograd2x2: WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .im2col: Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
+        }
+    }
+
+    /// Both products with dY = `affine` applied to `dy`: F(4×4) forms it as it reads it; the other
+    /// kernels get it stored first.
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         outputGradientAffine affine: ChannelAffine, weight: Tensor, _ geo: ConvGeometry, io: ConvIO,
+                         into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        if kernel(for: geo) == .winograd4x4 {
+            return Winograd4x4Kernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy,
+                                               outputGradientAffine: affine, weight: weight, geo, io: io, into: dx)
+        }
+        return affine.stored(dy, batch: geo.batch, planeSize: geo.outPixels) { dy in
+            backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight, geo, io: io, into: dx)
         }
     }
 
