@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// The engine's one thread-count setting.
 ///
@@ -31,15 +32,21 @@ public enum ComputeThreads {
 enum Parallel {
     /// Runs `body(chunk)` for every `chunk` in `0..<chunks`, on up to `ComputeThreads.count` workers.
     /// Each chunk runs exactly once; which worker runs it does not affect the result.
+    /// Workers take the next chunk as they finish one: on a shared machine a core can lose half
+    /// its time to other work, and a fixed split would leave the other core waiting for it.
     static func forEach(chunks: Int, _ body: (Int) -> Void) {
         let workers = min(ComputeThreads.count, chunks)
         if workers <= 1 {
             for c in 0..<chunks { body(c) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var c = worker
-            while c < chunks { body(c); c += workers }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < chunks else { return }
+                body(c)
+            }
         }
     }
 

@@ -54,7 +54,14 @@ extension Winograd4x4Kernels {
     /// Columns 0…3 of the 8 groups of 4 floats at `p`: (p[4k], p[4k + 1], p[4k + 2], p[4k + 3]), k < 8.
     @inline(__always)
     static func deinterleave4(_ p: UnsafePointer<Float>) -> (Vector, Vector, Vector, Vector) {
-        let ab = SIMD16(lowHalf: load(p), highHalf: load(p + 8)), cd = SIMD16(lowHalf: load(p + 16), highHalf: load(p + 24))
+        deinterleave4(p, p + 8, p + 16, p + 24)
+    }
+
+    /// `deinterleave4` of the 32 floats made of 8 at each of `p0`…`p3`, in that order.
+    @inline(__always)
+    static func deinterleave4(_ p0: UnsafePointer<Float>, _ p1: UnsafePointer<Float>, _ p2: UnsafePointer<Float>,
+                              _ p3: UnsafePointer<Float>) -> (Vector, Vector, Vector, Vector) {
+        let ab = SIMD16(lowHalf: load(p0), highHalf: load(p1)), cd = SIMD16(lowHalf: load(p2), highHalf: load(p3))
         let even = SIMD16(lowHalf: ab.evenHalf, highHalf: cd.evenHalf), odd = SIMD16(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)
         return (even.evenHalf, odd.evenHalf, even.oddHalf, odd.oddHalf)
     }
@@ -119,11 +126,38 @@ extension Winograd4x4Kernels {
         }
     }
 
+    /// Tile rows that share one group of 8 tiles: 2 or 4 on planes with 4 or 2 tiles per tile row
+    /// (13–16 or 5–8 pixels wide), whose consecutive tile rows fill the group's lanes; else 1.
+    @inline(__always) static func tileRowsPerGroup(_ t: Tiling) -> Int {
+        t.tilesX == 4 ? 2 : t.tilesX == 2 ? 4 : 1
+    }
+
     /// patches[6i + j][ty · tilesX + tx] = padded[4ty + i][4tx + j] for one image (runs `stride` apart).
     @inline(__always)
     static func gatherPatches(_ padded: UnsafePointer<Float>, _ t: Tiling, stride: Int,
                               into patches: UnsafeMutablePointer<Float>) {
         let (pw, tilesX) = (t.paddedWidth, t.tilesX)
+        let bundle = tileRowsPerGroup(t)
+        if bundle > 1 {
+            // The 4 · tilesX patch columns of `bundle` tile rows, read as one row of 32: 8 tiles per
+            // load instead of 2 or 4. Tile rows past the last one repeat it; their lanes land on
+            // the next image's tiles (gathered later) or the spare lanes.
+            let rowFloats = 4 * tilesX
+            for ty in Swift.stride(from: 0, to: t.tilesY, by: bundle) {
+                for i in 0..<6 {
+                    @inline(__always) func piece(_ q: Int) -> UnsafePointer<Float> {
+                        padded + (4 * min(ty + 8 * q / rowFloats, t.tilesY - 1) + i) * pw + 8 * q % rowFloats
+                    }
+                    let (p0, p1, p2, p3) = (piece(0), piece(1), piece(2), piece(3))
+                    let (j0, j1, j2, j3) = deinterleave4(p0, p1, p2, p3)
+                    let (j4, j5, _, _) = deinterleave4(p0 + 4, p1 + 4, p2 + 4, p3 + 4)
+                    let o = patches + 6 * i * stride + ty * tilesX
+                    store(j0, o); store(j1, o + stride); store(j2, o + 2 * stride)
+                    store(j3, o + 3 * stride); store(j4, o + 4 * stride); store(j5, o + 5 * stride)
+                }
+            }
+            return
+        }
         for ty in 0..<t.tilesY {
             for i in 0..<6 {
                 let row = padded + (4 * ty + i) * pw
@@ -182,8 +216,8 @@ extension Winograd4x4Kernels {
                                  _ layout: ChunkLayout, mask: UnsafePointer<Float>? = nil, accumulate: Bool = false,
                                  scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let s = Scratch(scratch, t, layout)
-        let (h, w, tilesX) = (t.height, t.width, t.tilesX)
-        let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
+        let (h, w) = (t.height, t.width)
+        let (run, stride) = (layout.run, layout.planeStride(channels: channels))
         let patchStride = patchStride(layout)
         let values = s.patches  // [16][patchStride]: the 4×4 outputs of every tile of one channel.
         for c in 0..<channels {
@@ -194,20 +228,32 @@ extension Winograd4x4Kernels {
                     outputTiles(m + c * run + done, stride: stride, temp: s.temp, into: values + done, run: patchStride)
                     done += 8
                 }
-                let tileBase = values + local * t.tilesPerImage
-                let plane = (n * channels + c) * h * w
-                for ty in 0..<t.tilesY {
-                    for r in 0..<min(4, h - 4 * ty) {
-                        let src = tileBase + 4 * r * patchStride + ty * tilesX
-                        for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {  // The tiles' columns, interleaved.
-                            let p = src + tx0
-                            interleave4(load(p), load(p + patchStride), load(p + 2 * patchStride), load(p + 3 * patchStride),
-                                        into: s.row + 4 * tx0)
-                        }
-                        let offset = plane + (4 * ty + r) * w
-                        storeRow(s.row, count: w, mask: mask.map { $0 + offset }, accumulate: accumulate,
-                                 into: y + offset)
-                    }
+                scatterImage(values + local * t.tilesPerImage, run: patchStride, t, plane: (n * channels + c) * h * w,
+                             mask: mask, accumulate: accumulate, row: s.row, into: y)
+            }
+        }
+    }
+
+    /// Stores one image's 4×4 output tiles of one channel (pixel (r, col) of tile ty · tilesX + tx at
+    /// `tiles + (4r + col) · run + tile`) into the plane at `y + plane`, as `transformOutputs` says.
+    @inline(__always)
+    static func scatterImage(_ tiles: UnsafePointer<Float>, run: Int, _ t: Tiling, plane: Int,
+                             mask: UnsafePointer<Float>?, accumulate: Bool, row: UnsafeMutablePointer<Float>,
+                             into y: UnsafeMutablePointer<Float>) {
+        let (h, w, tilesX) = (t.height, t.width, t.tilesX)
+        let bundle = tileRowsPerGroup(t)
+        for ty in Swift.stride(from: 0, to: t.tilesY, by: bundle) {
+            for r in 0..<min(4, h - 4 * ty) {
+                let src = tiles + 4 * r * run + ty * tilesX
+                for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {  // The tiles' columns, interleaved.
+                    let p = src + tx0
+                    interleave4(load(p), load(p + run), load(p + 2 * run), load(p + 3 * run), into: row + 4 * tx0)
+                }
+                // With tile rows bundled, output row r of tile row ty + k is the k-th 4 · tilesX floats.
+                for k in 0..<bundle where 4 * (ty + k) + r < h {
+                    let offset = plane + (4 * (ty + k) + r) * w
+                    storeRow(row + 4 * tilesX * k, count: w, mask: mask.map { $0 + offset }, accumulate: accumulate,
+                             into: y + offset)
                 }
             }
         }
