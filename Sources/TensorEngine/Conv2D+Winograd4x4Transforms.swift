@@ -163,8 +163,11 @@ extension Winograd4x4Kernels {
                 let row = padded + (4 * ty + i) * pw
                 let dst = patches + 6 * i * stride + ty * tilesX
                 for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {
-                    let (j0, j1, j2, j3) = deinterleave4(row + 4 * tx0)
-                    let (j4, j5, _, _) = deinterleave4(row + 4 * tx0 + 4)
+                    let p = row + 4 * tx0
+                    let (j0, j1, j2, j3) = deinterleave4(p)
+                    // Columns 4 and 5 of tile k are columns 0 and 1 of tile k + 1: a lane shift.
+                    let j4 = Vector(j0[1], j0[2], j0[3], j0[4], j0[5], j0[6], j0[7], p[32])
+                    let j5 = Vector(j1[1], j1[2], j1[3], j1[4], j1[5], j1[6], j1[7], p[33])
                     let o = dst + tx0
                     store(j0, o); store(j1, o + stride); store(j2, o + 2 * stride)
                     store(j3, o + 3 * stride); store(j4, o + 4 * stride); store(j5, o + 5 * stride)
