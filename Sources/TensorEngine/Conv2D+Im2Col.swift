@@ -197,18 +197,40 @@ enum Conv2DKernels: ConvolutionProducts {
                         }
                         let src = plane + (oy * s + ky - p) * w + (kx - p)
                         for ox in 0..<columns.lowerBound { dst[ox] = 0 }
+                        var first = columns.lowerBound  // The first column not yet copied.
+                        if s == 2 { first = copyEvenColumns(src, columns, rectify: rectify, into: dst) }
                         if rectify {
-                            for ox in columns { dst[ox] = max(src[ox * s], 0) }
+                            for ox in first..<columns.upperBound { dst[ox] = max(src[ox * s], 0) }
                         } else if s == 1 {
-                            (dst + columns.lowerBound).update(from: src + columns.lowerBound, count: columns.count)
+                            (dst + first).update(from: src + first, count: columns.upperBound - first)
                         } else {
-                            for ox in columns { dst[ox] = src[ox * s] }
+                            for ox in first..<columns.upperBound { dst[ox] = src[ox * s] }
                         }
                         for ox in columns.upperBound..<wo { dst[ox] = 0 }
                     }
                 }
             }
         }
+    }
+
+    /// dst[ox] = src[2·ox] (or its ReLU) for the columns of `columns` in whole groups of 8, reading
+    /// no further than src[2·(columns.upperBound − 1)]; returns the first column left to copy.
+    /// (Stride-2 rows were a scalar loop: 5 % of a C8 N1 training step.)
+    @inline(__always)
+    static func copyEvenColumns(_ src: UnsafePointer<Float>, _ columns: Range<Int>, rectify: Bool,
+                                into dst: UnsafeMutablePointer<Float>) -> Int {
+        typealias Vector = SIMD8<Float>
+        var ox = columns.lowerBound
+        while ox + 8 <= columns.upperBound {
+            // Inputs 0…7 and 7…14 of the group: its 8 even inputs are lanes 0, 2, 4, 6 and 1, 3, 5, 7.
+            let a = UnsafeRawPointer(src + 2 * ox).loadUnaligned(as: Vector.self)
+            let b = UnsafeRawPointer(src + 2 * ox + 7).loadUnaligned(as: Vector.self)
+            var v = Vector(a[0], a[2], a[4], a[6], b[1], b[3], b[5], b[7])
+            if rectify { v = v.replacing(with: 0, where: v .< 0) }
+            UnsafeMutableRawPointer(dst + ox).storeBytes(of: v, as: Vector.self)
+            ox += 8
+        }
+        return ox
     }
 
     /// Folds columns [Cin·k·k, Ho·Wo] back onto one image [Cin, H, W], adding overlapping entries
