@@ -423,12 +423,14 @@ extension Winograd4x4Kernels {
 
     /// U [36][outC][inC] = G g Gᵀ for every (o, i); `flipped` transforms the dX weights
     /// g'[i][o] = g[o][i] rotated by 180° (then U is [36][inC][outC]). Output channels are split
-    /// across the workers: at batch 64 this per-step work was a few % of a step on one core.
+    /// across the workers when there are over a thousand (o, i) pairs: at batch 64 this per-step
+    /// work was a few % of a full-net step on one core, while for fewer pairs waking a worker
+    /// costs about as much as the work.
     static func transformedWeights(_ weight: Tensor, outChannels: Int, inChannels: Int, flipped: Bool) -> [Float] {
         let (rows, cols) = flipped ? (inChannels, outChannels) : (outChannels, inChannels)
         let plane = rows * cols
         var u = [Float](repeating: 0, count: 36 * plane)
-        let chunks = Parallel.chunkCount(items: outChannels, maxChunks: 4)
+        let chunks = Parallel.chunkCount(items: outChannels, maxChunks: plane > 1024 ? 4 : 1)
         weight.data.withUnsafeBufferPointer { w in
             u.withUnsafeMutableBufferPointer { uBuffer in
                 let u = uBuffer.baseAddress!
@@ -462,34 +464,48 @@ extension Winograd4x4Kernels {
     }
 
     /// dW [outC, inC, 3, 3] = Gᵀ dU G for every (o, i), from dU = the sum, in order, of the
-    /// `partials` [partials][36][outC][inC] (split across the workers by (o, i) pair).
+    /// `partials` [partials][36][outC][inC]. Eight consecutive (o, i) pairs at a time, one per
+    /// lane (their dU values are contiguous); split across the workers above a thousand pairs
+    /// (as `transformedWeights`).
     static func weightGradientFromTransformed(_ du: [Float], partials: Int = 1, outChannels: Int, inChannels: Int) -> Tensor {
         var dw = Tensor.uninitialized([outChannels, inChannels, 3, 3])
         let pairs = outChannels * inChannels, partialCount = 36 * pairs
         precondition(du.count == partials * partialCount, "dU must hold \(partials) partials of [36][\(outChannels)][\(inChannels)]")
-        let chunks = Parallel.chunkCount(items: pairs, maxChunks: 4)
+        let groups = (pairs + 7) / 8
+        let chunks = Parallel.chunkCount(items: groups, maxChunks: pairs > 1024 ? 4 : 1)
         du.withUnsafeBufferPointer { duBuffer in
             dw.data.withUnsafeMutableBufferPointer { dwBuffer in
                 Parallel.forEach(chunks: chunks) { chunk in
-                for pair in Parallel.range(ofChunk: chunk, of: chunks, items: pairs) {
-                    let src = duBuffer.baseAddress! + pair
-                    @inline(__always) func at(_ xi: Int) -> Float {
-                        var sum = src[xi * pairs]
-                        for p in 1..<max(1, partials) { sum += src[p * partialCount + xi * pairs] }
+                for group in Parallel.range(ofChunk: chunk, of: chunks, items: groups) {
+                    let first = 8 * group, lanes = min(8, pairs - first)
+                    let src = duBuffer.baseAddress! + first
+                    /// dU[ξ] of the group's pairs (lanes past the last pair: zero).
+                    @inline(__always) func at(_ xi: Int) -> Vector {
+                        @inline(__always) func load(_ p: UnsafePointer<Float>) -> Vector {
+                            if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
+                            var v = Vector()
+                            for lane in 0..<lanes { v[lane] = p[lane] }
+                            return v
+                        }
+                        var sum = load(src + xi * pairs)
+                        for p in 1..<max(1, partials) { sum += load(src + p * partialCount + xi * pairs) }
                         return sum
                     }
-                    // Gᵀ dU, column by column (lane r of column l), then each of its 3 rows times G.
-                    var q = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
-                    q.0 = gradientWeightTransform(at(0), at(6), at(12), at(18), at(24), at(30))
-                    q.1 = gradientWeightTransform(at(1), at(7), at(13), at(19), at(25), at(31))
-                    q.2 = gradientWeightTransform(at(2), at(8), at(14), at(20), at(26), at(32))
-                    q.3 = gradientWeightTransform(at(3), at(9), at(15), at(21), at(27), at(33))
-                    q.4 = gradientWeightTransform(at(4), at(10), at(16), at(22), at(28), at(34))
-                    q.5 = gradientWeightTransform(at(5), at(11), at(17), at(23), at(29), at(35))
-                    let target = dwBuffer.baseAddress! + pair * 9
-                    for r in 0..<3 {
-                        let row = gradientWeightTransform(q.0[r], q.1[r], q.2[r], q.3[r], q.4[r], q.5[r])
-                        target[3 * r] = row[0]; target[3 * r + 1] = row[1]; target[3 * r + 2] = row[2]
+                    // Gᵀ dU, column by column (row r of column l), then each of its 3 rows times G.
+                    let q = (gradientWeightTransform(at(0), at(6), at(12), at(18), at(24), at(30)),
+                             gradientWeightTransform(at(1), at(7), at(13), at(19), at(25), at(31)),
+                             gradientWeightTransform(at(2), at(8), at(14), at(20), at(26), at(32)),
+                             gradientWeightTransform(at(3), at(9), at(15), at(21), at(27), at(33)),
+                             gradientWeightTransform(at(4), at(10), at(16), at(22), at(28), at(34)),
+                             gradientWeightTransform(at(5), at(11), at(17), at(23), at(29), at(35)))
+                    let rows = (gradientWeightTransform(q.0.0, q.1.0, q.2.0, q.3.0, q.4.0, q.5.0),
+                                gradientWeightTransform(q.0.1, q.1.1, q.2.1, q.3.1, q.4.1, q.5.1),
+                                gradientWeightTransform(q.0.2, q.1.2, q.2.2, q.3.2, q.4.2, q.5.2))
+                    for lane in 0..<lanes {
+                        let target = dwBuffer.baseAddress! + (first + lane) * 9
+                        target[0] = rows.0.0[lane]; target[1] = rows.0.1[lane]; target[2] = rows.0.2[lane]
+                        target[3] = rows.1.0[lane]; target[4] = rows.1.1[lane]; target[5] = rows.1.2[lane]
+                        target[6] = rows.2.0[lane]; target[7] = rows.2.1[lane]; target[8] = rows.2.2[lane]
                     }
                 }
                 }
@@ -498,11 +514,11 @@ extension Winograd4x4Kernels {
         return dw
     }
 
-    /// Gᵀ applied to one 6-vector of transformed gradients (lanes 0…2 of the result).
+    /// Gᵀ applied to 6-vectors of transformed gradients, lane by lane: the 3 entries of the result.
     @inline(__always)
-    static func gradientWeightTransform(_ u0: Float, _ u1: Float, _ u2: Float, _ u3: Float, _ u4: Float, _ u5: Float)
-        -> SIMD4<Float> {
+    static func gradientWeightTransform(_ u0: Vector, _ u1: Vector, _ u2: Vector, _ u3: Vector, _ u4: Vector,
+                                        _ u5: Vector) -> (Vector, Vector, Vector) {
         let sum12 = u1 + u2, sum34 = u3 + u4
-        return SIMD4(u0 / 4 - sum12 / 6 + sum34 / 24, (u2 - u1) / 6 + (u3 - u4) / 12, (sum34 - sum12) / 6 + u5, 0)
+        return (u0 / 4 - sum12 / 6 + sum34 / 24, (u2 - u1) / 6 + (u3 - u4) / 12, (sum34 - sum12) / 6 + u5)
     }
 }
