@@ -169,8 +169,9 @@ enum Winograd4x4Kernels: ConvolutionProducts {
 
     /// Whether the products of a chunk run in `SmallProducts` instead of OpenBLAS: M[ξ] = U[ξ]·V[ξ]
     /// with at most 16 channels summed, dU[ξ] with at most 16 × 16 entries. There OpenBLAS packs
-    /// its operands about as long as it multiplies (measured on the C8 N1 proxy, whose 8- and
-    /// 16-channel layers this covers: 4–10 % faster steps; at 32 channels OpenBLAS was faster).
+    /// its operands about as long as it multiplies (on the C8 N1 proxy, whose 8- and 16-channel
+    /// layers this covers, steps were 4–10 % faster than with OpenBLAS for both; taking the
+    /// 32-channel layers too was no faster).
     static func multipliesInRegisters(inner: Int) -> Bool { inner <= 16 }
     static func multipliesInRegisters(rows: Int, cols: Int) -> Bool { rows * cols <= 256 }
 
