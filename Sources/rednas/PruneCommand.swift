@@ -36,8 +36,15 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .customLong("finetune-epochs"), help: "Fine-tuning epochs after pruning (0 = none).")
     var finetuneEpochs = 1
 
+    @Option(name: .customLong("finetune-lr"),
+            help: "Learning rate of the fine-tuning (default: the config's training.lr; e.g. 0.01 for a trained network).")
+    var finetuneLR: Double?
+
     @Option(help: "Output folder (default: <weights folder>/pruned).")
     var out: String?
+
+    @Flag(help: "Replace the prune.json and weights.safetensors of an earlier prune in the output folder.")
+    var overwrite = false
 
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
@@ -54,12 +61,25 @@ struct PruneCommand: ParsableCommand {
         if let keep, keep < 0 { throw ValidationError("--keep must be ≥ 0, got \(keep)") }
         if let ratio, !(ratio > 0 && ratio <= 1) { throw ValidationError("--ratio must be in (0, 1], got \(ratio)") }
         if finetuneEpochs < 0 { throw ValidationError("--finetune-epochs must be ≥ 0, got \(finetuneEpochs)") }
+        if let finetuneLR, !(finetuneLR > 0 && finetuneLR.isFinite) {
+            throw ValidationError("--finetune-lr must be a positive number, got \(finetuneLR)")
+        }
     }
 
     func run() throws {
-        let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
+        var experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
+        if let finetuneLR { experiment.training.lr = finetuneLR }  // The training section only drives the fine-tuning.
         ComputeThreads.set(experiment.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : experiment.threads)
         let weightsURL = URL(fileURLWithPath: weights)
+        let directory = URL(fileURLWithPath: out ?? weightsURL.deletingLastPathComponent().appendingPathComponent("pruned").path)
+        // Refuse before the work, not after: an earlier result is not replaced by accident.
+        let earlier = ["prune.json", "weights.safetensors"].filter {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+        }
+        if !earlier.isEmpty && !overwrite {
+            throw ValidationError("\(directory.path) already holds an earlier prune (\(earlier.joined(separator: ", "))); "
+                + "pass --overwrite to replace it or --out DIR to write elsewhere")
+        }
         let network = try NetworkWeights.loadNetwork(from: weightsURL)
         if let arch {
             let expected = try Cell(specifier: arch)
@@ -73,7 +93,6 @@ struct PruneCommand: ParsableCommand {
             line.update(String(format: "fine-tune epoch %d/%d  step %d/%d  loss %.4f", p.epoch + 1, p.epochs, p.step, p.steps, p.loss ?? .nan))
         }
         line.finish()
-        let directory = URL(fileURLWithPath: out ?? weightsURL.deletingLastPathComponent().appendingPathComponent("pruned").path)
         try LayerPruning.write(outcome, to: directory)
         if json {
             print(String(decoding: try outcome.report.json(), as: UTF8.self))

@@ -92,6 +92,37 @@ final class PruneCommandTests: XCTestCase {
         XCTAssertEqual(pruned["msrs"] as? Double, after["msrs"] as? Double)
     }
 
+    /// An earlier result in the output folder is kept unless --overwrite is given; --finetune-lr
+    /// sets the fine-tuning's learning rate (the epoch history records it).
+    func testKeepsAnEarlierResultUnlessOverwriteAndTakesAFineTuneLR() throws {
+        let (folder, weights, config) = Self.setup
+        let out = folder.appendingPathComponent("pruned-\(UUID())")
+        let args = ["prune", "--weights", weights.path, "--config", config.path, "--keep", "2", "--out", out.path,
+                    "--finetune-lr", "0.0125", "--json"]
+        let first = try CLIRunner.run(args)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
+        let epoch = try XCTUnwrap((report["finetune"] as? [[String: Any]])?.first)
+        XCTAssertEqual(try XCTUnwrap(epoch["learningRate"] as? Double), 0.0125, accuracy: 1e-8, "\(epoch)")  // Float32 in the optimiser
+        let written = try Data(contentsOf: out.appendingPathComponent("prune.json"))
+
+        let again = try CLIRunner.run(args)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("already holds an earlier prune (prune.json, weights.safetensors)"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("--overwrite"), again.stderr)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("prune.json")), written, "the earlier result is untouched")
+
+        let replaced = try CLIRunner.run(args + ["--overwrite", "--finetune-epochs", "0"])
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        let newReport = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("prune.json"))) as! [String: Any]
+        XCTAssertEqual(newReport["finetune_epochs"] as? Int, 0)
+
+        let badLR = try CLIRunner.run(["prune", "--weights", weights.path, "--config", config.path, "--keep", "2",
+                                       "--out", folder.appendingPathComponent("bad-\(UUID())").path, "--finetune-lr", "0"])
+        XCTAssertNotEqual(badLR.status, 0)
+        XCTAssertTrue(badLR.stderr.contains("--finetune-lr must be a positive number"), badLR.stderr)
+    }
+
     func testBadKeepAndRatioExitNonZeroWithAMessage() throws {
         let (folder, weights, config) = Self.setup
         func prune(_ extra: [String]) throws -> CLIRunner.Result {
