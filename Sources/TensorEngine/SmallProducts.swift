@@ -1,8 +1,9 @@
 /// Matrix products with a short inner dimension (or few rows and columns), computed in registers
 /// without OpenBLAS's packing.
 ///
-/// The Winograd products multiply U[ξ] [rows, inner] by V[ξ] [inner, tiles] with inner = 8–32
-/// (and form dU[ξ] [rows, cols] from thousands of tiles): OpenBLAS first copies both operands
+/// The Winograd products of the narrow layers multiply U[ξ] [rows, inner] by V[ξ] [inner, tiles]
+/// with inner = 8–16 (and form dU[ξ] [rows, cols] from thousands of tiles; see
+/// `Winograd4x4Kernels.multipliesInRegisters`): OpenBLAS first copies both operands
 /// into its panel layout, which for such shapes costs about as long as the multiply, and it
 /// cannot keep its kernel busy on K = 8. Here 4 rows × 16 columns (or 4 × 2 dot products) are
 /// accumulated in 8 SIMD8 registers, so each broadcast or load feeds two multiply-adds and the
