@@ -21,9 +21,9 @@ extension Winograd4x4Kernels {
     typealias Vector = SIMD8<Float>
 
     /// Floats of the per-chunk scratch the data transforms share: 36 patch runs, a zero-bordered
-    /// plane, 36 vectors of transform temporaries and one row.
+    /// plane, 36 + 24 vectors of transform temporaries (inputs, output gradients) and one row.
     static func scratchSize(_ t: Tiling, _ layout: ChunkLayout) -> Int {
-        36 * patchStride(layout) + (t.paddedHeight * t.paddedWidth + planeSlack) + 36 * 8 + rowLength(t)
+        36 * patchStride(layout) + (t.paddedHeight * t.paddedWidth + planeSlack) + 60 * 8 + rowLength(t)
     }
 
     /// Distance between the patch-position runs of the scratch: a run and 8 spare lanes.
@@ -34,12 +34,13 @@ extension Winograd4x4Kernels {
     @inline(__always) static func rowLength(_ t: Tiling) -> Int { 4 * t.tilesX + 64 }
 
     private struct Scratch {
-        let patches, padded, temp, row: UnsafeMutablePointer<Float>
+        let patches, padded, temp, gradientTemp, row: UnsafeMutablePointer<Float>
         init(_ base: UnsafeMutablePointer<Float>, _ t: Tiling, _ layout: ChunkLayout) {
             patches = base
             padded = patches + 36 * patchStride(layout)
             temp = padded + t.paddedHeight * t.paddedWidth + planeSlack
-            row = temp + 36 * 8
+            gradientTemp = temp + 36 * 8
+            row = gradientTemp + 24 * 8
         }
     }
 
@@ -85,31 +86,65 @@ extension Winograd4x4Kernels {
     /// gradient and its dW transform A e Aᵀ (`transformOutputGradients`) goes there too: e, the 4×4
     /// tile at (4ty, 4tx), is the inner 4×4 of the same patch, so x is read and gathered once for both.
     /// With `affine`, the transformed input is a[c]·x + b[c]·z + c[c] instead of x (no `rectify`).
+    ///
+    /// Where every group of 8 tiles lies in one image (`groupsStayInImages`), each group is
+    /// transformed straight from the zero-bordered plane as its rows are gathered; elsewhere a
+    /// channel's patches are first gathered into runs. `inPlace` overrides the choice (for tests:
+    /// both give the same bits).
     static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                 _ layout: ChunkLayout, rectify: Bool = false, affine: ChannelAffine? = nil,
                                 scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>,
-                                gradientsInto dm: UnsafeMutablePointer<Float>? = nil) {
+                                gradientsInto dm: UnsafeMutablePointer<Float>? = nil, inPlace: Bool? = nil) {
         precondition(!(rectify && affine != nil), "transformInputs: rectify or affine, not both")
         let s = Scratch(scratch, t, layout)
-        let (h, w, pw) = (t.height, t.width, t.paddedWidth)
-        let (run, tiles, stride) = (layout.run, layout.tiles, layout.planeStride(channels: channels))
-        let patchStride = patchStride(layout)
-        s.padded.update(repeating: 0, count: t.paddedHeight * pw + planeSlack)
+        let (run, stride) = (layout.run, layout.planeStride(channels: channels))
+        s.padded.update(repeating: 0, count: t.paddedHeight * t.paddedWidth + planeSlack)
+        /// Copies plane (n, c) of the (mapped) input into the inside of the zero-bordered plane.
+        @inline(__always) func fillPadded(image n: Int, channel c: Int) {
+            let (h, w, pw) = (t.height, t.width, t.paddedWidth)
+            let offset = (n * channels + c) * h * w
+            let coefficients = affine.map { (a: $0.a[c], b: $0.b[c], c: $0.c[c]) }
+            for y in 0..<h {
+                let dst = s.padded + (y + 1) * pw + 1
+                if let affine, let coefficients {
+                    affineRow(x + offset + y * w, affine.z + offset + y * w, count: w, coefficients, into: dst)
+                } else {
+                    copyRow(x + offset + y * w, count: w, rectify: rectify, into: dst)
+                }
+            }
+        }
+
+        if inPlace ?? groupsStayInImages(t) {
+            precondition(groupsStayInImages(t), "transformInputs: groups of 8 tiles cross images on this plane")
+            // Image by image, so that x is read in order; no patch runs: each group's six patch rows
+            // go from the gather straight into the row transforms, in registers.
+            let (groupsPerRow, bundle) = (max(1, t.tilesX / 8), tileRowsPerGroup(t))
+            for (local, n) in images.enumerated() {
+                for c in 0..<channels {
+                    fillPadded(image: n, channel: c)
+                    for g in 0..<(t.tilesPerImage / 8) {
+                        let (ty, tx0) = (g / groupsPerRow * bundle, 8 * (g % groupsPerRow))
+                        let tile = c * run + local * t.tilesPerImage + 8 * g
+                        for i in 0..<6 {
+                            let d = patchRow(s.padded, t, tileRow: ty, firstTile: tx0, row: i)
+                            inputRow(d, i, temp: s.temp)
+                            if dm != nil, i >= 1, i <= 4 { gradientRow(d.1, d.2, d.3, d.4, i - 1, temp: s.gradientTemp) }
+                        }
+                        inputColumns(s.temp, into: v + tile, stride: stride)
+                        if let dm { gradientColumns(s.gradientTemp, into: dm + tile, stride: stride) }
+                    }
+                }
+            }
+            return
+        }
+
+        let tiles = layout.tiles, patchStride = patchStride(layout)
         // Lanes past the last tile are transformed too (and never read): keep them defined.
         for k in 0..<36 { (s.patches + k * patchStride + tiles).update(repeating: 0, count: patchStride - tiles) }
         for c in 0..<channels {
             var done = 0  // Tiles transformed (a multiple of 8).
-            let coefficients = affine.map { (a: $0.a[c], b: $0.b[c], c: $0.c[c]) }
             for (local, n) in images.enumerated() {
-                let offset = (n * channels + c) * h * w
-                for y in 0..<h {
-                    let dst = s.padded + (y + 1) * pw + 1
-                    if let affine, let coefficients {
-                        affineRow(x + offset + y * w, affine.z + offset + y * w, count: w, coefficients, into: dst)
-                    } else {
-                        copyRow(x + offset + y * w, count: w, rectify: rectify, into: dst)
-                    }
-                }
+                fillPadded(image: n, channel: c)
                 gatherPatches(s.padded, t, stride: patchStride, into: s.patches + local * t.tilesPerImage)
                 // Transform each group of 8 tiles as soon as it is gathered, while it is in L1.
                 // (A group reaching into the next image waits for it, except after the last image.)
@@ -126,51 +161,61 @@ extension Winograd4x4Kernels {
         }
     }
 
+    /// Whether every group of 8 consecutive tiles lies in one image: tile rows of a multiple of 8
+    /// tiles (planes of 29–32 pixels), or 2 or 4 bundled tile rows (see `tileRowsPerGroup`) with
+    /// the image's tile rows a multiple of that (planes of 13–16 pixels).
+    @inline(__always) static func groupsStayInImages(_ t: Tiling) -> Bool {
+        let bundle = tileRowsPerGroup(t)
+        return bundle > 1 ? t.tilesY % bundle == 0 : t.tilesX % 8 == 0
+    }
+
     /// Tile rows that share one group of 8 tiles: 2 or 4 on planes with 4 or 2 tiles per tile row
     /// (13–16 or 5–8 pixels wide), whose consecutive tile rows fill the group's lanes; else 1.
     @inline(__always) static func tileRowsPerGroup(_ t: Tiling) -> Int {
         t.tilesX == 4 ? 2 : t.tilesX == 2 ? 4 : 1
     }
 
+    /// Row i (0…5) of the 6×6 patches of the group of 8 tiles that starts at tile (tileRow,
+    /// firstTile): column j of the patches is element j, tile k of the group lane k. With bundled
+    /// tile rows (`firstTile` 0) the group's tile rows past the last one repeat it.
+    @inline(__always)
+    static func patchRow(_ padded: UnsafePointer<Float>, _ t: Tiling, tileRow ty: Int, firstTile tx0: Int, row i: Int)
+        -> (Vector, Vector, Vector, Vector, Vector, Vector) {
+        let pw = t.paddedWidth
+        if tileRowsPerGroup(t) > 1 {
+            // The 4 · tilesX patch columns of the bundled tile rows, read as one row of 32: 8 tiles
+            // per load instead of 2 or 4.
+            let rowFloats = 4 * t.tilesX
+            @inline(__always) func piece(_ q: Int) -> UnsafePointer<Float> {
+                padded + (4 * min(ty + 8 * q / rowFloats, t.tilesY - 1) + i) * pw + 8 * q % rowFloats
+            }
+            let (p0, p1, p2, p3) = (piece(0), piece(1), piece(2), piece(3))
+            let (j0, j1, j2, j3) = deinterleave4(p0, p1, p2, p3)
+            let (j4, j5, _, _) = deinterleave4(p0 + 4, p1 + 4, p2 + 4, p3 + 4)
+            return (j0, j1, j2, j3, j4, j5)
+        }
+        let p = padded + (4 * ty + i) * pw + 4 * tx0
+        let (j0, j1, j2, j3) = deinterleave4(p)
+        // Columns 4 and 5 of tile k are columns 0 and 1 of tile k + 1: a lane shift.
+        let j4 = Vector(j0[1], j0[2], j0[3], j0[4], j0[5], j0[6], j0[7], p[32])
+        let j5 = Vector(j1[1], j1[2], j1[3], j1[4], j1[5], j1[6], j1[7], p[33])
+        return (j0, j1, j2, j3, j4, j5)
+    }
+
     /// patches[6i + j][ty · tilesX + tx] = padded[4ty + i][4tx + j] for one image (runs `stride` apart).
+    /// Groups past a tile row's last tile land on the next tile row's (or image's) tiles, gathered
+    /// later, or in the spare lanes.
     @inline(__always)
     static func gatherPatches(_ padded: UnsafePointer<Float>, _ t: Tiling, stride: Int,
                               into patches: UnsafeMutablePointer<Float>) {
-        let (pw, tilesX) = (t.paddedWidth, t.tilesX)
         let bundle = tileRowsPerGroup(t)
-        if bundle > 1 {
-            // The 4 · tilesX patch columns of `bundle` tile rows, read as one row of 32: 8 tiles per
-            // load instead of 2 or 4. Tile rows past the last one repeat it; their lanes land on
-            // the next image's tiles (gathered later) or the spare lanes.
-            let rowFloats = 4 * tilesX
-            for ty in Swift.stride(from: 0, to: t.tilesY, by: bundle) {
+        for ty in Swift.stride(from: 0, to: t.tilesY, by: bundle) {
+            for tx0 in Swift.stride(from: 0, to: t.tilesX, by: 8) {
                 for i in 0..<6 {
-                    @inline(__always) func piece(_ q: Int) -> UnsafePointer<Float> {
-                        padded + (4 * min(ty + 8 * q / rowFloats, t.tilesY - 1) + i) * pw + 8 * q % rowFloats
-                    }
-                    let (p0, p1, p2, p3) = (piece(0), piece(1), piece(2), piece(3))
-                    let (j0, j1, j2, j3) = deinterleave4(p0, p1, p2, p3)
-                    let (j4, j5, _, _) = deinterleave4(p0 + 4, p1 + 4, p2 + 4, p3 + 4)
-                    let o = patches + 6 * i * stride + ty * tilesX
-                    store(j0, o); store(j1, o + stride); store(j2, o + 2 * stride)
-                    store(j3, o + 3 * stride); store(j4, o + 4 * stride); store(j5, o + 5 * stride)
-                }
-            }
-            return
-        }
-        for ty in 0..<t.tilesY {
-            for i in 0..<6 {
-                let row = padded + (4 * ty + i) * pw
-                let dst = patches + 6 * i * stride + ty * tilesX
-                for tx0 in Swift.stride(from: 0, to: tilesX, by: 8) {
-                    let p = row + 4 * tx0
-                    let (j0, j1, j2, j3) = deinterleave4(p)
-                    // Columns 4 and 5 of tile k are columns 0 and 1 of tile k + 1: a lane shift.
-                    let j4 = Vector(j0[1], j0[2], j0[3], j0[4], j0[5], j0[6], j0[7], p[32])
-                    let j5 = Vector(j1[1], j1[2], j1[3], j1[4], j1[5], j1[6], j1[7], p[33])
-                    let o = dst + tx0
-                    store(j0, o); store(j1, o + stride); store(j2, o + 2 * stride)
-                    store(j3, o + 3 * stride); store(j4, o + 4 * stride); store(j5, o + 5 * stride)
+                    let d = patchRow(padded, t, tileRow: ty, firstTile: tx0, row: i)
+                    let o = patches + 6 * i * stride + ty * t.tilesX + tx0
+                    store(d.0, o); store(d.1, o + stride); store(d.2, o + 2 * stride)
+                    store(d.3, o + 3 * stride); store(d.4, o + 4 * stride); store(d.5, o + 5 * stride)
                 }
             }
         }
@@ -181,19 +226,32 @@ extension Winograd4x4Kernels {
     @inline(__always)
     static func inputTiles(_ patches: UnsafePointer<Float>, run: Int, temp: UnsafeMutablePointer<Float>,
                            into out: UnsafeMutablePointer<Float>, stride: Int) {
-        for j in 0..<6 {  // Columns: Bᵀ d.
-            let p = patches + j * run
-            let r = inputTransform(load(p), load(p + 6 * run), load(p + 12 * run),
-                                   load(p + 18 * run), load(p + 24 * run), load(p + 30 * run))
-            store(r.0, temp + j * 8); store(r.1, temp + (6 + j) * 8); store(r.2, temp + (12 + j) * 8)
-            store(r.3, temp + (18 + j) * 8); store(r.4, temp + (24 + j) * 8); store(r.5, temp + (30 + j) * 8)
+        for i in 0..<6 {
+            let p = patches + 6 * i * run
+            inputRow((load(p), load(p + run), load(p + 2 * run), load(p + 3 * run), load(p + 4 * run), load(p + 5 * run)),
+                     i, temp: temp)
         }
-        for k in 0..<6 {  // Rows: (Bᵀ d) B.
-            let q = UnsafePointer(temp + 6 * k * 8)
+        inputColumns(temp, into: out, stride: stride)
+    }
+
+    /// The first half of Bᵀ d B: (d B) of patch row i, whose column l goes to vector 6l + i of `temp`.
+    @inline(__always)
+    static func inputRow(_ d: (Vector, Vector, Vector, Vector, Vector, Vector), _ i: Int, temp: UnsafeMutablePointer<Float>) {
+        let r = inputTransform(d.0, d.1, d.2, d.3, d.4, d.5)
+        store(r.0, temp + i * 8); store(r.1, temp + (6 + i) * 8); store(r.2, temp + (12 + i) * 8)
+        store(r.3, temp + (18 + i) * 8); store(r.4, temp + (24 + i) * 8); store(r.5, temp + (30 + i) * 8)
+    }
+
+    /// The second half: Bᵀ (d B), column by column from `temp` (`inputRow`); ξ = 6k + l goes to
+    /// `out + ξ · stride`.
+    @inline(__always)
+    static func inputColumns(_ temp: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, stride: Int) {
+        for l in 0..<6 {
+            let q = UnsafePointer(temp + 6 * l * 8)
             let r = inputTransform(load(q), load(q + 8), load(q + 16), load(q + 24), load(q + 32), load(q + 40))
-            let o = out + 6 * k * stride
-            store(r.0, o); store(r.1, o + stride); store(r.2, o + 2 * stride)
-            store(r.3, o + 3 * stride); store(r.4, o + 4 * stride); store(r.5, o + 5 * stride)
+            let o = out + l * stride
+            store(r.0, o); store(r.1, o + 6 * stride); store(r.2, o + 12 * stride)
+            store(r.3, o + 18 * stride); store(r.4, o + 24 * stride); store(r.5, o + 30 * stride)
         }
     }
 
@@ -396,18 +454,32 @@ extension Winograd4x4Kernels {
     @inline(__always)
     static func gradientTiles(_ grads: UnsafePointer<Float>, run: Int, rowPitch: Int, temp: UnsafeMutablePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, stride: Int) {
-        for col in 0..<4 {  // Columns: A e.
-            let p = grads + col * run
-            let r = gradientTransform(load(p), load(p + rowPitch), load(p + 2 * rowPitch), load(p + 3 * rowPitch))
-            store(r.0, temp + col * 8); store(r.1, temp + (4 + col) * 8); store(r.2, temp + (8 + col) * 8)
-            store(r.3, temp + (12 + col) * 8); store(r.4, temp + (16 + col) * 8); store(r.5, temp + (20 + col) * 8)
+        for r in 0..<4 {
+            let p = grads + r * rowPitch
+            gradientRow(load(p), load(p + run), load(p + 2 * run), load(p + 3 * run), r, temp: temp)
         }
-        for k in 0..<6 {  // Rows: (A e) Aᵀ.
-            let q = UnsafePointer(temp + 4 * k * 8)
-            let r = gradientTransform(load(q), load(q + 8), load(q + 16), load(q + 24))
-            let o = out + 6 * k * stride
-            store(r.0, o); store(r.1, o + stride); store(r.2, o + 2 * stride)
-            store(r.3, o + 3 * stride); store(r.4, o + 4 * stride); store(r.5, o + 5 * stride)
+        gradientColumns(temp, into: out, stride: stride)
+    }
+
+    /// The first half of A e Aᵀ: (e Aᵀ) of tile row r, whose column l goes to vector 4l + r of `temp`.
+    @inline(__always)
+    static func gradientRow(_ e0: Vector, _ e1: Vector, _ e2: Vector, _ e3: Vector, _ r: Int,
+                            temp: UnsafeMutablePointer<Float>) {
+        let g = gradientTransform(e0, e1, e2, e3)
+        store(g.0, temp + r * 8); store(g.1, temp + (4 + r) * 8); store(g.2, temp + (8 + r) * 8)
+        store(g.3, temp + (12 + r) * 8); store(g.4, temp + (16 + r) * 8); store(g.5, temp + (20 + r) * 8)
+    }
+
+    /// The second half: A (e Aᵀ), column by column from `temp` (`gradientRow`); ξ = 6k + l goes to
+    /// `out + ξ · stride`.
+    @inline(__always)
+    static func gradientColumns(_ temp: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, stride: Int) {
+        for l in 0..<6 {
+            let q = UnsafePointer(temp + 4 * l * 8)
+            let g = gradientTransform(load(q), load(q + 8), load(q + 16), load(q + 24))
+            let o = out + l * stride
+            store(g.0, o); store(g.1, o + 6 * stride); store(g.2, o + 12 * stride)
+            store(g.3, o + 18 * stride); store(g.4, o + 24 * stride); store(g.5, o + 30 * stride)
         }
     }
 

@@ -26,6 +26,10 @@ final class Winograd4x4Tests: XCTestCase {
         Case(n: 64, cin: 8, cout: 8, h: 28, w: 28),
         Case(n: 40, cin: 16, cout: 16, h: 14, w: 14),
         Case(n: 128, cin: 32, cout: 32, h: 7, w: 7),
+        // Planes whose groups of 8 tiles are transformed in place: 8 tiles a row with cut edge
+        // tiles, and 4 bundled tile rows of 2 tiles.
+        Case(n: 2, cin: 4, cout: 3, h: 30, w: 29),
+        Case(n: 3, cin: 3, cout: 4, h: 16, w: 7),
     ]
 
     /// Largest error relative to the largest expected value. F(4×4) rounds 10–20× worse than the
@@ -211,6 +215,44 @@ final class Winograd4x4Tests: XCTestCase {
             }
             XCTAssertEqual(dx, expected.dx, "dX \(c)")
             XCTAssertEqual(dw, expected.dw, "dW \(c)")
+        }
+    }
+
+    /// The in-place input transform (each group of 8 tiles straight from the zero-bordered plane)
+    /// gives the bits of the patch-run transform, for plain, rectified and affine-mapped inputs and
+    /// the output gradients' second transform, on every plane shape it takes.
+    func testInPlaceInputTransformEqualsThePatchRunTransform() {
+        var generator = SeededGenerator(seed: 46)
+        for (n, channels, h, w) in [(3, 5, 32, 32), (2, 3, 30, 29), (4, 3, 16, 16), (3, 2, 14, 13), (3, 2, 16, 7)] {
+            let t = Winograd4x4Kernels.Tiling(batch: n, height: h, width: w, widestChannels: channels)
+            XCTAssertTrue(Winograd4x4Kernels.groupsStayInImages(t), "\(h)×\(w)")
+            let layout = Winograd4x4Kernels.ChunkLayout(images: n, t)
+            let x = randomTensor([n, channels, h, w], using: &generator), z = randomTensor(x.shape, using: &generator)
+            let k = (0..<3).map { _ in randomTensor([channels], using: &generator).data }
+            let size = 36 * layout.planeStride(channels: channels)
+            func transform(_ mode: Int, inPlace: Bool) -> (v: [Float], dm: [Float]) {
+                var (v, dm) = ([Float](repeating: 0, count: size), [Float](repeating: 0, count: size))
+                var scratch = [Float](repeating: .nan, count: Winograd4x4Kernels.scratchSize(t, layout))
+                x.data.withUnsafeBufferPointer { xs in
+                    z.data.withUnsafeBufferPointer { zs in
+                        dm.withUnsafeMutableBufferPointer { dms in
+                            let affine = mode == 2 ? ChannelAffine(z: zs.baseAddress!, a: k[0], b: k[1], c: k[2]) : nil
+                            Winograd4x4Kernels.transformInputs(
+                                xs.baseAddress!, 0..<n, channels: channels, t, layout, rectify: mode == 1, affine: affine,
+                                scratch: &scratch, into: &v, gradientsInto: mode == 0 ? nil : dms.baseAddress!,
+                                inPlace: inPlace)
+                        }
+                    }
+                }
+                return (v, dm)
+            }
+            for mode in 0..<3 {
+                let (inPlace, runs) = (transform(mode, inPlace: true), transform(mode, inPlace: false))
+                XCTAssertEqual(inPlace.v, runs.v, "V, mode \(mode), \(h)×\(w)")
+                XCTAssertEqual(inPlace.dm, runs.dm, "dM, mode \(mode), \(h)×\(w)")
+                XCTAssertGreaterThan(inPlace.v.filter { $0 != 0 }.count, size / 2, "V filled, \(h)×\(w)")
+                if mode > 0 { XCTAssertGreaterThan(inPlace.dm.filter { $0 != 0 }.count, size / 2, "dM filled, \(h)×\(w)") }
+            }
         }
     }
 
