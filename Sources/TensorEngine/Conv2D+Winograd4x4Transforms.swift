@@ -273,12 +273,42 @@ extension Winograd4x4Kernels {
 
     /// y tile = Aᵀ m A for every tile; stores only the pixels inside the image. A pixel is zeroed
     /// where `mask` (same layout as y) is ≤ 0, and added to y instead of stored when `accumulate`.
+    /// Where every group of 8 tiles lies in one image (`groupsStayInImages`), each group's output
+    /// rows go from the transform straight to y; elsewhere a channel's outputs are first stored in
+    /// runs. `inPlace` overrides the choice (for tests: both give the same bits).
     static func transformOutputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                  _ layout: ChunkLayout, mask: UnsafePointer<Float>? = nil, accumulate: Bool = false,
-                                 scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+                                 scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                                 inPlace: Bool? = nil) {
         let s = Scratch(scratch, t, layout)
         let (h, w) = (t.height, t.width)
         let (run, stride) = (layout.run, layout.planeStride(channels: channels))
+        if inPlace ?? groupsStayInImages(t) {
+            precondition(groupsStayInImages(t), "transformOutputs: groups of 8 tiles cross images on this plane")
+            let (groupsPerRow, bundle) = (max(1, t.tilesX / 8), tileRowsPerGroup(t))
+            // Floats of one tile row's output row in the 32 a group's row holds.
+            let segment = bundle > 1 ? 4 * t.tilesX : 32
+            for (local, n) in images.enumerated() {
+                for c in 0..<channels {
+                    let plane = (n * channels + c) * h * w
+                    for g in 0..<(t.tilesPerImage / 8) {
+                        let (ty, tx0) = (g / groupsPerRow * bundle, 8 * (g % groupsPerRow))
+                        outputColumns(m + c * run + local * t.tilesPerImage + 8 * g, stride: stride, temp: s.temp)
+                        for r in 0..<min(4, h - 4 * ty) {
+                            let (c0, c1, c2, c3) = outputRow(s.temp, r)
+                            interleave4(c0, c1, c2, c3, into: s.row)
+                            for k in 0..<bundle where 4 * (ty + k) + r < h {
+                                let offset = plane + (4 * (ty + k) + r) * w + 4 * tx0
+                                storeRow(s.row + segment * k, count: min(segment, w - 4 * tx0),
+                                         mask: mask.map { $0 + offset }, accumulate: accumulate, into: y + offset)
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
+
         let patchStride = patchStride(layout)
         let values = s.patches  // [16][patchStride]: the 4×4 outputs of every tile of one channel.
         for c in 0..<channels {
@@ -325,19 +355,32 @@ extension Winograd4x4Kernels {
     @inline(__always)
     static func outputTiles(_ m: UnsafePointer<Float>, stride: Int, temp: UnsafeMutablePointer<Float>,
                             into out: UnsafeMutablePointer<Float>, run: Int) {
-        for l in 0..<6 {  // Columns: Aᵀ m.
+        outputColumns(m, stride: stride, temp: temp)
+        for r in 0..<4 {
+            let (c0, c1, c2, c3) = outputRow(temp, r)
+            let o = out + 4 * r * run
+            store(c0, o); store(c1, o + run); store(c2, o + 2 * run); store(c3, o + 3 * run)
+        }
+    }
+
+    /// The first half of Aᵀ m A: (Aᵀ m) of the 8 tiles at `m`, column by column; row r, column l goes
+    /// to vector 6r + l of `temp`.
+    @inline(__always)
+    static func outputColumns(_ m: UnsafePointer<Float>, stride: Int, temp: UnsafeMutablePointer<Float>) {
+        for l in 0..<6 {
             let p = m + l * stride
             let r = outputTransform(load(p), load(p + 6 * stride), load(p + 12 * stride),
                                     load(p + 18 * stride), load(p + 24 * stride), load(p + 30 * stride))
             store(r.0, temp + l * 8); store(r.1, temp + (6 + l) * 8)
             store(r.2, temp + (12 + l) * 8); store(r.3, temp + (18 + l) * 8)
         }
-        for k in 0..<4 {  // Rows: (Aᵀ m) A.
-            let q = UnsafePointer(temp + 6 * k * 8)
-            let r = outputTransform(load(q), load(q + 8), load(q + 16), load(q + 24), load(q + 32), load(q + 40))
-            let o = out + 4 * k * run
-            store(r.0, o); store(r.1, o + run); store(r.2, o + 2 * run); store(r.3, o + 3 * run)
-        }
+    }
+
+    /// The second half: output row r (columns 0…3) of the 8 tiles, (Aᵀ m) A from `temp` (`outputColumns`).
+    @inline(__always)
+    static func outputRow(_ temp: UnsafeMutablePointer<Float>, _ r: Int) -> (Vector, Vector, Vector, Vector) {
+        let q = UnsafePointer(temp + 6 * r * 8)
+        return outputTransform(load(q), load(q + 8), load(q + 16), load(q + 24), load(q + 32), load(q + 40))
     }
 
     /// Aᵀ applied to one 6-vector of products.

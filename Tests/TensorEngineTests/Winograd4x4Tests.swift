@@ -223,7 +223,7 @@ final class Winograd4x4Tests: XCTestCase {
     /// the output gradients' second transform, on every plane shape it takes.
     func testInPlaceInputTransformEqualsThePatchRunTransform() {
         var generator = SeededGenerator(seed: 46)
-        for (n, channels, h, w) in [(3, 5, 32, 32), (2, 3, 30, 29), (4, 3, 16, 16), (3, 2, 14, 13), (3, 2, 16, 7)] {
+        for (n, channels, h, w) in inPlaceShapes {
             let t = Winograd4x4Kernels.Tiling(batch: n, height: h, width: w, widestChannels: channels)
             XCTAssertTrue(Winograd4x4Kernels.groupsStayInImages(t), "\(h)×\(w)")
             let layout = Winograd4x4Kernels.ChunkLayout(images: n, t)
@@ -255,6 +255,39 @@ final class Winograd4x4Tests: XCTestCase {
             }
         }
     }
+
+    /// The in-place output transform (each group's rows straight into y) stores the bits of the
+    /// run-by-run transform, plain, masked and accumulated.
+    func testInPlaceOutputTransformEqualsThePatchRunTransform() {
+        var generator = SeededGenerator(seed: 47)
+        for (n, channels, h, w) in inPlaceShapes {
+            let t = Winograd4x4Kernels.Tiling(batch: n, height: h, width: w, widestChannels: channels)
+            let layout = Winograd4x4Kernels.ChunkLayout(images: n, t)
+            let m = randomTensor([36 * layout.planeStride(channels: channels)], using: &generator)
+            let (mask, prior) = (randomTensor([n, channels, h, w], using: &generator), randomTensor([n, channels, h, w], using: &generator))
+            for (masked, accumulate) in [(false, false), (true, false), (false, true), (true, true)] {
+                func transform(inPlace: Bool) -> [Float] {
+                    var y = prior.data
+                    var scratch = [Float](repeating: .nan, count: Winograd4x4Kernels.scratchSize(t, layout))
+                    m.data.withUnsafeBufferPointer { ms in
+                        mask.data.withUnsafeBufferPointer { masks in
+                            Winograd4x4Kernels.transformOutputs(ms.baseAddress!, 0..<n, channels: channels, t, layout,
+                                                                mask: masked ? masks.baseAddress! : nil, accumulate: accumulate,
+                                                                scratch: &scratch, into: &y, inPlace: inPlace)
+                        }
+                    }
+                    return y
+                }
+                let inPlace = transform(inPlace: true)
+                XCTAssertEqual(inPlace, transform(inPlace: false), "masked \(masked), accumulate \(accumulate), \(h)×\(w)")
+                XCTAssertGreaterThan(zip(inPlace, prior.data).filter { $0 != $1 }.count, inPlace.count / 3, "\(h)×\(w)")
+            }
+        }
+    }
+
+    /// Plane shapes whose groups of 8 tiles lie in one image: 8 tiles a row (with cut edge tiles),
+    /// 2 bundled rows of 4 tiles (16, 14 and 13 pixels), 4 bundled rows of 2 tiles.
+    let inPlaceShapes = [(3, 5, 32, 32), (2, 3, 30, 29), (4, 3, 16, 16), (3, 2, 14, 13), (3, 2, 16, 7)]
 
     func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
         var generator = SeededGenerator(seed: 43)
