@@ -94,7 +94,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         let chunks = tiling.chunks, uCount = 36 * cout * cin
         // Chunks are summed in a few groups of consecutive chunks, each into its own partial (the
         // GEMMs accumulate in chunk order), so the partials stay few whatever the batch.
-        let groups = Parallel.chunkCount(items: chunks, maxChunks: 4)
+        let groups = Parallel.chunkCount(items: chunks, maxChunks: maximumGroups)
         var partials = [Float](repeating: 0, count: groups * uCount)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             let partialBase = partialBuffer.baseAddress!
@@ -134,7 +134,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         let flipped = transformedWeights(weight, outChannels: cout, inChannels: cin, flipped: true)  // [36][Cin][Cout]
         let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
         let chunks = tiling.chunks, uCount = 36 * cout * cin
-        let groups = Parallel.chunkCount(items: chunks, maxChunks: 4)
+        let groups = Parallel.chunkCount(items: chunks, maxChunks: maximumGroups)
         var partials = [Float](repeating: 0, count: groups * uCount)
         flipped.withUnsafeBufferPointer { flippedBuffer in
             partials.withUnsafeMutableBufferPointer { partialBuffer in
@@ -166,6 +166,11 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         }
         return weightGradientFromTransformed(partials, partials: groups, outChannels: cout, inChannels: cin)
     }
+
+    /// The most groups of chunks a backward pass sums dW over, one partial each: as many as
+    /// `Tiling.minimumChunks`, so that two workers can still even out a core that is busy elsewhere
+    /// (with 4, one late group left the other core idle for up to a quarter of the pass).
+    static let maximumGroups = Tiling.minimumChunks
 
     /// Whether the products of a chunk run in `SmallProducts` instead of OpenBLAS: M[ξ] = U[ξ]·V[ξ]
     /// with at most 16 channels summed, dU[ξ] with at most 16 × 16 entries. There OpenBLAS packs
