@@ -15,19 +15,16 @@ enum WinogradKernels: ConvolutionProducts {
 
     /// How one same-size 3×3 convolution is cut into tiles and chunks of images.
     struct Tiling {
-        let batch, height, width, tilesY, tilesX, imagesPerChunk: Int
+        let height, width, tilesY, tilesX: Int
+        let chunks: ImageChunks
         init(batch: Int, height: Int, width: Int, widestChannels: Int) {
-            (self.batch, self.height, self.width) = (batch, height, width)
+            (self.height, self.width) = (height, width)
             (tilesY, tilesX) = ((height + 1) / 2, (width + 1) / 2)
             // About 16 K values per transform row block: V stays near 1 MB whatever the width.
             let targetTiles = max(1, 16_384 / max(1, widestChannels))
-            imagesPerChunk = max(1, targetTiles / (tilesY * tilesX))
+            chunks = ImageChunks(batch: batch, targetImages: targetTiles / (tilesY * tilesX))
         }
         var tilesPerImage: Int { tilesY * tilesX }
-        var chunks: Int { (batch + imagesPerChunk - 1) / imagesPerChunk }
-        func images(ofChunk chunk: Int) -> Range<Int> {
-            (chunk * imagesPerChunk)..<min(batch, (chunk + 1) * imagesPerChunk)
-        }
         /// Side lengths of a zero-bordered plane holding every tile's 4×4 patch; the width also covers
         /// the patches of the lanes past the last tile of a row's last vector group.
         var paddedHeight: Int { 2 * tilesY + 2 }
@@ -59,12 +56,12 @@ enum WinogradKernels: ConvolutionProducts {
                                outputGradient dy: UnsafePointer<Float>, _ geo: ConvGeometry) -> Tensor {
         let (cin, cout) = (geo.inChannels, geo.outChannels)
         let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
-        let chunks = tiling.chunks, uCount = 16 * cout * cin
+        let chunks = tiling.chunks.count, uCount = 16 * cout * cin
         var partials = [Float](repeating: 0, count: chunks * uCount)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             let partialBase = partialBuffer.baseAddress!
             Parallel.forEach(chunks: chunks) { chunk in
-                let images = tiling.images(ofChunk: chunk)
+                let images = tiling.chunks.images(ofChunk: chunk)
                 let p = images.count * tiling.tilesPerImage
                 let (vStride, mStride) = (planeStride(channels: cin, tiles: p), planeStride(channels: cout, tiles: p))
                 withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, dm, pad in
@@ -100,8 +97,8 @@ enum WinogradKernels: ConvolutionProducts {
         let tiling = Tiling(batch: batch, height: height, width: width, widestChannels: max(inChannels, outChannels))
         u.withUnsafeBufferPointer { uBuffer in
             let u = uBuffer.baseAddress!
-            Parallel.forEach(chunks: tiling.chunks) { chunk in
-                let images = tiling.images(ofChunk: chunk)
+            Parallel.forEach(chunks: tiling.chunks.count) { chunk in
+                let images = tiling.chunks.images(ofChunk: chunk)
                 let p = images.count * tiling.tilesPerImage
                 let vStride = planeStride(channels: inChannels, tiles: p), mStride = planeStride(channels: outChannels, tiles: p)
                 withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, m, pad in

@@ -23,9 +23,10 @@ enum Winograd4x4Kernels: ConvolutionProducts {
 
     /// How one same-size 3×3 convolution is cut into 4×4 tiles and chunks of images.
     struct Tiling {
-        let batch, height, width, tilesY, tilesX, imagesPerChunk: Int
+        let height, width, tilesY, tilesX: Int
+        let chunks: ImageChunks
         init(batch: Int, height: Int, width: Int, widestChannels: Int) {
-            (self.batch, self.height, self.width) = (batch, height, width)
+            (self.height, self.width) = (height, width)
             (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
             // Transformed values per ξ plane of the widest side: 8 K for OpenBLAS, whose packing
             // per call wants long rows (V and M near 1 MB each); 2 K where the products run in
@@ -33,18 +34,9 @@ enum Winograd4x4Kernels: ConvolutionProducts {
             // steps at batch 256 than with 8 K).
             let perPlane = multipliesInRegisters(inner: widestChannels) ? 2_048 : 8_192
             let targetTiles = max(1, perPlane / max(1, widestChannels))
-            // But at least `minimumChunks` chunks when the batch allows: on small planes one chunk
-            // could hold a whole batch of 64, leaving the other workers idle.
-            imagesPerChunk = max(1, min(targetTiles / (tilesY * tilesX), (batch + Self.minimumChunks - 1) / Self.minimumChunks))
+            chunks = ImageChunks(batch: batch, targetImages: targetTiles / (tilesY * tilesX))
         }
-        /// Chunks a batch is at least cut into (fixed, so results do not depend on the thread count):
-        /// enough for two or four workers to share and to even out a core that is busy elsewhere.
-        static let minimumChunks = 8
         var tilesPerImage: Int { tilesY * tilesX }
-        var chunks: Int { (batch + imagesPerChunk - 1) / imagesPerChunk }
-        func images(ofChunk chunk: Int) -> Range<Int> {
-            (chunk * imagesPerChunk)..<min(batch, (chunk + 1) * imagesPerChunk)
-        }
         /// Side lengths of a zero-bordered plane holding every tile's 6×6 patch.
         var paddedHeight: Int { 4 * tilesY + 2 }
         var paddedWidth: Int { 4 * tilesX + 2 }
@@ -91,7 +83,7 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
         let (cin, cout) = (geo.inChannels, geo.outChannels)
         let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
-        let chunks = tiling.chunks, uCount = 36 * cout * cin
+        let chunks = tiling.chunks.count, uCount = 36 * cout * cin
         // Chunks are summed in a few groups of consecutive chunks, each into its own partial (the
         // GEMMs accumulate in chunk order), so the partials stay few whatever the batch.
         let groups = Parallel.chunkCount(items: chunks, maxChunks: maximumGroups)
@@ -99,12 +91,12 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             let partialBase = partialBuffer.baseAddress!
             Parallel.forEach(chunks: groups) { group in
-                let largest = ChunkLayout(images: min(geo.batch, tiling.imagesPerChunk), tiling)
+                let largest = ChunkLayout(images: min(geo.batch, tiling.chunks.imagesPerChunk), tiling)
                 withScratch(36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout),
                             scratchSize(tiling, largest)) { v, dm, scratch in
                     let target = partialBase + group * uCount
                     for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
-                        let images = tiling.images(ofChunk: chunk)
+                        let images = tiling.chunks.images(ofChunk: chunk)
                         let layout = ChunkLayout(images: images.count, tiling)
                         let (vStride, mStride) = (layout.planeStride(channels: cin), layout.planeStride(channels: cout))
                         transformInputs(x, images, channels: cin, tiling, layout, rectify: rectifyInput,
@@ -133,20 +125,20 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         let (cin, cout) = (geo.inChannels, geo.outChannels)
         let flipped = transformedWeights(weight, outChannels: cout, inChannels: cin, flipped: true)  // [36][Cin][Cout]
         let tiling = Tiling(batch: geo.batch, height: geo.height, width: geo.width, widestChannels: max(cin, cout))
-        let chunks = tiling.chunks, uCount = 36 * cout * cin
+        let chunks = tiling.chunks.count, uCount = 36 * cout * cin
         let groups = Parallel.chunkCount(items: chunks, maxChunks: maximumGroups)
         var partials = [Float](repeating: 0, count: groups * uCount)
         flipped.withUnsafeBufferPointer { flippedBuffer in
             partials.withUnsafeMutableBufferPointer { partialBuffer in
                 let (u, partialBase) = (flippedBuffer.baseAddress!, partialBuffer.baseAddress!)
                 Parallel.forEach(chunks: groups) { group in
-                    let largest = ChunkLayout(images: min(geo.batch, tiling.imagesPerChunk), tiling)
+                    let largest = ChunkLayout(images: min(geo.batch, tiling.chunks.imagesPerChunk), tiling)
                     let (inSize, outSize) = (36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout))
                     // dY's two transforms; then the dX products, whose buffer then takes x's transform.
                     withScratch(outSize, outSize, inSize + scratchSize(tiling, largest)) { vdy, dm, rest in
                         let (products, scratch) = (rest, rest + inSize)
                         for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
-                            let images = tiling.images(ofChunk: chunk)
+                            let images = tiling.chunks.images(ofChunk: chunk)
                             let layout = ChunkLayout(images: images.count, tiling)
                             let (inStride, outStride) = (layout.planeStride(channels: cin), layout.planeStride(channels: cout))
                             transformInputs(dy, images, channels: cout, tiling, layout, affine: affine, scratch: scratch,
@@ -168,9 +160,9 @@ enum Winograd4x4Kernels: ConvolutionProducts {
     }
 
     /// The most groups of chunks a backward pass sums dW over, one partial each: as many as
-    /// `Tiling.minimumChunks`, so that two workers can still even out a core that is busy elsewhere
-    /// (with 4, one late group left the other core idle for up to a quarter of the pass).
-    static let maximumGroups = Tiling.minimumChunks
+    /// `ImageChunks.minimumCount`, so that two workers can still even out a core that is busy
+    /// elsewhere (with 4, one late group left the other core idle for up to a quarter of the pass).
+    static let maximumGroups = ImageChunks.minimumCount
 
     /// Whether the products of a chunk run in `SmallProducts` instead of OpenBLAS: M[ξ] = U[ξ]·V[ξ]
     /// with at most 16 channels summed, dU[ξ] with at most 16 × 16 entries. There OpenBLAS packs
@@ -230,8 +222,8 @@ enum Winograd4x4Kernels: ConvolutionProducts {
         let tiling = Tiling(batch: batch, height: height, width: width, widestChannels: max(inChannels, outChannels))
         u.withUnsafeBufferPointer { uBuffer in
             let u = uBuffer.baseAddress!
-            Parallel.forEach(chunks: tiling.chunks) { chunk in
-                let images = tiling.images(ofChunk: chunk)
+            Parallel.forEach(chunks: tiling.chunks.count) { chunk in
+                let images = tiling.chunks.images(ofChunk: chunk)
                 let layout = ChunkLayout(images: images.count, tiling)
                 let (vStride, mStride) = (layout.planeStride(channels: inChannels), layout.planeStride(channels: outChannels))
                 withScratch(36 * vStride, 36 * mStride, scratchSize(tiling, layout)) { v, m, scratch in
