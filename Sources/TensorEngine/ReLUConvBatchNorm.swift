@@ -142,6 +142,8 @@ extension Graph {
 
 /// The kernels that can compute a convolution.
 enum ConvolutionKernel: Equatable {
+    /// Direct 3×3 convolution in registers (`DirectKernels`).
+    case direct
     /// Winograd F(2×2, 3×3) (`WinogradKernels`).
     case winograd2x2
     /// Winograd F(4×4, 3×3) (`Winograd4x4Kernels`).
@@ -150,11 +152,12 @@ enum ConvolutionKernel: Equatable {
     case im2col
 }
 
-/// Routes a convolution to Winograd F(4×4, 3×3), F(2×2, 3×3) or im2col + GEMM by its geometry
-/// (pointer level, and tensor level for `Graph.conv2d`).
+/// Routes a convolution to the direct kernel, Winograd F(4×4, 3×3), F(2×2, 3×3) or im2col + GEMM
+/// by its geometry (pointer level, and tensor level for `Graph.conv2d`).
 enum ConvolutionDispatch: ConvolutionProducts {
-    /// The kernel for `geo`: Winograd for 3×3 stride-1 padding-1 convolutions, im2col otherwise;
-    /// among the Winograd ones F(4×4) where it was measured faster than F(2×2):
+    /// The kernel for `geo`: for 3×3 stride-1 padding-1 convolutions the direct kernel when neither
+    /// side has more than `DirectKernels.maximumChannels` channels, else Winograd; im2col for the
+    /// others. Among the Winograd ones F(4×4) where it was measured faster than F(2×2):
     /// - both sides ≥ 7: on smaller planes (1–6 pixels, ≤ 2×2 tiles of 4×4) the per-plane work
     ///   of the 6×6 transforms outweighs the saved multiplies (measured 0.5–0.9× as fast);
     /// - 36 · tiles₄ₓ₄ ≤ 12 · tiles₂ₓ₂, i.e. F(4×4) needs at most ¾ of F(2×2)'s multiplies once
@@ -164,6 +167,7 @@ enum ConvolutionDispatch: ConvolutionProducts {
     ///   gradients, one thread, batch 64–256; the NATS shapes confirmed by `rednas bench --kernels`).
     static func kernel(for geo: ConvGeometry) -> ConvolutionKernel {
         guard WinogradKernels.applies(geo) else { return .im2col }
+        if max(geo.inChannels, geo.outChannels) <= DirectKernels.maximumChannels { return .direct }
         guard geo.height >= 7 && geo.width >= 7 else { return .winograd2x2 }
         let tiles4 = ((geo.height + 3) / 4) * ((geo.width + 3) / 4)
         let tiles2 = ((geo.height + 1) / 2) * ((geo.width + 1) / 2)
@@ -173,6 +177,7 @@ enum ConvolutionDispatch: ConvolutionProducts {
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
         switch kernel(for: geo) {
+        case .direct: DirectKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
         case .winograd4x4: Winograd4x4Kernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
         case .winograd2x2: WinogradKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
         case .im2col: Conv2DKernels.forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
@@ -182,6 +187,7 @@ enum ConvolutionDispatch: ConvolutionProducts {
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                                _ geo: ConvGeometry) -> Tensor {
         switch kernel(for: geo) {
+        case .direct: DirectKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
         case .winograd4x4: Winograd4x4Kernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
         case .winograd2x2: WinogradKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
         case .im2col: Conv2DKernels.weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)
@@ -191,20 +197,26 @@ enum ConvolutionDispatch: ConvolutionProducts {
     static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
                               io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
         switch kernel(for: geo) {
+        case .direct: DirectKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .winograd4x4: Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .winograd2x2: WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         case .im2col: Conv2DKernels.inputGradient(outputGradient: dy, weight: weight, geo, io: io, into: dx)
         }
     }
 
-    /// Both products with dY = `affine` applied to `dy`: F(4×4) forms it as it reads it; the other
-    /// kernels get it stored first.
+    /// Both products with dY = `affine` applied to `dy`: the direct and F(4×4) kernels form it as
+    /// they read it; the other kernels get it stored first.
     static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                          outputGradientAffine affine: ChannelAffine, weight: Tensor, _ geo: ConvGeometry, io: ConvIO,
                          into dx: UnsafeMutablePointer<Float>) -> Tensor {
-        if kernel(for: geo) == .winograd4x4 {
+        switch kernel(for: geo) {
+        case .direct:
+            return DirectKernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy,
+                                          outputGradientAffine: affine, weight: weight, geo, io: io, into: dx)
+        case .winograd4x4:
             return Winograd4x4Kernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy,
                                                outputGradientAffine: affine, weight: weight, geo, io: io, into: dx)
+        case .winograd2x2, .im2col: break
         }
         return affine.stored(dy, batch: geo.batch, planeSize: geo.outPixels) { dy in
             backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight, geo, io: io, into: dx)
@@ -214,6 +226,9 @@ enum ConvolutionDispatch: ConvolutionProducts {
     static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                          weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
         switch kernel(for: geo) {
+        case .direct:
+            return DirectKernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight,
+                                          geo, io: io, into: dx)
         case .winograd4x4:
             return Winograd4x4Kernels.backward(input: x, rectifyInput: rectifyInput, outputGradient: dy, weight: weight,
                                                geo, io: io, into: dx)
