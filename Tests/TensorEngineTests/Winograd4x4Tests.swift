@@ -321,41 +321,56 @@ final class ConvolutionDispatchTests: XCTestCase {
         }
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 6)), .winograd2x2)
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 9)), .winograd4x4)
+        // At most 8 channels on either side: the direct kernel, whatever the plane.
+        for (c, side) in [(8, 32), (8, 16), (3, 32), (1, 28), (8, 5)] {
+            let geo = ConvGeometry(input: [2, c, side, side], weight: [8, c, 3, 3], stride: 1, padding: 1)
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .direct, "\(c) → 8 at \(side)²")
+        }
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: [2, 8, 16, 16], weight: [9, 8, 3, 3],
+                                                                    stride: 1, padding: 1)), .winograd4x4)
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, stride: 2)), .im2col)
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, kernel: 1, padding: 0)), .im2col)
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, padding: 0)), .im2col)
     }
 
-    /// Graph.conv2d runs the chosen kernel, forward and backward.
-    func testGraphConvolutionUsesTheChosenWinogradKernel() {
+    /// Graph.conv2d runs the chosen kernel, forward and backward: F(4×4) past 8 channels, the
+    /// direct kernel up to 8.
+    func testGraphConvolutionUsesTheChosenKernel() {
         var generator = SeededGenerator(seed: 44)
-        let x = randomTensor([3, 5, 16, 12], using: &generator)
-        let w = randomTensor([6, 5, 3, 3], using: &generator)
-        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .winograd4x4)
-        let dy = randomTensor(geo.outputShape, using: &generator)
-        let (px, pw) = (Parameter(x), Parameter(w))
-        let g = Graph(recording: true)
-        let y = g.conv2d(g.parameter(px), weight: g.parameter(pw), padding: 1)
-        g.backward(from: y, seed: dy)
-        XCTAssertEqual(g.value(y), Winograd4x4Kernels.forward(input: x, weight: w, geo))
-        XCTAssertEqual(px.grad, Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo))
-        XCTAssertEqual(pw.grad, Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo))
+        func check<K: ConvolutionProducts>(_ kernels: K.Type, _ kernel: ConvolutionKernel, inChannels: Int, outChannels: Int) {
+            let x = randomTensor([3, inChannels, 16, 12], using: &generator)
+            let w = randomTensor([outChannels, inChannels, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), kernel)
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            let (px, pw) = (Parameter(x), Parameter(w))
+            let g = Graph(recording: true)
+            let y = g.conv2d(g.parameter(px), weight: g.parameter(pw), padding: 1)
+            g.backward(from: y, seed: dy)
+            XCTAssertEqual(g.value(y), K.forward(input: x, weight: w, geo), "\(kernel)")
+            XCTAssertEqual(px.grad, K.inputGradient(outputGradient: dy, weight: w, geo), "\(kernel)")
+            XCTAssertEqual(pw.grad, K.weightGradient(input: x, outputGradient: dy, geo), "\(kernel)")
+        }
+        check(Winograd4x4Kernels.self, .winograd4x4, inChannels: 5, outChannels: 10)
+        check(DirectKernels.self, .direct, inChannels: 5, outChannels: 6)
     }
 
-    /// The fused ReLU → conv → BN op on planes routed to F(4×4), against finite differences.
-    func testFusedOpThroughWinograd4x4MatchesFiniteDifferences() {
+    /// The fused ReLU → conv → BN op on planes routed to F(4×4) and to the direct kernel, against
+    /// finite differences.
+    func testFusedOpThroughEachKernelMatchesFiniteDifferences() {
         var generator = SeededGenerator(seed: 45)
-        let statistics = BatchNormStatistics(channels: 3)
-        let x = randomTensor([2, 2, 8, 7], using: &generator, minMagnitude: 0.1)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: x.shape, weight: [3, 2, 3, 3], stride: 1, padding: 1)),
-                       .winograd4x4)
-        let inputs = [x, randomTensor([3, 2, 3, 3], using: &generator), randomTensor([3], using: &generator),
-                      randomTensor([3], using: &generator)]
-        assertGradientsMatch(inputs: inputs, tolerance: 1e-3) { g, v in
-            g.reluConvBatchNormSum([ConvBNBranch(input: v[0], weight: v[1], gamma: v[2], beta: v[3],
-                                                 statistics: statistics, stride: 1, padding: 1)],
-                                   training: true)
+        for (inChannels, kernel) in [(9, ConvolutionKernel.winograd4x4), (2, .direct)] {
+            let statistics = BatchNormStatistics(channels: 3)
+            let x = randomTensor([2, inChannels, 8, 7], using: &generator, minMagnitude: 0.1)
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: x.shape, weight: [3, inChannels, 3, 3],
+                                                                        stride: 1, padding: 1)), kernel)
+            let inputs = [x, randomTensor([3, inChannels, 3, 3], using: &generator), randomTensor([3], using: &generator),
+                          randomTensor([3], using: &generator)]
+            assertGradientsMatch(inputs: inputs, tolerance: 1e-3) { g, v in
+                g.reluConvBatchNormSum([ConvBNBranch(input: v[0], weight: v[1], gamma: v[2], beta: v[3],
+                                                     statistics: statistics, stride: 1, padding: 1)],
+                                       training: true)
+            }
         }
     }
 }

@@ -47,8 +47,9 @@ final class WinogradTests: XCTestCase {
     func testGraphConvolutionUsesWinogradAndMatchesIm2col() {
         var generator = SeededGenerator(seed: 22)
         let x = randomTensor([3, 6, 10, 10], using: &generator)
-        let w = randomTensor([7, 6, 3, 3], using: &generator)
+        let w = randomTensor([12, 6, 3, 3], using: &generator)  // More than 8 channels: not the direct kernel.
         let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .winograd2x2)
         let g = Graph(recording: false)
         let y = g.value(g.conv2d(g.constant(x), weight: g.constant(w), padding: 1))
         XCTAssertEqual(y, WinogradKernels.forward(input: x, weight: w, geo))

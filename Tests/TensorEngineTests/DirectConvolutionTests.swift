@@ -1,0 +1,116 @@
+// The direct 3×3 kernels against the naive direct convolution (TestSupport): the three products,
+// the ConvIO paths of the fused ReLU → conv → BN op, the one-pass backward with an affine dY, and
+// independence from the thread count.
+import XCTest
+@testable import TensorEngine
+import Randomness
+import TestSupport
+
+final class DirectConvolutionTests: XCTestCase {
+    typealias Case = Winograd4x4Tests.Case
+
+    // Widths around the 16-pixel output blocks and 8-pixel dW blocks (1, 5, 8, 15–17, 31–33),
+    // one-row planes, 1–8 channels in and out (and output channels not a multiple of 4), and a
+    // batch split into several chunks.
+    let cases = [
+        Case(n: 2, cin: 1, cout: 1, h: 1, w: 1),
+        Case(n: 1, cin: 3, cout: 8, h: 32, w: 32),
+        Case(n: 3, cin: 8, cout: 8, h: 7, w: 5),
+        Case(n: 2, cin: 5, cout: 3, h: 1, w: 17),
+        Case(n: 2, cin: 8, cout: 6, h: 9, w: 15),
+        Case(n: 1, cin: 2, cout: 7, h: 16, w: 16),
+        Case(n: 2, cin: 8, cout: 2, h: 4, w: 31),
+        Case(n: 1, cin: 4, cout: 5, h: 3, w: 33),
+        Case(n: 20, cin: 8, cout: 8, h: 8, w: 8),
+    ]
+
+    let tolerance: Float = 1e-5
+
+    func testProductsMatchNaiveConvolution() {
+        var generator = SeededGenerator(seed: 51)
+        for c in cases {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .direct, "\(c)")
+            let dy = randomTensor(geo.outputShape, using: &generator)
+            XCTAssertLessThan(maxRelativeDifference(DirectKernels.forward(input: x, weight: w, geo),
+                                                    NaiveConvolution.forward(x, weight: w, stride: 1, padding: 1)),
+                              tolerance, "forward \(c)")
+            let expectedDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(DirectKernels.inputGradient(outputGradient: dy, weight: w, geo), expectedDx),
+                              tolerance, "dX \(c)")
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: x, weightShape: w.shape, stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(DirectKernels.weightGradient(input: x, outputGradient: dy, geo), expectedDw),
+                              tolerance, "dW \(c)")
+        }
+    }
+
+    /// relu(x) read on the fly; dX zeroed where the mask is ≤ 0 and added into the buffer; the
+    /// one-pass backward equal to the separate products; dY as an affine map equal to the stored map.
+    func testFusedPathsMatchTheirReferences() {
+        var generator = SeededGenerator(seed: 52)
+        for c in cases {
+            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
+            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
+            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+            let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
+            let relu = Tensor(shape: x.shape, data: x.data.map { max($0, 0) })
+
+            var y = Tensor.zeros(geo.outputShape)
+            x.data.withUnsafeBufferPointer { xs in
+                y.data.withUnsafeMutableBufferPointer { ys in
+                    DirectKernels.forward(input: xs.baseAddress!, rectifyInput: true, weight: w, geo, into: ys.baseAddress!)
+                }
+            }
+            XCTAssertEqual(y, DirectKernels.forward(input: relu, weight: w, geo), "rectified forward \(c)")
+
+            let prior = randomTensor(x.shape, using: &generator)
+            let (dx, dw) = Winograd4x4Tests.bothProducts(DirectKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)
+            let plain = DirectKernels.inputGradient(outputGradient: dy, weight: w, geo)
+            XCTAssertEqual(dx.data, (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? plain.data[$0] : 0) }, "dX \(c)")
+            XCTAssertEqual(dw, DirectKernels.weightGradient(input: relu, outputGradient: dy, geo), "dW \(c)")
+            let naiveDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
+            let expectedDx = Tensor(shape: x.shape, data: (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? naiveDx.data[$0] : 0) })
+            XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "masked accumulated dX vs naive \(c)")
+            let expectedDw = NaiveConvolution.weightGradient(dy, input: relu, weightShape: w.shape, stride: 1, padding: 1)
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "rectified dW vs naive \(c)")
+
+            let (a, b, k) = (randomTensor([c.cout], using: &generator).data, randomTensor([c.cout], using: &generator).data,
+                             randomTensor([c.cout], using: &generator).data)
+            let plane = c.h * c.w
+            let stored = Tensor(shape: dy.shape, data: (0..<dy.count).map { i in
+                let ch = (i / plane) % c.cout
+                return a[ch] * dy.data[i] + b[ch] * z.data[i] + k[ch]
+            })
+            let expected = Winograd4x4Tests.bothProducts(DirectKernels.self, x: x, weight: w, dy: stored, prior: prior, geo)
+            var mappedDx = prior
+            let mappedDw = x.data.withUnsafeBufferPointer { xs in
+                dy.data.withUnsafeBufferPointer { dys in
+                    z.data.withUnsafeBufferPointer { zs in
+                        mappedDx.data.withUnsafeMutableBufferPointer { d in
+                            DirectKernels.backward(
+                                input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w, geo,
+                                io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(mappedDx, expected.dx, "affine dX \(c)")
+            XCTAssertEqual(mappedDw, expected.dw, "affine dW \(c)")
+        }
+    }
+
+    func testResultsDoNotDependOnThreadCount() {
+        var generator = SeededGenerator(seed: 53)
+        let x = randomTensor([40, 8, 12, 20], using: &generator), w = randomTensor([6, 8, 3, 3], using: &generator)
+        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        let dy = randomTensor(geo.outputShape, using: &generator)
+        assertSameForAnyThreadCount {
+            [DirectKernels.forward(input: x, weight: w, geo),
+             DirectKernels.inputGradient(outputGradient: dy, weight: w, geo),
+             DirectKernels.weightGradient(input: x, outputGradient: dy, geo)]
+        }
+    }
+}
