@@ -24,7 +24,7 @@ extension Winograd4x4Kernels {
                         let oy = 4 * ty + r
                         let dst = tileBase + 4 * r * patchStride + ty * tilesX
                         if oy < h {
-                            copyRow(plane + oy * w, count: w, rectify: false, into: s.row)
+                            Rows.copy(plane + oy * w, count: w, rectify: false, into: s.row)
                         } else if oy == h {
                             s.row.update(repeating: 0, count: w)
                         }

@@ -108,9 +108,9 @@ extension Winograd4x4Kernels {
             for y in 0..<h {
                 let dst = s.padded + (y + 1) * pw + 1
                 if let affine, let coefficients {
-                    affineRow(x + offset + y * w, affine.z + offset + y * w, count: w, coefficients, into: dst)
+                    Rows.affine(x + offset + y * w, affine.z + offset + y * w, count: w, coefficients, into: dst)
                 } else {
-                    copyRow(x + offset + y * w, count: w, rectify: rectify, into: dst)
+                    Rows.copy(x + offset + y * w, count: w, rectify: rectify, into: dst)
                 }
             }
         }
@@ -300,7 +300,7 @@ extension Winograd4x4Kernels {
                             interleave4(c0, c1, c2, c3, into: s.row)
                             for k in 0..<bundle where 4 * (ty + k) + r < h {
                                 let offset = plane + (4 * (ty + k) + r) * w + 4 * tx0
-                                storeRow(s.row + segment * k, count: min(segment, w - 4 * tx0),
+                                Rows.store(s.row + segment * k, count: min(segment, w - 4 * tx0),
                                          mask: mask.map { $0 + offset }, accumulate: accumulate, into: y + offset)
                             }
                         }
@@ -344,7 +344,7 @@ extension Winograd4x4Kernels {
                 // With tile rows bundled, output row r of tile row ty + k is the k-th 4 · tilesX floats.
                 for k in 0..<bundle where 4 * (ty + k) + r < h {
                     let offset = plane + (4 * (ty + k) + r) * w
-                    storeRow(row + 4 * tilesX * k, count: w, mask: mask.map { $0 + offset }, accumulate: accumulate,
+                    Rows.store(row + 4 * tilesX * k, count: w, mask: mask.map { $0 + offset }, accumulate: accumulate,
                              into: y + offset)
                 }
             }
@@ -390,59 +390,5 @@ extension Winograd4x4Kernels {
         -> (Vector, Vector, Vector, Vector) {
         let sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4
         return (m0 + sum12 + sum34, diff12 + 2 * diff34, sum12 + 4 * sum34, diff12 + 8 * diff34 + m5)
-    }
-
-    /// dst[0..<count] = row (or += row when `accumulate`), zero where `mask` ≤ 0.
-    @inline(__always)
-    static func storeRow(_ row: UnsafePointer<Float>, count: Int, mask: UnsafePointer<Float>?, accumulate: Bool,
-                         into dst: UnsafeMutablePointer<Float>) {
-        var i = 0
-        if let mask {
-            while i + 8 <= count {
-                let v = load(row + i).replacing(with: 0, where: load(mask + i) .<= 0)
-                store(accumulate ? load(dst + i) + v : v, dst + i)
-                i += 8
-            }
-            while i < count {
-                let v = mask[i] > 0 ? row[i] : 0
-                dst[i] = accumulate ? dst[i] + v : v
-                i += 1
-            }
-        } else if accumulate {
-            while i + 8 <= count { store(load(dst + i) + load(row + i), dst + i); i += 8 }
-            while i < count { dst[i] += row[i]; i += 1 }
-        } else {
-            copyRow(row, count: count, rectify: false, into: dst)
-        }
-    }
-
-    /// dst[0..<count] = src (or relu(src) when `rectify`). Rows are short (one image row): a call
-    /// to memmove per row cost more than the copy.
-    @inline(__always)
-    static func copyRow(_ src: UnsafePointer<Float>, count: Int, rectify: Bool, into dst: UnsafeMutablePointer<Float>) {
-        var i = 0
-        if rectify {
-            // Not `pointwiseMax`: the standard library leaves that generic call out of line (12% of a C8 N1
-            // training step went to the call).
-            while i + 8 <= count {
-                let v = load(src + i)
-                store(v.replacing(with: 0, where: v .< 0), dst + i)
-                i += 8
-            }
-            while i < count { dst[i] = max(src[i], 0); i += 1 }
-        } else {
-            while i + 8 <= count { store(load(src + i), dst + i); i += 8 }
-            while i < count { dst[i] = src[i]; i += 1 }
-        }
-    }
-
-    /// dst[0..<count] = a·src + b·z + c, evaluated as `FusedBatchNormKernels` does (same bits).
-    @inline(__always)
-    static func affineRow(_ src: UnsafePointer<Float>, _ z: UnsafePointer<Float>, count: Int,
-                          _ k: (a: Float, b: Float, c: Float), into dst: UnsafeMutablePointer<Float>) {
-        let (a, b, c) = (Vector(repeating: k.a), Vector(repeating: k.b), Vector(repeating: k.c))
-        var i = 0
-        while i + 8 <= count { store(a * load(src + i) + b * load(z + i) + c, dst + i); i += 8 }
-        while i < count { dst[i] = k.a * src[i] + k.b * z[i] + k.c; i += 1 }
     }
 }
