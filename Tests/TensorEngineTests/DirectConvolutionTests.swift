@@ -54,7 +54,7 @@ final class DirectConvolutionTests: XCTestCase {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
             let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
+            let dy = randomTensor(geo.outputShape, using: &generator)
             let relu = Tensor(shape: x.shape, data: x.data.map { max($0, 0) })
 
             var y = Tensor.zeros(geo.outputShape)
@@ -76,29 +76,8 @@ final class DirectConvolutionTests: XCTestCase {
             let expectedDw = NaiveConvolution.weightGradient(dy, input: relu, weightShape: w.shape, stride: 1, padding: 1)
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "rectified dW vs naive \(c)")
 
-            let (a, b, k) = (randomTensor([c.cout], using: &generator).data, randomTensor([c.cout], using: &generator).data,
-                             randomTensor([c.cout], using: &generator).data)
-            let plane = c.h * c.w
-            let stored = Tensor(shape: dy.shape, data: (0..<dy.count).map { i in
-                let ch = (i / plane) % c.cout
-                return a[ch] * dy.data[i] + b[ch] * z.data[i] + k[ch]
-            })
-            let expected = Winograd4x4Tests.bothProducts(DirectKernels.self, x: x, weight: w, dy: stored, prior: prior, geo)
-            var mappedDx = prior
-            let mappedDw = x.data.withUnsafeBufferPointer { xs in
-                dy.data.withUnsafeBufferPointer { dys in
-                    z.data.withUnsafeBufferPointer { zs in
-                        mappedDx.data.withUnsafeMutableBufferPointer { d in
-                            DirectKernels.backward(
-                                input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
-                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w, geo,
-                                io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
-                        }
-                    }
-                }
-            }
-            XCTAssertEqual(mappedDx, expected.dx, "affine dX \(c)")
-            XCTAssertEqual(mappedDw, expected.dw, "affine dW \(c)")
+            Winograd4x4Tests.assertAffineBackwardEqualsStoredMap(DirectKernels.self, DirectKernels.backward, x: x, weight: w,
+                                                                 using: &generator, "\(c)")
         }
     }
 

@@ -188,34 +188,47 @@ final class Winograd4x4Tests: XCTestCase {
         for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 40, cin: 16, cout: 16, h: 14, w: 14)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
-            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
-            let a = randomTensor([c.cout], using: &generator).data, b = randomTensor([c.cout], using: &generator).data
-            let k = randomTensor([c.cout], using: &generator).data
-            let plane = c.h * c.w
-            let stored = Tensor(shape: dy.shape, data: (0..<dy.count).map { i in
-                let ch = (i / plane) % c.cout
-                return a[ch] * dy.data[i] + b[ch] * z.data[i] + k[ch]
-            })
-            let prior = randomTensor(x.shape, using: &generator)
-            let expected = Self.bothProducts(Winograd4x4Kernels.self, x: x, weight: w, dy: stored, prior: prior, geo)
+            Self.assertAffineBackwardEqualsStoredMap(Winograd4x4Kernels.self, Winograd4x4Kernels.backward, x: x, weight: w,
+                                                     using: &generator, "\(c)")
+        }
+    }
 
-            var dx = prior
-            let dw = x.data.withUnsafeBufferPointer { xs in
-                dy.data.withUnsafeBufferPointer { dys in
-                    z.data.withUnsafeBufferPointer { zs in
-                        dx.data.withUnsafeMutableBufferPointer { d in
-                            Winograd4x4Kernels.backward(
-                                input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
-                                outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w, geo,
-                                io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
-                        }
+    /// A kernel family's one-pass backward with dY given as a per-channel affine map.
+    typealias AffineBackward = (UnsafePointer<Float>, Bool, UnsafePointer<Float>, ChannelAffine?, Tensor, ConvGeometry,
+                                ConvIO, UnsafeMutablePointer<Float>) -> Tensor
+
+    /// Asserts that `backward` with dY = a·dy + b·z + c for random dy, z, a, b, c (batch norm's dz,
+    /// formed as dY is read), ReLU-masked and added onto a prefilled dX, gives exactly the
+    /// products of the stored map (`bothProducts`).
+    static func assertAffineBackwardEqualsStoredMap<K: ConvolutionProducts>(
+        _ kernels: K.Type, _ backward: AffineBackward, x: Tensor, weight w: Tensor,
+        using generator: inout SeededGenerator, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
+        let channels = geo.outChannels
+        let a = randomTensor([channels], using: &generator).data, b = randomTensor([channels], using: &generator).data
+        let k = randomTensor([channels], using: &generator).data
+        let plane = geo.outPixels
+        let stored = Tensor(shape: dy.shape, data: (0..<dy.count).map { i in
+            let ch = (i / plane) % channels
+            return a[ch] * dy.data[i] + b[ch] * z.data[i] + k[ch]
+        })
+        let prior = randomTensor(x.shape, using: &generator)
+        let expected = bothProducts(K.self, x: x, weight: w, dy: stored, prior: prior, geo)
+
+        var dx = prior
+        let dw = x.data.withUnsafeBufferPointer { xs in
+            dy.data.withUnsafeBufferPointer { dys in
+                z.data.withUnsafeBufferPointer { zs in
+                    dx.data.withUnsafeMutableBufferPointer { d in
+                        backward(xs.baseAddress!, true, dys.baseAddress!, ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k),
+                                 w, geo, ConvIO(outputMask: xs.baseAddress!, accumulate: true), d.baseAddress!)
                     }
                 }
             }
-            XCTAssertEqual(dx, expected.dx, "dX \(c)")
-            XCTAssertEqual(dw, expected.dw, "dW \(c)")
         }
+        XCTAssertEqual(dx, expected.dx, "affine dX \(message)", file: file, line: line)
+        XCTAssertEqual(dw, expected.dw, "affine dW \(message)", file: file, line: line)
     }
 
     /// The in-place input transform (each group of 8 tiles straight from the zero-bordered plane)
