@@ -64,7 +64,7 @@ extension Winograd4x4Kernels {
                     /// dU[ξ] of the group's pairs (lanes past the last pair: zero).
                     @inline(__always) func at(_ xi: Int) -> Vector {
                         @inline(__always) func load(_ p: UnsafePointer<Float>) -> Vector {
-                            if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Vector.self) }
+                            if lanes == 8 { return Winograd4x4Kernels.load(p) }
                             var v = Vector()
                             for lane in 0..<lanes { v[lane] = p[lane] }
                             return v

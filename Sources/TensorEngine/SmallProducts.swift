@@ -8,8 +8,8 @@
 /// cannot keep its kernel busy on K = 8. Here 4 rows × 16 columns (or 4 × 2 dot products) are
 /// accumulated in 8 SIMD8 registers, so each broadcast or load feeds two multiply-adds and the
 /// operands are read where they lie. Sums run in order over the inner index (dot products: per
-/// lane, then across lanes), with a multiply and an add (the portable build has no FMA), so
-/// results differ from OpenBLAS's in rounding only.
+/// lane, then across lanes), vector lanes with `addProduct` (fused where the build targets FMA
+/// hardware), so results differ from OpenBLAS's in rounding only.
 enum SmallProducts {
     typealias Vector = SIMD8<Float>
 
@@ -38,8 +38,8 @@ enum SmallProducts {
                     let (x0, x1) = (load(b + k * ldb + col), load(b + k * ldb + col + 8))
                     let (w0, w1) = (Vector(repeating: a0[k]), Vector(repeating: a1[k]))
                     let (w2, w3) = (Vector(repeating: a2[k]), Vector(repeating: a3[k]))
-                    s00 += w0 * x0; s01 += w0 * x1; s10 += w1 * x0; s11 += w1 * x1
-                    s20 += w2 * x0; s21 += w2 * x1; s30 += w3 * x0; s31 += w3 * x1
+                    s00.addProduct(w0, x0); s01.addProduct(w0, x1); s10.addProduct(w1, x0); s11.addProduct(w1, x1)
+                    s20.addProduct(w2, x0); s21.addProduct(w2, x1); s30.addProduct(w3, x0); s31.addProduct(w3, x1)
                 }
                 store(s00, c0 + col); store(s01, c0 + col + 8); store(s10, c1 + col); store(s11, c1 + col + 8)
                 store(s20, c2 + col); store(s21, c2 + col + 8); store(s30, c3 + col); store(s31, c3 + col + 8)
@@ -49,8 +49,8 @@ enum SmallProducts {
                 var (s0, s1, s2, s3) = (Vector(), Vector(), Vector(), Vector())
                 for k in 0..<inner {
                     let x = load(b + k * ldb + col)
-                    s0 += Vector(repeating: a0[k]) * x; s1 += Vector(repeating: a1[k]) * x
-                    s2 += Vector(repeating: a2[k]) * x; s3 += Vector(repeating: a3[k]) * x
+                    s0.addProduct(Vector(repeating: a0[k]), x); s1.addProduct(Vector(repeating: a1[k]), x)
+                    s2.addProduct(Vector(repeating: a2[k]), x); s3.addProduct(Vector(repeating: a3[k]), x)
                 }
                 store(s0, c0 + col); store(s1, c1 + col); store(s2, c2 + col); store(s3, c3 + col)
             }
@@ -60,7 +60,7 @@ enum SmallProducts {
             let (ar, cr) = (a + r * lda, c + r * ldc)
             for col in stride(from: 0, to: cols, by: 8) {
                 var s = Vector()
-                for k in 0..<inner { s += Vector(repeating: ar[k]) * load(b + k * ldb + col) }
+                for k in 0..<inner { s.addProduct(Vector(repeating: ar[k]), load(b + k * ldb + col)) }
                 store(s, cr + col)
             }
             r += 1
@@ -90,8 +90,8 @@ enum SmallProducts {
                 for k in stride(from: 0, to: whole, by: 8) {
                     let (x0, x1) = (load(b0 + k), load(b1 + k))
                     let (w0, w1, w2, w3) = (load(a0 + k), load(a1 + k), load(a2 + k), load(a3 + k))
-                    s00 += w0 * x0; s01 += w0 * x1; s10 += w1 * x0; s11 += w1 * x1
-                    s20 += w2 * x0; s21 += w2 * x1; s30 += w3 * x0; s31 += w3 * x1
+                    s00.addProduct(w0, x0); s01.addProduct(w0, x1); s10.addProduct(w1, x0); s11.addProduct(w1, x1)
+                    s20.addProduct(w2, x0); s21.addProduct(w2, x1); s30.addProduct(w3, x0); s31.addProduct(w3, x1)
                 }
                 c[r * ldc + col] += tail(a0, b0, s00.sum()); c[r * ldc + col + 1] += tail(a0, b1, s01.sum())
                 c[(r + 1) * ldc + col] += tail(a1, b0, s10.sum()); c[(r + 1) * ldc + col + 1] += tail(a1, b1, s11.sum())
@@ -115,7 +115,7 @@ enum SmallProducts {
     static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ count: Int) -> Float {
         let whole = count / 8 * 8
         var s = Vector()
-        for k in stride(from: 0, to: whole, by: 8) { s += load(x + k) * load(y + k) }
+        for k in stride(from: 0, to: whole, by: 8) { s.addProduct(load(x + k), load(y + k)) }
         var sum = s.sum()
         for k in whole..<count { sum += x[k] * y[k] }
         return sum
