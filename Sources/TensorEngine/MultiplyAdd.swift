@@ -7,6 +7,15 @@
 /// keeps the multiply and the add, since without FMA hardware `addingProduct` is a library call.
 /// So the two builds differ in rounding; each is deterministic.
 extension SIMD8 where Scalar == Float {
+    /// Whether `addProduct` is one fused multiply-add (rounded once) in this build.
+    static var multiplyAddIsFused: Bool {
+        #if REDNAS_FMA
+        true
+        #else
+        false
+        #endif
+    }
+
     /// self += a · b (fused where the build targets FMA hardware).
     @inline(__always)
     mutating func addProduct(_ a: Self, _ b: Self) {
