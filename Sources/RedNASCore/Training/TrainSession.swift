@@ -43,7 +43,10 @@ public struct TrainSession {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try AtomicFile.write(resolvedConfig, to: directory.appendingPathComponent("config.yaml"))
         let logURL = directory.appendingPathComponent("train.log")
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logURL.path),
+           !FileManager.default.createFile(atPath: logURL.path, contents: nil) {
+            throw PersistenceError.io(path: logURL.path, what: "cannot create the training log", errno: errno)
+        }
         let logFile = try FileHandle(forWritingTo: logURL)
         defer { try? logFile.close() }
         logFile.seekToEndOfFile()
