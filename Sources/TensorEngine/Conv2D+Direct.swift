@@ -17,14 +17,11 @@
 /// Images are processed in chunks fixed by the batch size (`ImageChunks`); dW partials are added
 /// in chunk order, so results do not depend on the thread count. Results match the direct sum up
 /// to float rounding (products summed tap by tap, in a fixed order).
-enum DirectKernels: ConvolutionProducts {
+enum DirectKernels: SameConvolutionKernels {
     typealias Vector = SIMD8<Float>
 
     /// The widest side (in or out channels) these kernels are used for.
     static let maximumChannels = 8
-
-    /// Whether `geo` is a convolution these kernels compute: 3×3, stride 1, padding 1.
-    static func applies(_ geo: ConvGeometry) -> Bool { WinogradKernels.applies(geo) }
 
     /// Zero-bordered copies of one image's planes: `channels` planes of (height + 2) rows of `pitch`
     /// floats, pixel (y, x) at row y + 1, column x + 1. Columns past the image stay zero: the
@@ -60,23 +57,6 @@ enum DirectKernels: ConvolutionProducts {
 
     // MARK: Products
 
-    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
-                        into y: UnsafeMutablePointer<Float>) {
-        precondition(applies(geo), "direct convolution needs a 3×3, stride-1, padding-1 convolution")
-        let w = packedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
-        convolve(x, w, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
-                 height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
-    }
-
-    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
-                              io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
-        precondition(applies(geo), "direct convolution needs a 3×3, stride-1, padding-1 convolution")
-        precondition(!io.rectifyInput, "inputGradient reads dY as is")
-        let w = packedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
-        convolve(dy, w, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
-                 height: geo.height, width: geo.width, io: io, into: dx)
-    }
-
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                                _ geo: ConvGeometry) -> Tensor {
         precondition(applies(geo), "direct convolution needs a 3×3, stride-1, padding-1 convolution")
@@ -96,8 +76,8 @@ enum DirectKernels: ConvolutionProducts {
 
     // MARK: Core
 
-    /// out [N, outC, H, W] = 3×3 same convolution of `x` [N, inC, H, W] with packed weights `w`,
-    /// reading and writing as `io` says.
+    /// out [N, outC, H, W] = 3×3 same convolution of `x` [N, inC, H, W] with packed weights `w`
+    /// (`transformedWeights`), reading and writing as `io` says.
     static func convolve(_ x: UnsafePointer<Float>, _ w: [Float], batch: Int, inChannels: Int, outChannels: Int,
                          height: Int, width: Int, io: ConvIO, into out: UnsafeMutablePointer<Float>) {
         let planes = Planes(channels: inChannels, height: height, width: width)
@@ -122,7 +102,7 @@ enum DirectKernels: ConvolutionProducts {
                          affine: ChannelAffine?, weight: Tensor?, _ geo: ConvGeometry, io: ConvIO,
                          into dx: UnsafeMutablePointer<Float>?) -> Tensor {
         let (cin, cout) = (geo.inChannels, geo.outChannels)
-        let flipped = weight.map { packedWeights($0, outChannels: cout, inChannels: cin, flipped: true) } ?? []
+        let flipped = weight.map { transformedWeights($0, outChannels: cout, inChannels: cin, flipped: true) } ?? []
         let (xPlanes, dyPlanes) = (Planes(channels: cin, height: geo.height, width: geo.width),
                                    Planes(channels: cout, height: geo.height, width: geo.width))
         // At most 8 chunks, one dW partial each (see `ImageChunks.minimumCount`).
@@ -158,7 +138,7 @@ enum DirectKernels: ConvolutionProducts {
     /// The weights as the kernel reads them: [inC][3][3][outC rounded up to 4], zero past outC, so
     /// that the 4 output channels of a block are adjacent for each tap. `flipped` packs the dX
     /// convolution's weights (in and out swapped, taps rotated by 180°).
-    static func packedWeights(_ weight: Tensor, outChannels cout: Int, inChannels cin: Int, flipped: Bool) -> [Float] {
+    static func transformedWeights(_ weight: Tensor, outChannels cout: Int, inChannels cin: Int, flipped: Bool) -> [Float] {
         let (rows, cols) = flipped ? (cin, cout) : (cout, cin)  // The convolution's out and in channels.
         let pitch = (rows + 3) / 4 * 4
         var packed = [Float](repeating: 0, count: cols * 9 * pitch)

@@ -9,10 +9,7 @@
 /// - dW = G ᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G, i.e. 16 GEMMs dU[ξ] = dM[ξ]·V[ξ]ᵀ.
 /// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
 /// in chunk order, so results do not depend on the thread count.
-enum WinogradKernels: ConvolutionProducts {
-    /// Whether `geo` is a convolution these kernels compute.
-    static func applies(_ geo: ConvGeometry) -> Bool { geo.kernel == 3 && geo.stride == 1 && geo.padding == 1 }
-
+enum WinogradKernels: SameConvolutionKernels {
     /// How one same-size 3×3 convolution is cut into tiles and chunks of images.
     struct Tiling {
         let height, width, tilesY, tilesX: Int
@@ -32,24 +29,6 @@ enum WinogradKernels: ConvolutionProducts {
     }
 
     // MARK: Products
-
-    /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, H, W].
-    static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
-                        into y: UnsafeMutablePointer<Float>) {
-        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
-        convolve(x, u, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
-                 height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
-    }
-
-    /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate`
-    /// fuse a ReLU backward and the gradient sum; `io.rectifyInput` must be false).
-    static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
-                              io: ConvIO, into dx: UnsafeMutablePointer<Float>) {
-        precondition(!io.rectifyInput, "inputGradient reads dY as is")
-        let u = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: true)
-        convolve(dy, u, batch: geo.batch, inChannels: geo.outChannels, outChannels: geo.inChannels,
-                 height: geo.height, width: geo.width, io: io, into: dx)
-    }
 
     /// dW [Cout, Cin, 3, 3] for input `x` (taken through a ReLU first when `rectifyInput`) and dY.
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool = false,
