@@ -27,23 +27,8 @@ final class DirectConvolutionTests: XCTestCase {
     let tolerance: Float = 1e-5
 
     func testProductsMatchNaiveConvolution() {
-        var generator = SeededGenerator(seed: 51)
-        for c in cases {
-            let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
-            let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
-            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .direct, "\(c)")
-            let dy = randomTensor(geo.outputShape, using: &generator)
-            XCTAssertLessThan(maxRelativeDifference(DirectKernels.forward(input: x, weight: w, geo),
-                                                    NaiveConvolution.forward(x, weight: w, stride: 1, padding: 1)),
-                              tolerance, "forward \(c)")
-            let expectedDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
-            XCTAssertLessThan(maxRelativeDifference(DirectKernels.inputGradient(outputGradient: dy, weight: w, geo), expectedDx),
-                              tolerance, "dX \(c)")
-            let expectedDw = NaiveConvolution.weightGradient(dy, input: x, weightShape: w.shape, stride: 1, padding: 1)
-            XCTAssertLessThan(maxRelativeDifference(DirectKernels.weightGradient(input: x, outputGradient: dy, geo), expectedDw),
-                              tolerance, "dW \(c)")
-        }
+        Winograd4x4Tests.assertProductsMatchNaiveConvolution(DirectKernels.self, cases, tolerance: tolerance, seed: 51,
+                                                             applies: { ConvolutionDispatch.kernel(for: $0) == .direct })
     }
 
     /// relu(x) read on the fly; dX zeroed where the mask is ≤ 0 and added into the buffer; the

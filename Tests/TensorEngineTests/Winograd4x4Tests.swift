@@ -40,28 +40,38 @@ final class Winograd4x4Tests: XCTestCase {
     let tolerance: Float = 1e-4
 
     func testForwardAndBothGradientsMatchNaiveConvolution() {
-        var generator = SeededGenerator(seed: 41)
+        Self.assertProductsMatchNaiveConvolution(Winograd4x4Kernels.self, cases, tolerance: tolerance, seed: 41,
+                                                 applies: Winograd4x4Kernels.applies)
+    }
+
+    /// Forward, dX and dW of `kernels` against the naive direct convolution on random data, for
+    /// every case (each of which `applies` must accept), within `tolerance` relative to the
+    /// largest expected value.
+    static func assertProductsMatchNaiveConvolution<K: SameConvolutionKernels>(
+        _ kernels: K.Type, _ cases: [Case], tolerance: Float, seed: UInt64, applies: (ConvGeometry) -> Bool,
+        file: StaticString = #filePath, line: UInt = #line) {
+        var generator = SeededGenerator(seed: seed)
         for c in cases {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
             let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            XCTAssertTrue(Winograd4x4Kernels.applies(geo))
+            XCTAssertTrue(applies(geo), "\(K.self) does not take \(c)", file: file, line: line)
             let dy = randomTensor(geo.outputShape, using: &generator)
 
-            let y = Winograd4x4Kernels.forward(input: x, weight: w, geo)
+            let y = K.forward(input: x, weight: w, geo)
             let expected = NaiveConvolution.forward(x, weight: w, stride: 1, padding: 1)
-            XCTAssertEqual(y.shape, expected.shape, "\(c)")
-            XCTAssertLessThan(maxRelativeDifference(y, expected), tolerance, "forward \(c)")
+            XCTAssertEqual(y.shape, expected.shape, "\(c)", file: file, line: line)
+            XCTAssertLessThan(maxRelativeDifference(y, expected), tolerance, "forward \(c)", file: file, line: line)
 
-            let dx = Winograd4x4Kernels.inputGradient(outputGradient: dy, weight: w, geo)
+            let dx = K.inputGradient(outputGradient: dy, weight: w, geo)
             let expectedDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
-            XCTAssertEqual(dx.shape, x.shape, "\(c)")
-            XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX \(c)")
+            XCTAssertEqual(dx.shape, x.shape, "\(c)", file: file, line: line)
+            XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX \(c)", file: file, line: line)
 
-            let dw = Winograd4x4Kernels.weightGradient(input: x, outputGradient: dy, geo)
+            let dw = K.weightGradient(input: x, outputGradient: dy, geo)
             let expectedDw = NaiveConvolution.weightGradient(dy, input: x, weightShape: w.shape, stride: 1, padding: 1)
-            XCTAssertEqual(dw.shape, w.shape, "\(c)")
-            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW \(c)")
+            XCTAssertEqual(dw.shape, w.shape, "\(c)", file: file, line: line)
+            XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW \(c)", file: file, line: line)
         }
     }
 
