@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "CellSpace", dependencies: ["Randomness"], swiftSettings: v5),
         .target(name: "Evolution", dependencies: ["Randomness"], swiftSettings: v5),
         .target(name: "Datasets", dependencies: ["Randomness", "CZlib"], swiftSettings: v5),
+        .target(name: "Persistence", swiftSettings: v5),
 
         // Numerics.
         .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: numeric),
@@ -64,10 +65,10 @@ let package = Package(
         // Wiring and CLI.
         .target(name: "RedNASCore", dependencies: [
             "Randomness", "ConfigKit", "CellSpace", "Evolution", "Datasets",
-            "TensorEngine", "NeuralNet", "Networks", "Redundancy",
+            "TensorEngine", "NeuralNet", "Networks", "Redundancy", "Persistence",
         ], swiftSettings: v5),
         .executableTarget(name: "rednas", dependencies: [
-            "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine",
+            "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine", "Persistence",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
 
@@ -84,7 +85,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "Persistence", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
     ]
 )

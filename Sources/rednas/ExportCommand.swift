@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Persistence
 import RedNASCore
 
 /// `rednas export DIR`: the best architecture of a run, with metrics, weights and a retrain command.

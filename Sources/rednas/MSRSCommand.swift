@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Persistence
 import RedNASCore
 
 /// `rednas msrs`: redundancy score of a trained network from its weights file.

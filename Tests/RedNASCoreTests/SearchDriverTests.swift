@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 import XCTest
 @testable import RedNASCore
 

@@ -1,3 +1,4 @@
+import Persistence
 import XCTest
 import CellSpace
 import Networks

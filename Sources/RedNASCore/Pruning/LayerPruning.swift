@@ -1,6 +1,7 @@
 import CellSpace
 import Datasets
 import Foundation
+import Persistence
 import Networks
 import Redundancy
 

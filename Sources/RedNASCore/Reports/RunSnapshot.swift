@@ -1,5 +1,6 @@
 import Evolution
 import Foundation
+import Persistence
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import CellSpace
 import ConfigKit
 import Foundation
+import Persistence
 
 /// What `rednas export` writes: the search's answer with everything needed to use, compare and
 /// retrain it.

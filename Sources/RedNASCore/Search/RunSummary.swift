@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 
 /// A read-only view of a run directory for `status`, `export` and reports: safe on a run that is
 /// still going (a torn final journal line is skipped, never repaired from here).

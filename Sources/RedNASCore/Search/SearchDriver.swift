@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 
 /// Drives a search in a run directory: proposes candidates, has them evaluated, journals each
 /// result durably, checkpoints the search state, and stops cleanly on request or budget.

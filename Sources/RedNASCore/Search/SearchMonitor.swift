@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 
 /// Turns driver events into what people and tools see: the progress line, `search.log`, and
 /// `status.json`. Holds no search logic.

@@ -2,6 +2,7 @@ import CellSpace
 import ConfigKit
 import Evolution
 import Foundation
+import Persistence
 
 /// Wiring between a config, a run directory and the driver: creating a run, reopening it for
 /// resume (refusing changed configs), and the settings the driver runs with.

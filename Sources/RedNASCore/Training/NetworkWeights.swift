@@ -1,5 +1,6 @@
 import CellSpace
 import Foundation
+import Persistence
 import Networks
 import NeuralNet
 import Randomness

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// `metrics.json` of a `rednas train` run.
 public struct TrainRunReport: Codable, Equatable {

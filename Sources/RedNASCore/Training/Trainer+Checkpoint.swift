@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Networks
 import NeuralNet
 import TensorEngine
