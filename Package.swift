@@ -62,13 +62,30 @@ let package = Package(
         .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v5),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
 
-        // Wiring and CLI.
+        // Run vocabulary and the modules above it (see ARCHITECTURE.md).
+        .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v5),
+        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution", "CellSpace"], swiftSettings: v5),
+        .target(name: "Training", dependencies: [
+            "RunModel", "Configuration", "Persistence", "CellSpace", "Datasets", "Networks", "NeuralNet",
+            "TensorEngine", "Redundancy", "Randomness", "ConfigKit", "Evolution",
+        ], swiftSettings: v5),
+        .target(name: "Search", dependencies: [
+            "RunModel", "Configuration", "Persistence", "CellSpace", "Evolution", "ConfigKit", "Randomness",
+        ], swiftSettings: v5),
+        .target(name: "Reports", dependencies: [
+            "Search", "RunModel", "Configuration", "Persistence", "CellSpace", "Evolution", "Redundancy",
+        ], swiftSettings: v5),
+        .target(name: "Benchmark", dependencies: [
+            "Training", "Networks", "NeuralNet", "TensorEngine", "Redundancy", "CellSpace", "Randomness",
+        ], swiftSettings: v5),
         .target(name: "RedNASCore", dependencies: [
-            "Randomness", "ConfigKit", "CellSpace", "Evolution", "Datasets",
-            "TensorEngine", "NeuralNet", "Networks", "Redundancy", "Persistence",
+            "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark", "Persistence",
+            "Randomness", "ConfigKit", "CellSpace", "Evolution", "Datasets", "TensorEngine", "NeuralNet",
+            "Networks", "Redundancy",
         ], swiftSettings: v5),
         .executableTarget(name: "rednas", dependencies: [
-            "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine", "Persistence",
+            "RedNASCore", "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark",
+            "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine", "Persistence",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
 
@@ -85,7 +102,11 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "Persistence", "TestSupport"], swiftSettings: v5),
+        .testTarget(name: "RedNASCoreTests", dependencies: [
+            "RedNASCore", "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark", "Persistence",
+            "TestSupport", "CellSpace", "Evolution", "Datasets", "Networks", "NeuralNet", "TensorEngine", "Redundancy",
+            "Randomness", "ConfigKit",
+        ], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RedNASCore
 import TensorEngine
+import Benchmark
 
 /// `rednas bench`: training/inference throughput of named networks, sgemm peak, MSRS timing, memory.
 struct BenchCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Persistence
 import RedNASCore
+import Search
 
 /// `rednas export DIR`: the best architecture of a run, with metrics, weights and a retrain command.
 struct ExportCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let run = RunDirectory(URL(fileURLWithPath: directory))
-        let summary = try RunSummary(run)
+        let summary = try RunSnapshot.load(run, .strict)
         let target = URL(fileURLWithPath: output ?? run.url.appendingPathComponent("export.\(format.rawValue)").path)
         let retrainConfig = target.deletingPathExtension().appendingPathExtension("train.yaml")
         let export = try ArchitectureExport.make(from: summary, retrainConfigURL: retrainConfig)

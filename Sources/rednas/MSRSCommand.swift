@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Persistence
 import RedNASCore
+import Configuration
+import Training
 
 /// `rednas msrs`: redundancy score of a trained network from its weights file.
 struct MSRSCommand: ParsableCommand {

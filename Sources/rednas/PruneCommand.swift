@@ -3,6 +3,9 @@ import CellSpace
 import Foundation
 import RedNASCore
 import TensorEngine
+import Configuration
+import RunModel
+import Training
 
 /// `rednas prune`: similarity-guided layer pruning of trained weights, then fine-tuning.
 struct PruneCommand: ParsableCommand {
@@ -69,7 +72,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         var experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         if let finetuneLR { experiment.training.lr = finetuneLR }  // The training section only drives the fine-tuning.
-        ComputeThreads.set(experiment.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : experiment.threads)
+        ComputeThreadSetting.apply(experiment.threads)
         let weightsURL = URL(fileURLWithPath: weights)
         let directory = URL(fileURLWithPath: out ?? weightsURL.deletingLastPathComponent().appendingPathComponent("pruned").path)
         // Refuse before the work, not after: an earlier result is not replaced by accident.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RedNASCore
+import Reports
+import Search
 
 /// `rednas report DIR`: plots and a summary page for a search run (also one still going).
 struct ReportCommand: ParsableCommand {

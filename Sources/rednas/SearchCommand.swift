@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import RedNASCore
+import Configuration
+import Search
+import Training
 
 /// `rednas search --config FILE`: start a search in a new run directory.
 struct SearchCommand: ParsableCommand {
@@ -39,7 +42,7 @@ struct SearchCommand: ParsableCommand {
         if let seed { all.append("seed=\(seed)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
         // Data and protocol are checked before the run directory exists, so a bad dataset leaves nothing behind.
-        let evaluator = try SearchRunner.evaluator(for: experiment)
+        let evaluator = try ExperimentSetup.evaluator(for: experiment)
         let run = try SearchSession.create(config: experiment, runDir: runDir)
         try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, evaluator: evaluator, line: .automatic(quiet: quiet)))
     }
@@ -72,12 +75,12 @@ struct ResumeCommand: ParsableCommand {
 
 /// The closing lines both commands print, and their exit status (130 when stopped).
 enum SearchOutcome {
-    static func finish(_ outcome: (end: SearchEnd, summary: RunSummary)) throws {
+    static func finish(_ outcome: (end: SearchEnd, summary: RunSnapshot)) throws {
         let s = outcome.summary
         print(StatusReport(s).text())
         if outcome.end == .budgetExhausted {
-            print("Export the best architecture: rednas export \(s.run.url.path)")
-            print("Plots and summary page:       rednas report \(s.run.url.path)")
+            print("Export the best architecture: rednas export \(s.directory.url.path)")
+            print("Plots and summary page:       rednas report \(s.directory.url.path)")
         } else {
             throw ExitCode(130)
         }

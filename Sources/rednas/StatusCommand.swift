@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RedNASCore
+import Search
 
 /// `rednas status DIR`: progress of a search, also while it runs.
 struct StatusCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let summary = try RunSummary(RunDirectory(URL(fileURLWithPath: directory)))
+        let summary = try RunSnapshot.load(RunDirectory(URL(fileURLWithPath: directory)), .strict)
         let report = StatusReport(summary)
         print(json ? try report.json() : report.text())
     }

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import RedNASCore
 import TensorEngine
+import Configuration
+import RunModel
+import Training
 
 /// `rednas train`: train one architecture with the NATS-Bench protocol and export its weights.
 struct TrainCommand: ParsableCommand {
@@ -52,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         if let seed { config.seed = seed }
         if let threads { config.threads = threads }
         let setup = try TrainRunSetup.resolve(config, archSpecifier: arch)
-        ComputeThreads.set(config.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : config.threads)
+        ComputeThreadSetting.apply(config.threads)
         let directory = URL(fileURLWithPath: out ?? defaultDirectory(config, index: setup.cell.index))
         let session = TrainSession(setup: setup, directory: directory, resolvedConfig: try config.resolvedYAML())
         if session.checkpointExists && !resume {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import XCTest
 @testable import RedNASCore
+@testable import Reports
 
 /// Every element named `name` below `node`, in document order (a tree walk; no XPath needed).
 func elements(named name: String, in node: XMLNode) -> [XMLElement] {

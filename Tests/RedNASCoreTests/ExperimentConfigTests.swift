@@ -2,6 +2,7 @@ import XCTest
 import ConfigKit
 import Evolution
 @testable import RedNASCore
+@testable import Configuration
 
 final class ExperimentConfigTests: XCTestCase {
     private var root: URL {

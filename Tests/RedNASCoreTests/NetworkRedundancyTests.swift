@@ -4,6 +4,7 @@ import Foundation
 import Redundancy
 import XCTest
 @testable import RedNASCore
+@testable import Training
 
 /// MSRS of real trained networks (spec msrs.md): redundancy the score must see, and "undefined".
 final class NetworkRedundancyTests: XCTestCase {

@@ -2,6 +2,7 @@ import XCTest
 import CellSpace
 import Redundancy
 @testable import RedNASCore
+@testable import Training
 
 /// The mapping from the MSRS measurement's adjacent similarities to normal cells, and the plan.
 final class PruningPlanTests: XCTestCase {

@@ -6,6 +6,7 @@ import NeuralNet
 import Randomness
 import TensorEngine
 @testable import RedNASCore
+@testable import Training
 
 /// Applying a plan to a trained network: surviving state copied bit for bit, pruned networks that
 /// build, export, load and evaluate; and the Trainer's initial weights.

@@ -4,6 +4,8 @@ import Foundation
 import Randomness
 import XCTest
 @testable import RedNASCore
+@testable import Reports
+@testable import Search
 
 final class ReportNiceTicksTests: XCTestCase {
     func testRoundRanges() {

@@ -4,6 +4,9 @@ import Foundation
 import Randomness
 import Redundancy
 @testable import RedNASCore
+@testable import Configuration
+@testable import RunModel
+@testable import Search
 
 /// Deterministic metrics with every case a report must show: a spread of accuracies and MSRS,
 /// some diverged candidates and some with an undefined MSRS. A fixed function of (cell, seed).

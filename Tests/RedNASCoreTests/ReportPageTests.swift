@@ -4,6 +4,10 @@ import FoundationXML
 #endif
 import XCTest
 @testable import RedNASCore
+@testable import Configuration
+@testable import Reports
+@testable import RunModel
+@testable import Search
 
 final class ReportPageTests: XCTestCase {
     private func read(_ folder: URL, _ file: String) throws -> String {
@@ -106,7 +110,7 @@ final class ReportPageTests: XCTestCase {
         config.search.budget = BudgetConfig(evaluations: 7)
         let run = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("running"), config: config)
         // As SearchMonitor writes it: snake_case keys, the budget raised to 20 on resume, a candidate in training.
-        let status = SearchStatus(phase: "running", pid: 1, updatedAt: "2025-01-01T10:00:00Z", done: 7, total: 20,
+        let status = SearchStatus(phase: .running, pid: 1, updatedAt: "2025-01-01T10:00:00Z", done: 7, total: 20,
                                   secondsUsed: 400, budgetSeconds: nil,
                                   running: .init(number: 7, arch: "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", index: 0,
                                                  progress: nil), best: nil, etaSeconds: 900)
@@ -114,10 +118,10 @@ final class ReportPageTests: XCTestCase {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try encoder.encode(status).write(to: run.status)
         // A status left "running" with no process holding the run is a stopped run.
-        XCTAssertEqual(try RunReport.load(run).snapshot.phase, "stopped")
+        XCTAssertEqual(try RunReport.load(run).snapshot.phase, .stopped)
         let lock = try RunLock(run)
         let report = try RunReport.load(run)
-        XCTAssertEqual(report.snapshot.phase, "running")
+        XCTAssertEqual(report.snapshot.phase, .running)
         XCTAssertTrue(report.statusText.hasPrefix("7/20 evaluations, running (status updated 2025-01-01T10:00:00Z)"),
                       report.statusText)
         withExtendedLifetime(lock) {}

@@ -6,6 +6,9 @@ import FoundationXML
 #endif
 import XCTest
 @testable import RedNASCore
+@testable import Configuration
+@testable import Reports
+@testable import Search
 
 /// Parses an SVG and offers the lookups the plot tests need.
 struct ParsedSVG {

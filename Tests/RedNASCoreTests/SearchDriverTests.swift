@@ -4,6 +4,8 @@ import Foundation
 import Persistence
 import XCTest
 @testable import RedNASCore
+@testable import RunModel
+@testable import Search
 
 /// A deterministic stand-in for training: metrics are a fixed function of the cell and seed.
 final class FakeCandidateEvaluator: CandidateEvaluator {

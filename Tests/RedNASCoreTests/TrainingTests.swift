@@ -3,6 +3,8 @@ import CellSpace
 import Datasets
 import NeuralNet
 @testable import RedNASCore
+@testable import RunModel
+@testable import Training
 
 final class TrainingTests: XCTestCase {
     private func trainer(_ index: Int = 9930, epochs: Int = 3, learningRate: Double = 0.1, seed: UInt64 = 1,

@@ -6,6 +6,7 @@ import NeuralNet
 import Randomness
 import TensorEngine
 @testable import RedNASCore
+@testable import Training
 
 final class WeightsTests: XCTestCase {
     private func trainedNetwork() throws -> NATSNetwork {

@@ -1,0 +1,104 @@
+import Evolution
+import Foundation
+import RunModel
+
+/// The key facts of a report as label/value rows, shared by `index.html` and `summary.md`.
+extension RunReport {
+    /// The run's config in a few rows, or nil when it is unavailable.
+    public var configRows: [(String, String)]? {
+        guard let c = snapshot.config else { return nil }
+        let d = c.dataset, n = c.network, t = c.training, m = c.msrs, s = c.search, f = c.fitness
+        var dataset = d.kind.rawValue + ", split \(d.split.rawValue)"
+        if d.split == .holdout { dataset += " (valid fraction \(SVGDocument.number(d.validFraction)))" }
+        let subsets = [("train", d.trainSubset), ("valid", d.validSubset), ("test", d.testSubset)].filter { $0.1 > 0 }
+        if !subsets.isEmpty { dataset += "; subsets " + subsets.map { "\($0.0) \($0.1)" }.joined(separator: ", ") }
+        let search = s.algorithm == .rea ? "regularized evolution (P = \(s.population), S = \(s.sampleSize))" : "random search"
+        var budget: [String] = []
+        if let e = s.budget.evaluations { budget.append("\(e) evaluations") }
+        if let sec = s.budget.seconds { budget.append(formatDuration(sec)) }
+        return [
+            ("dataset", dataset),
+            ("network", "C = \(n.channels), cells per stage \(n.stageCells.map(String.init).joined(separator: "/"))"),
+            ("protocol", "\(t.epochs) epochs, batch \(t.batchSize), lr \(SVGDocument.number(t.lr)) \(t.schedule.rawValue), "
+                + "MSRS on \(m.batches)×\(m.batchSize) \(m.split.rawValue) images (β \(SVGDocument.number(m.beta)), τ \(SVGDocument.number(m.tau)))"),
+            ("search", search + (s.cache ? ", canonical cache on" : "")),
+            ("fitness", Self.describe(f.fitness)),
+            ("budget", budget.isEmpty ? "none" : budget.joined(separator: " or ")),
+            ("seed", "\(c.seed)"),
+        ]
+    }
+
+    static func describe(_ f: Fitness) -> String {
+        switch f.kind {
+        case .accuracy: return "accuracy (valid accuracy only)"
+        case .penalty: return "penalty: accuracy − \(SVGDocument.number(f.lambda)) · normalised MSRS"
+        case .constraint: return "constraint: normalised MSRS ≤ \(SVGDocument.number(f.bound)) first, by accuracy"
+        case .lexicographic: return "lexicographic: within \(SVGDocument.number(f.epsilon)) points of the best, lower MSRS wins"
+        case .pareto: return "pareto: non-dominated (accuracy ↑, MSRS ↓); answer = most accurate of the front"
+        }
+    }
+
+    /// "12/100 evaluations, running (updated …)".
+    public var statusText: String {
+        let done = snapshot.records.count
+        var text = "\(done)" + (snapshot.totalEvaluations.map { "/\($0)" } ?? "") + " evaluations, " + snapshot.phase.rawValue
+        if let updated = snapshot.status?.updatedAt, !updated.isEmpty { text += " (status updated \(updated))" }
+        let seconds = snapshot.records.reduce(0) { $0 + $1.seconds }
+        if done > 0 { text += "; evaluation time \(formatDuration(seconds))" }
+        return text
+    }
+
+    /// The answer's facts, or nil before the first evaluation.
+    public var bestRows: [(String, String)]? {
+        guard let b = best else { return nil }
+        let m = b.metrics
+        var rows: [(String, String)] = [
+            ("architecture", b.arch),
+            ("index", "\(b.index)"),
+            ("canonical", b.canonical),
+            ("evaluation", "#\(b.number)" + (b.reusedFrom.map { " (result reused from #\($0))" } ?? "")),
+            ("valid accuracy", Self.percent(m.validAccuracy)),
+            ("test accuracy", m.testAccuracy.map(Self.percent) ?? "—"),
+            ("MSRS (raw)", m.msrs.map { String(format: "%.3f", $0) } ?? "undefined"),
+            ("MSRS (normalised)", m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "undefined"),
+            ("params", Self.grouped(m.params)),
+            ("FLOPs", Self.grouped(m.flops)),
+        ]
+        if analysis.fitness.kind == .penalty, let f = analysis.fitnessValue(b) { rows.insert(("fitness", String(format: "%.2f", f)), at: 4) }
+        if let d = m.diverged { rows.append(("diverged", d)) }
+        return rows
+    }
+
+    public static let tableColumns = ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.",
+                                      "fitness", "params", "note"]
+
+    /// The top-K table rows, best first, as display strings.
+    public var tableRows: [[String]] {
+        analysis.top(topK).enumerated().map { rank, i in
+            let r = analysis.records[i], m = r.metrics
+            var note: [String] = []
+            if let d = m.diverged { note.append(d) }
+            if let from = r.reusedFrom { note.append("reused #\(from)") }
+            if m.msrsNormalized == nil && m.diverged == nil { note.append("MSRS undefined") }
+            if i == analysis.answer { note.insert("answer", at: 0) }
+            return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
+                    m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",
+                    m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—",
+                    analysis.fitnessValue(r).map { String(format: "%.2f", $0) } ?? "—",
+                    Self.grouped(m.params), note.joined(separator: "; ")]
+        }
+    }
+
+    static func percent(_ x: Double) -> String { String(format: "%.2f %%", x) }
+
+    /// 1234567 → "1,234,567".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (k, ch) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}

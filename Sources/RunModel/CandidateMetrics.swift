@@ -1,0 +1,36 @@
+/// What training and scoring one candidate measured. Accuracies are top-1 in percent, as the
+/// benchmark reports them.
+public struct CandidateMetrics: Codable, Equatable, Sendable {
+    public var validAccuracy: Double
+    public var validLoss: Double?
+    public var testAccuracy: Double?
+    public var testLoss: Double?
+    public var trainAccuracy: Double?
+    public var trainLoss: Double?
+    /// Raw MSRS (soft count of redundant layer pairs) and MSRS / (L(L−1)/2); nil when undefined.
+    public var msrs: Double?
+    public var msrsNormalized: Double?
+    /// Why MSRS is undefined (e.g. every batch gave NaN), when it is.
+    public var msrsUndefined: String?
+    /// "diverged at epoch e, step s" when training blew up; accuracies are then not meaningful.
+    public var diverged: String?
+    public var params: Int
+    public var flops: Int
+    public var epochs: Int
+    public var trainSeconds: Double
+    public var msrsSeconds: Double
+    /// Weights file relative to the candidate folder, when written.
+    public var weights: String?
+
+    public init(validAccuracy: Double, validLoss: Double? = nil, testAccuracy: Double? = nil, testLoss: Double? = nil,
+                trainAccuracy: Double? = nil, trainLoss: Double? = nil, msrs: Double? = nil,
+                msrsNormalized: Double? = nil, msrsUndefined: String? = nil, diverged: String? = nil,
+                params: Int, flops: Int, epochs: Int, trainSeconds: Double, msrsSeconds: Double, weights: String? = nil) {
+        self.validAccuracy = validAccuracy; self.validLoss = validLoss
+        self.testAccuracy = testAccuracy; self.testLoss = testLoss
+        self.trainAccuracy = trainAccuracy; self.trainLoss = trainLoss
+        self.msrs = msrs; self.msrsNormalized = msrsNormalized; self.msrsUndefined = msrsUndefined
+        self.diverged = diverged; self.params = params; self.flops = flops; self.epochs = epochs
+        self.trainSeconds = trainSeconds; self.msrsSeconds = msrsSeconds; self.weights = weights
+    }
+}

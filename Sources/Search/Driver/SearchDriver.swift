@@ -1,0 +1,144 @@
+import CellSpace
+import Evolution
+import Foundation
+import Persistence
+import RunModel
+
+/// Drives a search in a run directory: proposes candidates, has them evaluated, journals each
+/// result durably, checkpoints the search state, and stops cleanly on request or budget.
+///
+/// Order of writes for one evaluation (a kill between any two leaves a resumable run):
+/// 1. propose (state.json gets the pending proposal),
+/// 2. the evaluator trains in the candidate folder, checkpointing each epoch,
+/// 3. the journal line is appended and fsync'd — the commit point,
+/// 4. state.json is replaced.
+/// On resume the state is rebuilt by replaying the journal through the same deterministic
+/// proposals, so a lost or stale state.json is repaired and a foreign journal is refused.
+public final class SearchDriver {
+    public let directory: RunDirectory
+    public let settings: SearchSettings
+    private let evaluator: CandidateEvaluator
+    private let stop: StopSignal
+    private let events: (SearchEvent) -> Void
+    private let search: EvolutionarySearch<CellGenomeSpace>
+    private let journal: Journal<EvaluationRecord>
+
+    public private(set) var state: SearchState<Cell>
+    public private(set) var records: [EvaluationRecord] = []
+
+    /// Opens (or starts) the run: repairs a torn journal tail, replays the journal.
+    public init(run: RunDirectory, settings: SearchSettings, evaluator: CandidateEvaluator,
+                stop: StopSignal = StopSignal(), events: @escaping (SearchEvent) -> Void = { _ in }) throws {
+        self.directory = run
+        self.settings = settings
+        self.evaluator = evaluator
+        self.stop = stop
+        self.events = events
+        search = EvolutionarySearch(space: CellGenomeSpace(settings.space), algorithm: settings.algorithm,
+                                    fitness: settings.fitness)
+        journal = Journal(url: run.journal)
+        state = SearchState(seed: settings.seed)
+        if let torn = try journal.repair() {
+            directory.appendLog("repaired journal: dropped a torn final line (\(torn))")
+            events(.repaired("dropped a torn final journal line left by a kill"))
+        }
+        try replay(try journal.load().records)
+    }
+
+    private func replay(_ journaled: [EvaluationRecord]) throws {
+        for record in journaled {
+            let proposal = search.propose(&state)
+            guard record.number == records.count, proposal.genome.architectureString == record.arch else {
+                throw SearchError.journalMismatch(path: directory.journal.path, number: record.number,
+                                                  journal: record.arch, proposed: proposal.genome.architectureString)
+            }
+            search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
+            records.append(record)
+        }
+        let onDisk = try? JSONDecoder().decode(SearchState<Cell>.self, from: Data(contentsOf: directory.state))
+        if onDisk == nil || onDisk!.history.count != state.history.count {
+            if !journaled.isEmpty { events(.repaired("search state rebuilt from the journal (\(journaled.count) evaluations)")) }
+        }
+        try saveState()
+    }
+
+    /// The index into `records` of the best candidate by the search fitness.
+    public var bestNumber: Int? { search.answer(in: state) }
+
+    public var isFinished: Bool { state.hasExhausted(settings.budget) }
+
+    /// Runs until the budget is used or a stop is requested. Returns why it ended.
+    @discardableResult
+    public func run() throws -> SearchEnd {
+        events(.started(done: records.count, best: bestNumber.map { records[$0] }))
+        while !state.hasExhausted(settings.budget) {
+            if stop.isRequested { return finish(.stopped) }
+            let proposal = search.propose(&state)
+            try saveState()
+            let number = records.count
+            let task = CandidateTask(number: number, cell: proposal.genome, seed: settings.candidateSeed(number))
+            guard let record = try evaluate(task, parent: proposal.parent) else { return finish(.stopped) }
+            try journal.append(record)
+            search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
+            records.append(record)
+            try saveState()
+            events(.evaluated(record, best: bestNumber.map { records[$0] }, state: state))
+        }
+        return finish(.budgetExhausted)
+    }
+
+    private func finish(_ end: SearchEnd) -> SearchEnd {
+        try? saveState()
+        events(.ended(end, best: bestNumber.map { records[$0] }))
+        return end
+    }
+
+    /// Trains the task (or serves it from the cache). nil when interrupted by a stop request.
+    private func evaluate(_ task: CandidateTask, parent: Int?) throws -> EvaluationRecord? {
+        let canonical = task.cell.canonicalString
+        if settings.reuseCanonical, let earlier = records.first(where: { $0.canonical == canonical && !$0.reused }) {
+            var record = makeRecord(task, parent: parent, metrics: earlier.metrics, seconds: 0)
+            record.reusedFrom = earlier.number
+            return record
+        }
+        let folder = directory.candidate(number: task.number, index: task.cell.index)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        events(.candidateStarted(task))
+        let started = Date()
+        let outcome = try evaluator.evaluate(task, in: folder, stop: stop) { [events] p in
+            events(.candidateProgress(task, p))
+        }
+        guard case let .finished(metrics) = outcome else { return nil }
+        let seconds = metrics.trainSeconds + metrics.msrsSeconds > 0
+            ? metrics.trainSeconds + metrics.msrsSeconds : Date().timeIntervalSince(started)
+        return makeRecord(task, parent: parent, metrics: metrics, seconds: seconds)
+    }
+
+    private func makeRecord(_ task: CandidateTask, parent: Int?, metrics: CandidateMetrics, seconds: Double) -> EvaluationRecord {
+        EvaluationRecord(number: task.number, arch: task.cell.architectureString, index: task.cell.index,
+                         canonical: task.cell.canonicalString, seed: task.seed, parent: parent, reusedFrom: nil,
+                         result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
+                         seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    private func saveState() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(state), to: directory.state)
+    }
+}
+
+public enum SearchEnd: String, Equatable, Sendable {
+    case budgetExhausted = "budget exhausted"
+    case stopped = "stopped on request"
+}
+
+/// What the driver reports as it goes (for progress lines, logs and status files).
+public enum SearchEvent {
+    case started(done: Int, best: EvaluationRecord?)
+    case repaired(String)
+    case candidateStarted(CandidateTask)
+    case candidateProgress(CandidateTask, CandidateProgress)
+    case evaluated(EvaluationRecord, best: EvaluationRecord?, state: SearchState<Cell>)
+    case ended(SearchEnd, best: EvaluationRecord?)
+}

@@ -1,0 +1,118 @@
+import CellSpace
+import Evolution
+import Foundation
+import Persistence
+import RunModel
+
+/// Turns driver events into what people and tools see: the progress line, `search.log`, and
+/// `status.json`. Holds no search logic.
+public final class SearchMonitor {
+    private let run: RunDirectory
+    private let settings: SearchSettings
+    private let line: ProgressLine
+    private var status: SearchStatus
+    private var records: [EvaluationRecord] = []
+    private var lastStatusWrite = Date.distantPast
+
+    public init(run: RunDirectory, settings: SearchSettings, line: ProgressLine, records: [EvaluationRecord]) {
+        self.run = run
+        self.settings = settings
+        self.line = line
+        self.records = records
+        status = SearchStatus(phase: .running, pid: getpid(), updatedAt: "", done: records.count,
+                              total: settings.budget.evaluations, secondsUsed: records.map(\.seconds).reduce(0, +),
+                              budgetSeconds: settings.budget.seconds, running: nil, best: nil, etaSeconds: nil)
+    }
+
+    public func handle(_ event: SearchEvent) {
+        switch event {
+        case let .started(done, best):
+            status.best = best.map { .init($0, fitness: $0.fitnessValue(under: settings.fitness)) }
+            let message = done == 0 ? "search started in \(run.url.path)" : "resuming \(run.url.path) after \(done) evaluations"
+            line.log(message); run.appendLog(message)
+            writeStatus(force: true)
+        case let .repaired(what):
+            line.log("repaired: \(what)"); run.appendLog("repaired: \(what)")
+        case let .candidateStarted(task):
+            status.running = .init(number: task.number, arch: task.cell.architectureString, index: task.cell.index, progress: nil)
+            run.appendLog("candidate \(task.number): training index \(task.cell.index) \(task.cell.architectureString) seed \(task.seed)")
+            writeStatus(force: true)
+        case let .candidateProgress(_, progress):
+            status.running?.progress = progress
+            updateETA()
+            line.update(statusLine())
+            writeStatus(force: false)
+        case let .evaluated(record, best, _):
+            records.append(record)
+            status.done = records.count
+            status.secondsUsed += record.seconds
+            status.running = nil
+            status.best = best.map { .init($0, fitness: $0.fitnessValue(under: settings.fitness)) }
+            updateETA()
+            let text = describe(record)
+            line.log(text); run.appendLog(text)
+            line.update(statusLine(), force: true)
+            writeStatus(force: true)
+        case let .ended(end, best):
+            status.phase = end == .budgetExhausted ? .finished : .stopped
+            status.running = nil
+            status.etaSeconds = end == .budgetExhausted ? 0 : status.etaSeconds
+            line.finish()
+            var message = "search \(end.rawValue) after \(records.count) evaluations"
+            if let best { message += "; best: #\(best.number) index \(best.index) valid \(fmt(best.metrics.validAccuracy))%" }
+            if end == .stopped { message += "; continue with `rednas resume \(run.url.path)`" }
+            line.log(message); run.appendLog(message)
+            writeStatus(force: true)
+        }
+    }
+
+    private func describe(_ r: EvaluationRecord) -> String {
+        let total = settings.budget.evaluations.map { "/\($0)" } ?? ""
+        var s = "[\(r.number + 1)\(total)] index \(r.index) \(r.arch) "
+        if let d = r.metrics.diverged { return s + "— \(d)" }
+        s += "valid \(fmt(r.metrics.validAccuracy))%"
+        s += " msrs " + (r.metrics.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined")
+        if let f = r.fitnessValue(under: settings.fitness), settings.fitness.kind == .penalty { s += " fitness \(fmt(f))" }
+        s += r.reused ? " (reused from #\(r.reusedFrom!))" : " (\(formatDuration(r.seconds)))"
+        return s
+    }
+
+    private func statusLine() -> String {
+        let total = settings.budget.evaluations.map { "/\($0)" } ?? ""
+        var s = "eval \(status.done + (status.running == nil ? 0 : 1))\(total)"
+        if let r = status.running {
+            s += " | index \(r.index)"
+            if let p = r.progress {
+                s += " ep \(p.epoch + 1)/\(p.epochs) step \(p.step)/\(p.steps)"
+                if let loss = p.loss { s += " loss \(String(format: "%.3f", loss))" }
+                if let ips = p.imagesPerSecond { s += " \(Int(ips)) img/s" }
+            }
+        }
+        if let b = status.best {
+            s += " | best #\(b.number) valid \(fmt(b.validAccuracy))%"
+            s += " msrs " + (b.msrsNormalized.map { String(format: "%.3f", $0) } ?? "n/a")
+            if settings.fitness.kind == .penalty, let f = b.fitness { s += " fit \(fmt(f))" }
+        }
+        if let eta = status.etaSeconds { s += " | ETA \(formatDuration(eta))" }
+        return s
+    }
+
+    private func updateETA() {
+        status.etaSeconds = SearchStatus.eta(records: records, total: settings.budget.evaluations,
+                                             budgetSeconds: settings.budget.seconds, secondsUsed: status.secondsUsed,
+                                             runningFraction: status.running?.progress?.fraction ?? 0)
+    }
+
+    private func writeStatus(force: Bool) {
+        let now = Date()
+        guard force || now.timeIntervalSince(lastStatusWrite) >= 2 else { return }
+        lastStatusWrite = now
+        status.updatedAt = ISO8601DateFormatter().string(from: now)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if let data = try? encoder.encode(status) { try? AtomicFile.write(data, to: run.status) }
+    }
+
+    private func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
+}

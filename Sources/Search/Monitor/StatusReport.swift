@@ -1,0 +1,63 @@
+import Foundation
+import RunModel
+
+/// The `rednas status` view of a run, as text or JSON.
+public struct StatusReport: Codable {
+    public var run: String
+    public var phase: RunPhase
+    public var done: Int
+    public var total: Int?
+    public var reused: Int
+    public var secondsUsed: Double
+    public var etaSeconds: Double?
+    public var running: SearchStatus.Running?
+    public var best: SearchStatus.Best?
+
+    enum CodingKeys: String, CodingKey {
+        case run, phase, done, total, reused, secondsUsed = "seconds_used", etaSeconds = "eta_seconds", running, best
+    }
+
+    public init(_ s: RunSnapshot) {
+        run = s.directory.url.path
+        phase = s.phase
+        done = s.records.count
+        total = s.totalEvaluations
+        reused = s.records.filter(\.reused).count
+        secondsUsed = s.secondsUsed
+        etaSeconds = s.etaSeconds
+        running = s.running
+        best = s.best.map { SearchStatus.Best($0, fitness: s.fitnessValue($0)) }
+    }
+
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    public func text() -> String {
+        var lines = ["Run \(run) — \(phase)"]
+        var evals = "Evaluations: \(done)" + (total.map { "/\($0)" } ?? "")
+        if reused > 0 { evals += " (\(reused) reused)" }
+        evals += ", time used \(formatDuration(secondsUsed))"
+        if let eta = etaSeconds, phase != .finished { evals += ", ETA \(formatDuration(eta))" }
+        lines.append(evals)
+        if let r = running {
+            var line = "Running: #\(r.number) index \(r.index) \(r.arch)"
+            if let p = r.progress { line += " — epoch \(p.epoch + 1)/\(p.epochs), step \(p.step)/\(p.steps)" }
+            lines.append(line)
+        }
+        if let b = best {
+            var line = "Best: #\(b.number) index \(b.index) \(b.arch)\n      valid \(String(format: "%.2f", b.validAccuracy))%"
+            if let t = b.testAccuracy { line += ", test \(String(format: "%.2f", t))%" }
+            line += ", msrs " + (b.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined")
+            if let f = b.fitness { line += ", fitness \(String(format: "%.2f", f))" }
+            lines.append(line)
+        } else {
+            lines.append("Best: none yet")
+        }
+        if phase == .stopped { lines.append("Resume with: rednas resume \(run)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Persistence
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The files of one search run. Everything needed to resume, report or export lives here:
+///
+///     config.yaml        the resolved config (all defaults filled in), written once
+///     journal.jsonl      append-only evaluation journal, fsync'd after every evaluation (source of truth)
+///     state.json         search-state checkpoint, atomically replaced (rebuilt from the journal if lost)
+///     status.json        live status for `rednas status` (running candidate, progress), atomically replaced
+///     search.log         human-readable log
+///     candidates/NNNN-IIIII/  one folder per trained candidate: metrics.json, weights.safetensors,
+///                        train.log, and an epoch checkpoint while it trains
+public struct RunDirectory {
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url.standardizedFileURL }
+
+    public var config: URL { url.appendingPathComponent("config.yaml") }
+    public var journal: URL { url.appendingPathComponent("journal.jsonl") }
+    public var state: URL { url.appendingPathComponent("state.json") }
+    public var status: URL { url.appendingPathComponent("status.json") }
+    public var log: URL { url.appendingPathComponent("search.log") }
+    public var candidates: URL { url.appendingPathComponent("candidates") }
+    public var lockFile: URL { url.appendingPathComponent(".lock") }
+
+    /// The folder of candidate `number` (architecture `index`).
+    public func candidate(number: Int, index: Int) -> URL {
+        candidates.appendingPathComponent(String(format: "%04d-%05d", number, index))
+    }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: config.path) }
+
+    /// Appends a timestamped line to `search.log` (best effort: logging never stops a search).
+    public func appendLog(_ line: String) {
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let data = Data("\(stamp) \(line)\n".utf8)
+        if let handle = FileHandle(forWritingAtPath: log.path) {
+            handle.seekToEndOfFile(); handle.write(data); handle.closeFile()
+        } else {
+            try? data.write(to: log)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Configuration
+import Evolution
+import Foundation
+import Persistence
+import RunModel
+
+/// The one read model of a run directory, for `status`, `export`, `report` and the search's own
+/// summary. Safe on a run that is still going: it never writes, and a torn final journal line is
+/// skipped (only `resume` repairs it).
+///
+/// Two ways to load it:
+/// - `.strict` (`status`, `export`): the config must decode and the journal must be whole up to a
+///   torn tail; anything else is an error that names the file.
+/// - `.lenient` (`report`): a damaged run still gives a snapshot; what could not be read is
+///   described in `problems` and the rest is shown.
+public struct RunSnapshot {
+    public enum Loading: Sendable { case strict, lenient }
+
+    public let directory: RunDirectory
+    /// The resolved config; nil only in a lenient load when `config.yaml` is missing or does not decode.
+    public var config: ExperimentConfig?
+    /// The journal's records (a torn final line is skipped; a lenient load also skips undecodable lines).
+    public var records: [EvaluationRecord]
+    /// The live status file, when present and readable.
+    public var status: SearchStatus?
+    /// Readable notes on what was missing or damaged ("config unavailable: …", "skipped a torn …").
+    public var problems: [String]
+    /// Whether a process held the run's lock when the snapshot was taken.
+    public var isRunning: Bool
+
+    public init(directory: RunDirectory, config: ExperimentConfig?, records: [EvaluationRecord],
+                status: SearchStatus?, problems: [String] = [], isRunning: Bool = false) {
+        self.directory = directory; self.config = config; self.records = records
+        self.status = status; self.problems = problems; self.isRunning = isRunning
+    }
+
+    /// Reads `run`.
+    /// - Throws: `SearchError.notARun` when the folder holds no run (strict: no `config.yaml`;
+    ///   lenient: neither a config nor a journal); in a strict load also the config's or the
+    ///   journal's error.
+    public static func load(_ run: RunDirectory, _ loading: Loading = .lenient) throws -> RunSnapshot {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        let hasConfig = files.fileExists(atPath: run.config.path)
+        guard files.fileExists(atPath: run.url.path, isDirectory: &isFolder), isFolder.boolValue,
+              hasConfig || (loading == .lenient && files.fileExists(atPath: run.journal.path)) else {
+            throw SearchError.notARun(run.url.path)
+        }
+        var problems: [String] = []
+        let config = try loadConfig(run, loading, problems: &problems)
+        let records = try loadRecords(run, loading, problems: &problems)
+        let status = loadStatus(run, problems: &problems)
+        return RunSnapshot(directory: run, config: config, records: records, status: status, problems: problems,
+                           isRunning: RunLock.isHeld(run))
+    }
+
+    private static func loadConfig(_ run: RunDirectory, _ loading: Loading,
+                                   problems: inout [String]) throws -> ExperimentConfig? {
+        guard FileManager.default.fileExists(atPath: run.config.path) else {
+            problems.append("config unavailable: \(run.config.path) is missing")
+            return nil
+        }
+        do { return try ExperimentConfig.load(contentsOfFile: run.config.path) } catch {
+            if loading == .strict { throw error }
+            problems.append("config unavailable: \(error)")
+            return nil
+        }
+    }
+
+    /// The journal via `Journal.load`. When it refuses (damage before the end), a strict load fails;
+    /// a lenient one reads line by line, skipping bad lines.
+    private static func loadRecords(_ run: RunDirectory, _ loading: Loading,
+                                    problems: inout [String]) throws -> [EvaluationRecord] {
+        do {
+            let contents = try Journal<EvaluationRecord>(url: run.journal).load()
+            if let torn = contents.tornTail { problems.append("journal: skipped a torn final line (\(torn))") }
+            return contents.records
+        } catch {
+            if loading == .strict { throw error }
+            guard let data = try? Data(contentsOf: run.journal) else {
+                problems.append("journal unreadable: \(error)")
+                return []
+            }
+            var records: [EvaluationRecord] = [], bad: [Int] = []
+            let decoder = JSONDecoder()
+            for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+                if let record = try? decoder.decode(EvaluationRecord.self, from: Data(line)) { records.append(record) } else { bad.append(number + 1) }
+            }
+            problems.append("journal damaged: skipped undecodable line(s) \(bad.prefix(10).map(String.init).joined(separator: ", "))"
+                            + (bad.count > 10 ? " and \(bad.count - 10) more" : ""))
+            return records
+        }
+    }
+
+    private static func loadStatus(_ run: RunDirectory, problems: inout [String]) -> SearchStatus? {
+        guard FileManager.default.fileExists(atPath: run.status.path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try decoder.decode(SearchStatus.self, from: Data(contentsOf: run.status)) } catch {
+            problems.append("status.json unreadable (\(error.localizedDescription)); status derived from the journal")
+            return nil
+        }
+    }
+}
+
+extension RunSnapshot {
+    /// The config, which a strict load guarantees.
+    /// - Throws: `SearchError.damaged` naming `config.yaml` when a lenient load could not read it.
+    public func requiredConfig() throws -> ExperimentConfig {
+        guard let config else {
+            throw SearchError.damaged(path: directory.config.path, detail: "the run's config is missing or unreadable")
+        }
+        return config
+    }
+
+    /// The run's fitness (plain accuracy when the config is unavailable).
+    public var fitness: Fitness { config?.fitness.fitness ?? .accuracy }
+
+    /// Population size P: REA's population, and the window of the op-frequency plot (default 10).
+    public var populationSize: Int { config?.search.population ?? 10 }
+
+    /// Evaluation budget, from the status file or the config.
+    public var totalEvaluations: Int? { status?.total ?? config?.search.budget.evaluations }
+
+    /// Seconds charged to the budget so far.
+    public var secondsUsed: Double { records.reduce(0) { $0 + $1.seconds } }
+
+    /// Whether the budget (evaluations or seconds) is used.
+    public var budgetUsed: Bool {
+        (totalEvaluations.map { records.count >= $0 } ?? false)
+            || (config?.search.budget.seconds.map { secondsUsed >= $0 } ?? false)
+    }
+
+    /// Finished once the budget is used (a process still holding the lock is only writing its closing
+    /// files); running while a process holds the lock; finished when the last process said so; not
+    /// started when nothing was evaluated and no process ever wrote a status; else stopped.
+    public var phase: RunPhase {
+        if budgetUsed { return .finished }
+        if isRunning { return .running }
+        if status?.phase == .finished { return .finished }
+        return records.isEmpty && status == nil ? .notStarted : .stopped
+    }
+
+    /// The candidate being trained, when the run is live.
+    public var running: SearchStatus.Running? { isRunning ? status?.running : nil }
+
+    /// Remaining time (0 once finished).
+    public var etaSeconds: Double? {
+        guard phase != .finished else { return 0 }
+        return SearchStatus.eta(records: records, total: totalEvaluations, budgetSeconds: config?.search.budget.seconds,
+                                secondsUsed: secondsUsed, runningFraction: running?.progress?.fraction ?? 0)
+    }
+
+    /// The search's answer: best in history by the run's fitness (never by test accuracy).
+    public var best: EvaluationRecord? { fitness.answerIndex(records.map(\.result)).map { records[$0] } }
+
+    /// Records from best to worst by the run's fitness.
+    public var ranked: [EvaluationRecord] { fitness.ranking(records.map(\.result)).map { records[$0] } }
+
+    public func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
+
+    /// The folder of a record's candidate (for reused results: the folder of the one that trained).
+    public func candidateFolder(_ r: EvaluationRecord) -> URL {
+        let source = r.reusedFrom.flatMap { n in records.first { $0.number == n } } ?? r
+        return directory.candidate(number: source.number, index: source.index)
+    }
+}

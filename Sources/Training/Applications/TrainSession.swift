@@ -1,0 +1,106 @@
+import Foundation
+import Persistence
+import RunModel
+
+/// `metrics.json` of a `rednas train` run.
+public struct TrainRunReport: Codable, Equatable {
+    /// "finished", "diverged" or "interrupted".
+    public var status: String
+    public var arch: String
+    public var index: Int
+    public var dataset: String
+    public var params: Int
+    public var flops: Int
+    public var seed: UInt64
+    public var epochs: Int
+    public var history: [EpochMetrics]
+    public var final: EpochMetrics?
+    public var diverged: String?
+    /// Wall time of this invocation (training and evaluation), seconds.
+    public var wallSeconds: Double
+    public var imagesPerSecond: Double?
+    public var weights: String?
+    /// The resolved configuration (YAML), as run.
+    public var config: String
+}
+
+/// One `rednas train` run in an output folder: trains with checkpoints in the folder, then writes
+/// `weights.safetensors` and `metrics.json`; appends per-epoch lines to `train.log`.
+public struct TrainSession {
+    public let setup: TrainRunSetup
+    public let directory: URL
+    public let resolvedConfig: String
+
+    public init(setup: TrainRunSetup, directory: URL, resolvedConfig: String) {
+        self.setup = setup; self.directory = directory; self.resolvedConfig = resolvedConfig
+    }
+
+    public var checkpointExists: Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(Trainer.manifestName).path)
+    }
+
+    /// Trains (resuming from the folder's checkpoint when there is one), writes the outputs and
+    /// returns the report. `log` receives the permanent lines (also appended to train.log).
+    public func run(stop: StopSignal, log: (String) -> Void, progress: (CandidateProgress) -> Void) throws -> TrainRunReport {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(resolvedConfig, to: directory.appendingPathComponent("config.yaml"))
+        let logURL = directory.appendingPathComponent("train.log")
+        if !FileManager.default.fileExists(atPath: logURL.path),
+           !FileManager.default.createFile(atPath: logURL.path, contents: nil) {
+            throw PersistenceError.io(path: logURL.path, what: "cannot create the training log", errno: errno)
+        }
+        let logFile = try FileHandle(forWritingTo: logURL)
+        defer { try? logFile.close() }
+        logFile.seekToEndOfFile()
+        func emit(_ line: String) {
+            logFile.write(Data((line + "\n").utf8))
+            log(line)
+        }
+        let start = Date()
+        let s = setup
+        let trainer = try Trainer(cell: s.cell, spec: s.spec, recipe: s.recipe, data: s.data, seed: s.seed,
+                                  checkpointDirectory: directory)
+        emit("train \(s.cell.architectureString) (index \(s.cell.index)) on \(s.datasetName): "
+             + "\(s.data.train.indices.count) train / \(s.data.valid?.indices.count ?? 0) valid / "
+             + "\(s.data.test?.indices.count ?? 0) test images, C \(s.spec.channels), cells \(s.spec.cellsPerStage), "
+             + "\(s.recipe.epochs) epochs, \(trainer.network.parameterCount) params, seed \(s.seed)")
+        let outcome = try trainer.run(stop: stop, progress: progress) { emit(Self.epochLine($0, of: s.recipe.epochs)) }
+        var report = TrainRunReport(status: "finished", arch: s.cell.architectureString, index: s.cell.index,
+                                    dataset: s.datasetName, params: s.spec.parameterCount(for: s.cell),
+                                    flops: s.spec.flops(for: s.cell), seed: s.seed, epochs: s.recipe.epochs, history: [],
+                                    final: nil, diverged: nil, wallSeconds: 0, imagesPerSecond: nil, weights: nil,
+                                    config: resolvedConfig)
+        switch outcome {
+        case .interrupted(let done):
+            report.status = "interrupted"
+            emit("interrupted after \(done) finished epoch(s); the checkpoint is in \(directory.path) (continue with --resume)")
+        case .finished(let result):
+            report.history = result.history
+            report.final = result.final
+            report.diverged = result.diverged
+            report.imagesPerSecond = result.imagesPerSecond
+            if let diverged = result.diverged {
+                report.status = "diverged"
+                emit(diverged)
+            } else {
+                try NetworkWeights.export(trainer.network, to: directory.appendingPathComponent("weights.safetensors"),
+                                          extraMetadata: ["seed": String(s.seed), "dataset": s.datasetName])
+                report.weights = "weights.safetensors"
+            }
+        }
+        report.wallSeconds = Date().timeIntervalSince(start)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(report), to: directory.appendingPathComponent("metrics.json"))
+        return report
+    }
+
+    /// "epoch 3/5  lr 0.0345  train loss 0.4123 acc 85.12%  valid 86.40%  test 85.90%  12.3s 4870 img/s".
+    public static func epochLine(_ m: EpochMetrics, of total: Int) -> String {
+        var line = String(format: "epoch %d/%d  lr %.4f  train loss %.4f acc %.2f%%", m.epoch, total, m.learningRate,
+                          m.trainLoss, m.trainAccuracy)
+        if let v = m.validAccuracy { line += String(format: "  valid %.2f%%", v) }
+        if let t = m.testAccuracy { line += String(format: "  test %.2f%% (loss %.4f)", t, m.testLoss ?? .nan) }
+        return line + String(format: "  %@ %.0f img/s", formatDuration(m.seconds), m.imagesPerSecond)
+    }
+}

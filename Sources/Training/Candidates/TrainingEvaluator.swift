@@ -1,0 +1,80 @@
+import CellSpace
+import Datasets
+import Foundation
+import Persistence
+import Networks
+import Redundancy
+import RunModel
+
+/// The real candidate evaluator: trains the cell with the run's protocol, measures its MSRS on the
+/// evaluation split, and leaves in the candidate folder `metrics.json` (training curves + MSRS
+/// summary), `msrs.json` (the full `MSRSResult`, CKA matrix included), `weights.safetensors`
+/// (reference tensor names) and, while training, an epoch checkpoint it resumes from.
+public final class TrainingEvaluator: CandidateEvaluator {
+    public let spec: NetworkSpec
+    public let recipe: TrainingRecipe
+    public let data: TrainingData
+    public let redundancy: NetworkRedundancy
+    /// The images MSRS is measured on (the first `redundancy.batches` unshuffled batches).
+    public let msrsSelection: ImageSelection
+
+    public init(spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, redundancy: NetworkRedundancy,
+                msrsSelection: ImageSelection) {
+        self.spec = spec; self.recipe = recipe; self.data = data
+        self.redundancy = redundancy; self.msrsSelection = msrsSelection
+    }
+
+    public func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
+                         progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
+        let checkpoints = directory.appendingPathComponent("checkpoint")
+        let trainer = try Trainer(cell: task.cell, spec: spec, recipe: recipe, data: data, seed: task.seed,
+                                  checkpointDirectory: checkpoints)
+        let log = directory.appendingPathComponent("train.log")
+        let outcome = try trainer.run(stop: stop, progress: progress) { epoch in
+            Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ test acc %@ (%.1fs, %.0f img/s)",
+                                   epoch.epoch + 1, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
+                                   epoch.validAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
+                                   epoch.testAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
+                                   epoch.seconds, epoch.imagesPerSecond), to: log)
+        }
+        guard case let .finished(result) = outcome else { return .interrupted }
+        var metrics = result.candidateMetrics(params: spec.parameterCount(for: task.cell),
+                                              flops: spec.flops(for: task.cell), weights: "weights.safetensors")
+        var msrsResult: MSRSResult?
+        if result.diverged == nil {
+            let started = Date()
+            let measured = try redundancy.measure(trainer.network, part: msrsSelection.part,
+                                                  indices: msrsSelection.indices, normalization: data.normalization)
+            metrics.msrsSeconds = Date().timeIntervalSince(started)
+            metrics.msrs = measured.msrs
+            metrics.msrsNormalized = measured.msrsNormalized
+            if case let .undefined(reason) = measured.score { metrics.msrsUndefined = reason }
+            msrsResult = measured
+        }
+        try NetworkWeights.export(trainer.network, to: directory.appendingPathComponent("weights.safetensors"),
+                                  extraMetadata: ["seed": String(task.seed), "candidate": String(task.number)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let msrsResult { try AtomicFile.write(try encoder.encode(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
+        let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
+                                   metrics: metrics, training: result)
+        try AtomicFile.write(try encoder.encode(record), to: directory.appendingPathComponent("metrics.json"))
+        try? FileManager.default.removeItem(at: checkpoints)
+        return .finished(metrics)
+    }
+
+    /// `metrics.json` of a candidate folder.
+    public struct CandidateFile: Codable {
+        public var arch: String
+        public var index: Int
+        public var seed: UInt64
+        public var metrics: CandidateMetrics
+        public var training: TrainingResult
+    }
+
+    private static func appendLine(_ line: String, to url: URL) {
+        let data = Data((line + "\n").utf8)
+        if let h = FileHandle(forWritingAtPath: url.path) { h.seekToEndOfFile(); h.write(data); h.closeFile() }
+        else { try? data.write(to: url) }
+    }
+}

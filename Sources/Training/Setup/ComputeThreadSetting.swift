@@ -1,0 +1,13 @@
+import Foundation
+import TensorEngine
+
+/// The one rule for a `threads` setting: 0 means every core the process may use.
+public enum ComputeThreadSetting {
+    /// The worker count `requested` stands for (`requested` itself when positive).
+    public static func resolve(_ requested: Int) -> Int {
+        requested == 0 ? ProcessInfo.processInfo.activeProcessorCount : requested
+    }
+
+    /// Sets the tensor engine's compute threads (and OpenBLAS's) for `requested`.
+    public static func apply(_ requested: Int) { ComputeThreads.set(resolve(requested)) }
+}
