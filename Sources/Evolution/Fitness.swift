@@ -109,15 +109,16 @@ extension Fitness {
     /// the highest accuracy (then lower MSRS, then earliest), i.e. the most accurate point of the front.
     public func answerIndex(_ results: [EvaluationResult]) -> Int? {
         guard kind == .pareto else { return bestIndex(results) }
-        let usable = results.indices.filter { results[$0].isUsable }
-        guard !usable.isEmpty else { return results.isEmpty ? nil : 0 }
-        let points = usable.map { ParetoPoint(accuracy: results[$0].validAccuracy, msrs: results[$0].effectiveMSRS) }
-        let front = Pareto.fronts(points)
-        let first = usable.indices.filter { front[$0] == 0 }.map { usable[$0] }
-        return first.stableSorted {
-            let (a, b) = (results[$0], results[$1])
-            return a.validAccuracy != b.validAccuracy ? a.validAccuracy > b.validAccuracy
-                                                      : a.effectiveMSRS < b.effectiveMSRS
-        }.first
+        // The most accurate member of the first front is the most accurate usable result, with the
+        // lowest MSRS among equally accurate ones (nothing can dominate it), the earliest on full ties:
+        // one O(n) pass. `Tests/TestSupport` checks it against sorting the first front.
+        var best: Int?
+        for (i, r) in results.enumerated() where r.isUsable {
+            guard let b = best else { best = i; continue }
+            let current = results[b]
+            if r.validAccuracy > current.validAccuracy
+                || (r.validAccuracy == current.validAccuracy && r.effectiveMSRS < current.effectiveMSRS) { best = i }
+        }
+        return best ?? (results.isEmpty ? nil : 0)
     }
 }

@@ -17,18 +17,45 @@ public struct ParetoPoint: Equatable, Sendable {
 /// Non-dominated sorting and crowding distance (NSGA-II, Deb et al. 2002) for two objectives.
 public enum Pareto {
     /// Front number of every point: 0 = not dominated by any point, 1 = dominated only by front 0, …
-    /// Identical points share a front. Complexity O(n²) (sets here are tournaments or a history).
+    /// Identical points share a front. Complexity O(n log n): the points are swept by accuracy
+    /// descending (MSRS ascending on ties), so every dominator of a point comes before it, and each
+    /// point joins the first front none of whose members dominates it (found by binary search:
+    /// a point dominated by front k + 1 is dominated by front k too).
+    /// `Tests/TestSupport` holds the quadratic peeling definition this is checked against.
     public static func fronts(_ points: [ParetoPoint]) -> [Int] {
-        var front = [Int](repeating: -1, count: points.count)
-        var remaining = Array(points.indices)
-        var level = 0
-        while !remaining.isEmpty {
-            let current = remaining.filter { i in !remaining.contains { points[$0].dominates(points[i]) } }
-            for i in current { front[i] = level }
-            remaining.removeAll { front[$0] == level }
-            level += 1
+        let order = points.indices.sorted { a, b in
+            let (p, q) = (points[a], points[b])
+            if p.accuracy != q.accuracy { return p.accuracy > q.accuracy }
+            if p.msrs != q.msrs { return p.msrs < q.msrs }
+            return a < b
+        }
+        // Per front: its lowest MSRS, and the highest accuracy among its members at that MSRS.
+        var lowestMSRS: [Double] = [], accuracyAtLowest: [Double] = []
+        var front = [Int](repeating: 0, count: points.count)
+        for i in order {
+            let p = points[i]
+            let dominatedBy = { (k: Int) in
+                lowestMSRS[k] < p.msrs || (lowestMSRS[k] == p.msrs && accuracyAtLowest[k] > p.accuracy)
+            }
+            var low = 0, high = lowestMSRS.count
+            while low < high {
+                let mid = (low + high) / 2
+                if dominatedBy(mid) { low = mid + 1 } else { high = mid }
+            }
+            front[i] = low
+            if low == lowestMSRS.count {
+                lowestMSRS.append(p.msrs); accuracyAtLowest.append(p.accuracy)
+            } else if p.msrs < lowestMSRS[low] {
+                lowestMSRS[low] = p.msrs; accuracyAtLowest[low] = p.accuracy
+            }
         }
         return front
+    }
+
+    /// Indices of the points of the first front (not dominated by any point), in index order. O(n log n).
+    public static func firstFront(_ points: [ParetoPoint]) -> [Int] {
+        let front = fronts(points)
+        return points.indices.filter { front[$0] == 0 }
     }
 
     /// Crowding distance of each point of `members` (indices into `points`, one front), in the order

@@ -31,7 +31,7 @@ public enum SearchRunner {
         }
         var monitor: SearchMonitor?
         var pending: [SearchEvent] = []
-        let driver = try SearchDriver(run: run, settings: settings, evaluator: evaluator, stop: stop) { event in
+        let driver = try SearchDriver(store: run, settings: settings, evaluator: evaluator, stop: stop) { event in
             if let monitor { monitor.handle(event) } else { pending.append(event) }
         }
         monitor = SearchMonitor(run: run, settings: settings, line: line, records: driver.records)

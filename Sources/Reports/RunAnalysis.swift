@@ -14,67 +14,24 @@ public struct RunAnalysis {
     public init(records: [EvaluationRecord], fitness: Fitness) {
         self.records = records
         self.fitness = fitness
-        answer = Self.answerIndex(records.map(\.result), fitness: fitness)
-    }
-
-    /// `fitness.answerIndex`, except for `pareto` where its O(n²)-per-front sort is replaced by the
-    /// equivalent closed form (the most accurate usable result, then lowest MSRS, then earliest — the
-    /// most accurate point of the first front). Tests check the two agree.
-    static func answerIndex(_ results: [EvaluationResult], fitness: Fitness) -> Int? {
-        guard fitness.kind == .pareto else { return fitness.answerIndex(results) }
-        var best: Int?
-        for (i, r) in results.enumerated() where r.isUsable {
-            guard let b = best else { best = i; continue }
-            let current = results[b]
-            if r.validAccuracy > current.validAccuracy
-                || (r.validAccuracy == current.validAccuracy && r.effectiveMSRS < current.effectiveMSRS) { best = i }
-        }
-        return best ?? (results.isEmpty ? nil : 0)
+        answer = fitness.answerIndex(records.map(\.result))
     }
 
     /// The scalar fitness shown for a record (penalised score for `penalty`, else valid accuracy).
     public func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
     /// Positions in `records` of the top `k` under the run's fitness, best first.
-    /// `pareto` over more than 2,000 records ranks the first front (by accuracy) before the rest (by
-    /// accuracy) instead of full non-dominated sorting, which is quadratic per front.
-    public func top(_ k: Int) -> [Int] {
-        let results = records.map(\.result)
-        if fitness.kind == .pareto && results.count > 2_000 {
-            let front = Set(Self.paretoFront(results))
-            let usable = results.indices.filter { results[$0].isUsable }
-            let byAccuracy: (Int, Int) -> Bool = {
-                results[$0].validAccuracy != results[$1].validAccuracy ? results[$0].validAccuracy > results[$1].validAccuracy : $0 < $1
-            }
-            let ordered = usable.filter(front.contains).sorted(by: byAccuracy)
-                + usable.filter { !front.contains($0) }.sorted(by: byAccuracy)
-            return Array((ordered + results.indices.filter { !results[$0].isUsable }).prefix(k))
-        }
-        return Array(fitness.ranking(results).prefix(k))
-    }
+    public func top(_ k: Int) -> [Int] { Array(fitness.ranking(records.map(\.result)).prefix(k)) }
 
-    /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓, in the
-    /// sense of `ParetoPoint.dominates`), sorted by MSRS then accuracy ascending (the step line's order).
-    /// O(n log n): sweep by accuracy descending, keeping the lowest MSRS of strictly better accuracies.
+    /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓:
+    /// `Pareto.firstFront`), sorted by MSRS then accuracy ascending (the step line's order). O(n log n).
     public static func paretoFront(_ results: [EvaluationResult]) -> [Int] {
-        let candidates = results.indices.filter { results[$0].isUsable && results[$0].normalizedMSRS != nil }
-        let sorted = candidates.sorted { results[$0].validAccuracy > results[$1].validAccuracy }
-        var front: [Int] = []
-        var bestAbove = Double.infinity   // lowest MSRS among strictly higher accuracies
-        var start = 0
-        while start < sorted.count {
-            let accuracy = results[sorted[start]].validAccuracy
-            var end = start
-            while end < sorted.count && results[sorted[end]].validAccuracy == accuracy { end += 1 }
-            let group = sorted[start..<end]
-            let lowest = group.map { results[$0].normalizedMSRS! }.min()!
-            if lowest < bestAbove { front += group.filter { results[$0].normalizedMSRS! == lowest } }
-            bestAbove = min(bestAbove, lowest)
-            start = end
-        }
-        return front.sorted {
+        let eligible = results.indices.filter { results[$0].isUsable && results[$0].normalizedMSRS != nil }
+        let points = eligible.map { ParetoPoint(accuracy: results[$0].validAccuracy, msrs: results[$0].normalizedMSRS!) }
+        return Pareto.firstFront(points).map { eligible[$0] }.sorted {
             let (a, b) = (results[$0], results[$1])
-            return a.normalizedMSRS! != b.normalizedMSRS! ? a.normalizedMSRS! < b.normalizedMSRS! : $0 < $1
+            if a.normalizedMSRS! != b.normalizedMSRS! { return a.normalizedMSRS! < b.normalizedMSRS! }
+            return a.validAccuracy != b.validAccuracy ? a.validAccuracy < b.validAccuracy : $0 < $1
         }
     }
 
@@ -127,7 +84,7 @@ public struct RunAnalysis {
         if times.last != n - 1 { times.append(n - 1) }
         var points: [ProgressPoint] = []
         for t in times {
-            guard let a = Self.answerIndex(Array(results[...t]), fitness: fitness), results[a].isUsable else { continue }
+            guard let a = fitness.answerIndex(Array(results[...t])), results[a].isUsable else { continue }
             points.append(ProgressPoint(number: records[t].number, seconds: cumulative[t], value: results[a].validAccuracy))
         }
         return points

@@ -2,6 +2,7 @@ import CellSpace
 import Evolution
 import Foundation
 import Randomness
+import TestSupport
 import XCTest
 @testable import RedNASCore
 @testable import Reports
@@ -78,26 +79,13 @@ final class ReportAnalysisTests: XCTestCase {
             let results = randomResults(1 + g.int(below: 40), &g)
             let eligible = results.indices.filter { results[$0].isUsable && results[$0].normalizedMSRS != nil }
             let points = eligible.map { ParetoPoint(accuracy: results[$0].validAccuracy, msrs: results[$0].normalizedMSRS!) }
-            let fronts = Pareto.fronts(points)
+            let fronts = ParetoOracle.fronts(points)
             let expected = Set(eligible.indices.filter { fronts[$0] == 0 }.map { eligible[$0] })
             let front = RunAnalysis.paretoFront(results)
             XCTAssertEqual(Set(front), expected, "trial \(trial)")
             XCTAssertEqual(front.count, expected.count, "no duplicates")
             let msrs = front.map { results[$0].normalizedMSRS! }
             XCTAssertEqual(msrs, msrs.sorted(), "step-line order")
-        }
-    }
-
-    func testAnswerMatchesFitnessAnswerIndexForEveryKind() {
-        var g = SeededGenerator(seed: 9)
-        let kinds: [Fitness] = [.accuracy, Fitness(kind: .penalty, lambda: 10), Fitness(kind: .constraint, bound: 0.4),
-                                Fitness(kind: .lexicographic, epsilon: 1), Fitness(kind: .pareto)]
-        for _ in 0..<300 {
-            let results = randomResults(g.int(below: 30), &g)
-            for fitness in kinds {
-                XCTAssertEqual(RunAnalysis.answerIndex(results, fitness: fitness), fitness.answerIndex(results),
-                               "\(fitness.kind)")
-            }
         }
     }
 

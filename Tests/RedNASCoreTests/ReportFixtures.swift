@@ -82,7 +82,7 @@ enum ReportFixtures {
         try c.resolvedYAML().write(to: run.config, atomically: true, encoding: .utf8)
         let evaluator = ReportFixtureEvaluator()
         evaluator.writesMSRS = writesMSRS
-        try SearchDriver(run: run, settings: settings(c), evaluator: evaluator).run()
+        try SearchDriver(store: run, settings: settings(c), evaluator: evaluator).run()
         return run
     }
 

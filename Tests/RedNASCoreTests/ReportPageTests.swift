@@ -146,6 +146,21 @@ final class ReportPageTests: XCTestCase {
         XCTAssertTrue(html.contains("No evaluations yet"))
         XCTAssertTrue(html.contains("0/50 evaluations, not started"))
         XCTAssertTrue(try read(folder, "summary.md").contains("No evaluations yet"))
+        // `status` (strict) and `report` (lenient) read the same phase from the one reader.
+        XCTAssertEqual(try RunSnapshot.load(run, .strict).phase, .notStarted)
+        XCTAssertTrue(StatusReport(try RunSnapshot.load(run, .strict)).text().contains("not started"))
+    }
+
+    func testStrictLoadRefusesWhatLenientLoadReports() throws {
+        let run = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("strict"),
+                                               config: ReportFixtures.config(evaluations: 6))
+        var lines = try String(contentsOf: run.journal, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = "{damaged"
+        try (lines.joined(separator: "\n") + "\n").write(to: run.journal, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RunSnapshot.load(run, .strict))
+        let lenient = try RunSnapshot.load(run, .lenient)
+        XCTAssertEqual(lenient.records.count, 5)
+        XCTAssertTrue(lenient.problems.contains { $0.hasPrefix("journal damaged") }, "\(lenient.problems)")
     }
 
     func testANonRunDirectoryIsRefused() throws {

@@ -57,7 +57,7 @@ final class SearchDriverTests: XCTestCase {
 
     func testUninterruptedRunUsesTheBudgetAndJournalsEveryEvaluation() throws {
         let run = tempRun()
-        let driver = try SearchDriver(run: run, settings: settings(), evaluator: FakeCandidateEvaluator())
+        let driver = try SearchDriver(store: run, settings: settings(), evaluator: FakeCandidateEvaluator())
         XCTAssertEqual(try driver.run(), .budgetExhausted)
         XCTAssertEqual(driver.records.count, 25)
         XCTAssertEqual(try Journal<EvaluationRecord>(url: run.journal).load().records, driver.records)
@@ -68,14 +68,14 @@ final class SearchDriverTests: XCTestCase {
     }
 
     func testStopAndResumeGivesTheSameHistoryAsAnUninterruptedRun() throws {
-        let reference = try SearchDriver(run: tempRun(), settings: settings(), evaluator: FakeCandidateEvaluator())
+        let reference = try SearchDriver(store: tempRun(), settings: settings(), evaluator: FakeCandidateEvaluator())
         try reference.run()
         for k in [0, 1, 4, 5, 6, 13, 24] {
             let run = tempRun()
             let first = FakeCandidateEvaluator(); first.stopAfterStarts = k
             let stop = StopSignal()
-            XCTAssertEqual(try SearchDriver(run: run, settings: settings(), evaluator: first, stop: stop).run(), .stopped)
-            let resumed = try SearchDriver(run: run, settings: settings(), evaluator: FakeCandidateEvaluator())
+            XCTAssertEqual(try SearchDriver(store: run, settings: settings(), evaluator: first, stop: stop).run(), .stopped)
+            let resumed = try SearchDriver(store: run, settings: settings(), evaluator: FakeCandidateEvaluator())
             XCTAssertEqual(resumed.records.count, k)
             try resumed.run()
             XCTAssertEqual(fingerprint(resumed.records), fingerprint(reference.records), "stopped after \(k)")
@@ -87,24 +87,24 @@ final class SearchDriverTests: XCTestCase {
     func testFinishedEvaluationsAreNeverRedoneOnResume() throws {
         let run = tempRun()
         let first = FakeCandidateEvaluator(); first.stopAfterStarts = 8
-        try SearchDriver(run: run, settings: settings(), evaluator: first).run()
+        try SearchDriver(store: run, settings: settings(), evaluator: first).run()
         let second = FakeCandidateEvaluator()
-        try SearchDriver(run: run, settings: settings(), evaluator: second).run()
+        try SearchDriver(store: run, settings: settings(), evaluator: second).run()
         XCTAssertEqual(first.evaluatedNumbers, Array(0..<8))
         XCTAssertEqual(second.evaluatedNumbers, Array(8..<25))
     }
 
     func testLostStateAndTornJournalTailAreRepairedFromTheJournal() throws {
-        let reference = try SearchDriver(run: tempRun(), settings: settings(), evaluator: FakeCandidateEvaluator())
+        let reference = try SearchDriver(store: tempRun(), settings: settings(), evaluator: FakeCandidateEvaluator())
         try reference.run()
         let run = tempRun()
         let first = FakeCandidateEvaluator(); first.stopAfterStarts = 10
-        try SearchDriver(run: run, settings: settings(), evaluator: first).run()
+        try SearchDriver(store: run, settings: settings(), evaluator: first).run()
         try FileManager.default.removeItem(at: run.state)
         let handle = try FileHandle(forWritingTo: run.journal)
         handle.seekToEndOfFile(); handle.write(Data("{\"number\":10,\"ar".utf8)); handle.closeFile()
         var events: [String] = []
-        let resumed = try SearchDriver(run: run, settings: settings(), evaluator: FakeCandidateEvaluator()) { event in
+        let resumed = try SearchDriver(store: run, settings: settings(), evaluator: FakeCandidateEvaluator()) { event in
             if case let .repaired(what) = event { events.append(what) }
         }
         XCTAssertEqual(events.count, 2, "\(events)")
@@ -114,18 +114,18 @@ final class SearchDriverTests: XCTestCase {
 
     func testAJournalFromAnotherSeedIsRefused() throws {
         let run = tempRun()
-        try SearchDriver(run: run, settings: settings(evaluations: 6), evaluator: FakeCandidateEvaluator()).run()
-        XCTAssertThrowsError(try SearchDriver(run: run, settings: settings(seed: 8), evaluator: FakeCandidateEvaluator())) { error in
+        try SearchDriver(store: run, settings: settings(evaluations: 6), evaluator: FakeCandidateEvaluator()).run()
+        XCTAssertThrowsError(try SearchDriver(store: run, settings: settings(seed: 8), evaluator: FakeCandidateEvaluator())) { error in
             XCTAssertTrue("\(error)".contains("journal entry 0"), "\(error)")
         }
     }
 
     func testBudgetGrowthContinuesTheSameSearch() throws {
-        let reference = try SearchDriver(run: tempRun(), settings: settings(evaluations: 20), evaluator: FakeCandidateEvaluator())
+        let reference = try SearchDriver(store: tempRun(), settings: settings(evaluations: 20), evaluator: FakeCandidateEvaluator())
         try reference.run()
         let run = tempRun()
-        try SearchDriver(run: run, settings: settings(evaluations: 12), evaluator: FakeCandidateEvaluator()).run()
-        let grown = try SearchDriver(run: run, settings: settings(evaluations: 20), evaluator: FakeCandidateEvaluator())
+        try SearchDriver(store: run, settings: settings(evaluations: 12), evaluator: FakeCandidateEvaluator()).run()
+        let grown = try SearchDriver(store: run, settings: settings(evaluations: 20), evaluator: FakeCandidateEvaluator())
         try grown.run()
         XCTAssertEqual(fingerprint(grown.records), fingerprint(reference.records))
     }
@@ -136,7 +136,7 @@ final class SearchDriverTests: XCTestCase {
         // A two-op space makes repeats of canonical forms certain within 40 evaluations.
         var s = settings(evaluations: 40, reuse: true)
         s.space = try SearchSpace(operationNames: ["none", "skip_connect"])
-        let driver = try SearchDriver(run: run, settings: s, evaluator: evaluator)
+        let driver = try SearchDriver(store: run, settings: s, evaluator: evaluator)
         try driver.run()
         let reused = driver.records.filter(\.reused)
         XCTAssertFalse(reused.isEmpty)
@@ -153,7 +153,7 @@ final class SearchDriverTests: XCTestCase {
     func testTimeBudgetStopsAfterTheCandidateThatCrossesIt() throws {
         var s = settings()
         s.budget = Budget(seconds: 10)  // each fake evaluation charges 1.6 s
-        let driver = try SearchDriver(run: tempRun(), settings: s, evaluator: FakeCandidateEvaluator())
+        let driver = try SearchDriver(store: tempRun(), settings: s, evaluator: FakeCandidateEvaluator())
         try driver.run()
         XCTAssertEqual(driver.records.count, 7)
     }

@@ -1,10 +1,9 @@
 import CellSpace
 import Evolution
 import Foundation
-import Persistence
 import RunModel
 
-/// Drives a search in a run directory: proposes candidates, has them evaluated, journals each
+/// Drives a search in a run store: proposes candidates, has them evaluated, journals each
 /// result durably, checkpoints the search state, and stops cleanly on request or budget.
 ///
 /// Order of writes for one evaluation (a kill between any two leaves a resumable run):
@@ -15,47 +14,45 @@ import RunModel
 /// On resume the state is rebuilt by replaying the journal through the same deterministic
 /// proposals, so a lost or stale state.json is repaired and a foreign journal is refused.
 public final class SearchDriver {
-    public let directory: RunDirectory
+    public let store: RunStore
     public let settings: SearchSettings
     private let evaluator: CandidateEvaluator
     private let stop: StopSignal
     private let events: (SearchEvent) -> Void
     private let search: EvolutionarySearch<CellGenomeSpace>
-    private let journal: Journal<EvaluationRecord>
 
     public private(set) var state: SearchState<Cell>
     public private(set) var records: [EvaluationRecord] = []
 
     /// Opens (or starts) the run: repairs a torn journal tail, replays the journal.
-    public init(run: RunDirectory, settings: SearchSettings, evaluator: CandidateEvaluator,
+    public init(store: RunStore, settings: SearchSettings, evaluator: CandidateEvaluator,
                 stop: StopSignal = StopSignal(), events: @escaping (SearchEvent) -> Void = { _ in }) throws {
-        self.directory = run
+        self.store = store
         self.settings = settings
         self.evaluator = evaluator
         self.stop = stop
         self.events = events
         search = EvolutionarySearch(space: CellGenomeSpace(settings.space), algorithm: settings.algorithm,
                                     fitness: settings.fitness)
-        journal = Journal(url: run.journal)
         state = SearchState(seed: settings.seed)
-        if let torn = try journal.repair() {
-            directory.appendLog("repaired journal: dropped a torn final line (\(torn))")
+        if let torn = try store.repairJournal() {
+            store.log("repaired journal: dropped a torn final line (\(torn))")
             events(.repaired("dropped a torn final journal line left by a kill"))
         }
-        try replay(try journal.load().records)
+        try replay(try store.loadJournal())
     }
 
     private func replay(_ journaled: [EvaluationRecord]) throws {
         for record in journaled {
             let proposal = search.propose(&state)
             guard record.number == records.count, proposal.genome.architectureString == record.arch else {
-                throw SearchError.journalMismatch(path: directory.journal.path, number: record.number,
+                throw SearchError.journalMismatch(path: store.journalLocation, number: record.number,
                                                   journal: record.arch, proposed: proposal.genome.architectureString)
             }
             search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
             records.append(record)
         }
-        let onDisk = try? JSONDecoder().decode(SearchState<Cell>.self, from: Data(contentsOf: directory.state))
+        let onDisk = store.loadState().flatMap { try? JSONDecoder().decode(SearchState<Cell>.self, from: $0) }
         if onDisk == nil || onDisk!.history.count != state.history.count {
             if !journaled.isEmpty { events(.repaired("search state rebuilt from the journal (\(journaled.count) evaluations)")) }
         }
@@ -78,7 +75,7 @@ public final class SearchDriver {
             let number = records.count
             let task = CandidateTask(number: number, cell: proposal.genome, seed: settings.candidateSeed(number))
             guard let record = try evaluate(task, parent: proposal.parent) else { return finish(.stopped) }
-            try journal.append(record)
+            try store.appendToJournal(record)
             search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
             records.append(record)
             try saveState()
@@ -101,8 +98,7 @@ public final class SearchDriver {
             record.reusedFrom = earlier.number
             return record
         }
-        let folder = directory.candidate(number: task.number, index: task.cell.index)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try store.workspace(for: task)
         events(.candidateStarted(task))
         let started = Date()
         let outcome = try evaluator.evaluate(task, in: folder, stop: stop) { [events] p in
@@ -124,7 +120,7 @@ public final class SearchDriver {
     private func saveState() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(state), to: directory.state)
+        try store.saveState(try encoder.encode(state))
     }
 }
 
