@@ -6,7 +6,11 @@ import Foundation
 // Module layering (arrows = imports, one way only); see ARCHITECTURE.md.
 //   rednas (CLI) ─► RedNASCore ─► Evolution, CellSpace, Networks, Redundancy, Datasets, ConfigKit
 //   Networks ─► NeuralNet ─► TensorEngine ─► COpenBLAS
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+/// CI builds with REDNAS_WARNINGS_AS_ERRORS=1: a warning in the project's own targets fails the build
+/// (the flag is set per target, so the dependencies' warnings do not count).
+let warningsAsErrors: [SwiftSetting] =
+    ProcessInfo.processInfo.environment["REDNAS_WARNINGS_AS_ERRORS"] == nil ? [] : [.unsafeFlags(["-warnings-as-errors"])]
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)] + warningsAsErrors
 
 /// The numeric kernels' vector code is written for 8 floats at a time (SIMD8). Swift's default
 /// x86-64 target has only 4-float SSE registers; when the building machine has AVX2 and FMA (the

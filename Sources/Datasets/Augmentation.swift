@@ -14,7 +14,7 @@ public struct Augmentation: Equatable, Codable, Sendable {
     }
 
     /// No augmentation (evaluation: scale + normalise only).
-    public static let none = Augmentation(horizontalFlip: false, cropPadding: 0)
+    public static let disabled = Augmentation(horizontalFlip: false, cropPadding: 0)
     /// The benchmark's CIFAR training augmentation: flip + crop with 4-pixel padding.
     public static let standard = Augmentation(horizontalFlip: true, cropPadding: 4)
 

@@ -30,7 +30,7 @@ public struct BatchLoader: Sendable {
     /// `indices` nil means every image of `part`. Throws for an empty batch size, an index outside
     /// the part, or a normalisation whose channel count does not match the images.
     public init(part: ImageSet, indices: [Int]? = nil, batchSize: Int, shuffle: Bool,
-                augmentation: Augmentation = .none, normalization: Normalization, seed: UInt64) throws {
+                augmentation: Augmentation = .disabled, normalization: Normalization, seed: UInt64) throws {
         guard batchSize > 0 else { throw DatasetError.invalidRequest("batch size must be positive, got \(batchSize)") }
         let indices = indices ?? Array(0..<part.count)
         if let bad = indices.first(where: { $0 < 0 || $0 >= part.count }) {

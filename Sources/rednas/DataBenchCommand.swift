@@ -29,7 +29,7 @@ struct DataBenchCommand: ParsableCommand {
     func run() throws {
         let dataset = try Dataset.load(from: path)
         let loader = try BatchLoader(part: dataset.train, batchSize: batch, shuffle: true,
-                                     augmentation: noAugment ? .none : .defaultFor(dataset),
+                                     augmentation: noAugment ? .disabled : .defaultFor(dataset),
                                      normalization: try .defaultFor(dataset), seed: 0)
         print("\(dataset.name) \(dataset.shape), \(dataset.train.count) train images, batch \(batch), "
             + "augmentation \(noAugment ? "none" : Augmentation.defaultFor(dataset).description)")

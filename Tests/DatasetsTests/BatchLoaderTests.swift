@@ -35,7 +35,7 @@ final class BatchLoaderTests: XCTestCase {
 
     func testEvaluationBatchIsScaleAndNormaliseOnly() throws {
         let data = part(6)
-        let l = try loader(data, batch: 4, shuffle: false, augmentation: .none)
+        let l = try loader(data, batch: 4, shuffle: false, augmentation: .disabled)
         let batches = l.batches(epoch: 0)
         XCTAssertEqual(batches.flatMap(\.indices), Array(0..<6))
         let expected = data.pixels.enumerated().map { i, byte in

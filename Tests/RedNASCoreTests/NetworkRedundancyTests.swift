@@ -17,7 +17,7 @@ final class NetworkRedundancyTests: XCTestCase {
     private func trainedMSRS(_ index: Int, cells: Int = 2) throws -> MSRSResult {
         guard let dataset = Self.fashion else { throw XCTSkip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)") }
         let data = try TrainingData.prepare(dataset, validation: .heldOut(count: 1000, seed: 1),
-                                            subsets: .init(train: 1000, valid: 256, test: 256), augmentation: .none, seed: 2)
+                                            subsets: .init(train: 1000, valid: 256, test: 256), augmentation: .disabled, seed: 2)
         let spec = try NetworkSpec(channels: 8, cellsPerStage: [cells, cells, cells], classes: 10, inputChannels: 1, inputSize: 28)
         let trainer = try Trainer(cell: try Cell(index: index), spec: spec, recipe: TrainingRecipe(epochs: 3, batchSize: 64),
                                   data: data, seed: 1)

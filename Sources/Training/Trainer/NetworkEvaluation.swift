@@ -50,7 +50,7 @@ public enum NetworkEvaluation {
                                     batchSize: Int, limit: Int? = nil, recordingTaps: Bool = false,
                                     _ body: (BatchPass) throws -> Void) throws {
         let loader = try BatchLoader(part: selection.part, indices: selection.indices, batchSize: batchSize,
-                                     shuffle: false, augmentation: .none, normalization: normalization, seed: 0)
+                                     shuffle: false, augmentation: .disabled, normalization: normalization, seed: 0)
         let batches = loader.prefetching(epoch: 0)
         defer { batches.close() }
         var index = 0

@@ -94,9 +94,9 @@ public struct TrainingData: Sendable {
 
     /// Splits and subsets `dataset` deterministically; subsets are class-stratified, chosen with
     /// `seed` (a data seed shared by every candidate of a search, not a candidate's own seed).
-    /// `augmentation` nil = the dataset's default; `normalization` nil = the dataset's default.
+    /// `normalization` nil = the dataset's default.
     public static func prepare(_ dataset: Dataset, validation: ValidationSource, subsets: SubsetSizes = SubsetSizes(),
-                               augmentation: Augmentation? = nil, normalization: Normalization? = nil,
+                               augmentation: Augmentation, normalization: Normalization? = nil,
                                seed: UInt64) throws -> TrainingData {
         var trainIndices = Array(0..<dataset.train.count)
         var validIndices: [Int]?
@@ -123,7 +123,7 @@ public struct TrainingData: Sendable {
         return TrainingData(train: ImageSelection(name: "train", part: dataset.train, indices: trainIndices),
                             valid: valid, test: test,
                             normalization: try normalization ?? Normalization.defaultFor(dataset),
-                            augmentation: augmentation ?? Augmentation.defaultFor(dataset),
+                            augmentation: augmentation,
                             classCount: dataset.classCount)
     }
 }
