@@ -68,49 +68,68 @@ let package = Package(
 
         // Run vocabulary and the modules above it (see ARCHITECTURE.md).
         .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v5),
-        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution", "CellSpace"], swiftSettings: v5),
+        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution"], swiftSettings: v5),
         .target(name: "Training", dependencies: [
-            "RunModel", "Configuration", "Persistence", "CellSpace", "Datasets", "Networks", "NeuralNet",
-            "TensorEngine", "Redundancy", "Randomness", "ConfigKit", "Evolution",
+            "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
+            "Redundancy", "RunModel", "TensorEngine",
         ], swiftSettings: v5),
         .target(name: "Search", dependencies: [
-            "RunModel", "Configuration", "Persistence", "CellSpace", "Evolution", "ConfigKit", "Randomness",
+            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Randomness", "RunModel",
         ], swiftSettings: v5),
         .target(name: "Reports", dependencies: [
-            "Search", "RunModel", "Configuration", "Persistence", "CellSpace", "Evolution", "Redundancy",
+            "CellSpace", "Evolution", "Redundancy", "RunModel", "Search",
         ], swiftSettings: v5),
         .target(name: "Benchmark", dependencies: [
-            "Training", "Networks", "NeuralNet", "TensorEngine", "Redundancy", "CellSpace", "Randomness",
+            "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine",
         ], swiftSettings: v5),
         .target(name: "RedNASCore", dependencies: [
-            "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark", "Persistence",
-            "Randomness", "ConfigKit", "CellSpace", "Evolution", "Datasets", "TensorEngine", "NeuralNet",
-            "Networks", "Redundancy",
+            "CellSpace", "ConfigKit", "Configuration", "Persistence", "Reports", "RunModel", "Search",
+            "Training",
         ], swiftSettings: v5),
         .executableTarget(name: "rednas", dependencies: [
-            "RedNASCore", "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark",
-            "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine", "Persistence",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark", "CellSpace",
+            "Configuration", "Datasets", "NeuralNet", "Persistence", "RedNASCore", "Reports", "RunModel",
+            "Search", "TensorEngine", "Training",
         ], swiftSettings: v5),
 
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
                 path: "Tests/TestSupport", swiftSettings: v5),
 
-        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v5),
-        .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v5),
-        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Randomness", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
-        .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "RedNASCoreTests", dependencies: [
-            "RedNASCore", "RunModel", "Configuration", "Training", "Search", "Reports", "Benchmark", "Persistence",
-            "TestSupport", "CellSpace", "Evolution", "Datasets", "Networks", "NeuralNet", "TensorEngine", "Redundancy",
-            "Randomness", "ConfigKit",
-        ], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
+        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v5),
+        .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v5),
+        .testTarget(name: "ConfigurationTests", dependencies: [
+            "ConfigKit", "Configuration", "Evolution",
+        ], swiftSettings: v5),
+        .testTarget(name: "DatasetsTests", dependencies: ["CZlib", "Datasets", "Randomness"], swiftSettings: v5),
+        .testTarget(name: "EvolutionTests", dependencies: [
+            "Evolution", "Randomness", "TestSupport",
+        ], swiftSettings: v5),
+        .testTarget(name: "NetworksTests", dependencies: [
+            "CellSpace", "Networks", "NeuralNet", "Randomness", "TensorEngine", "TestSupport",
+        ], swiftSettings: v5),
+        .testTarget(name: "NeuralNetTests", dependencies: [
+            "NeuralNet", "Randomness", "TensorEngine",
+        ], swiftSettings: v5),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v5),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v5),
+        .testTarget(name: "RedundancyTests", dependencies: [
+            "Randomness", "Redundancy", "TensorEngine",
+        ], swiftSettings: v5),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "CellSpace", "Configuration", "Evolution", "Randomness", "Redundancy", "Reports", "RunModel",
+            "Search", "TestSupport",
+        ], swiftSettings: v5),
+        .testTarget(name: "SearchTests", dependencies: [
+            "CellSpace", "Evolution", "Persistence", "RunModel", "Search",
+        ], swiftSettings: v5),
+        .testTarget(name: "TensorEngineTests", dependencies: [
+            "Randomness", "TensorEngine", "TestSupport",
+        ], swiftSettings: v5),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "CellSpace", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy",
+            "RunModel", "TensorEngine", "Training",
+        ], swiftSettings: v5),
     ]
 )

@@ -3,7 +3,6 @@ import Datasets
 import Foundation
 import Redundancy
 import XCTest
-@testable import RedNASCore
 @testable import Training
 
 /// MSRS of real trained networks (spec msrs.md): redundancy the score must see, and "undefined".

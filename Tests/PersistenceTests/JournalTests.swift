@@ -1,6 +1,5 @@
-import Persistence
+@testable import Persistence
 import XCTest
-@testable import RedNASCore
 
 final class JournalTests: XCTestCase {
     struct Rec: Codable, Equatable { var id: Int; var note: String }

@@ -1,6 +1,5 @@
-import Persistence
+@testable import Persistence
 import XCTest
-@testable import RedNASCore
 
 final class SafeTensorsTests: XCTestCase {
     /// Bytes written by the reference Python `safetensors` library (safetensors.numpy.save) for

@@ -1,7 +1,6 @@
 import Foundation
 import CellSpace
 import Datasets
-@testable import RedNASCore
 @testable import Training
 
 /// A small synthetic CIFAR-format dataset written to disk and read back with the real reader.

@@ -2,7 +2,6 @@ import XCTest
 import CellSpace
 import Datasets
 import NeuralNet
-@testable import RedNASCore
 @testable import RunModel
 @testable import Training
 

@@ -3,7 +3,6 @@ import Evolution
 import Foundation
 import Persistence
 import XCTest
-@testable import RedNASCore
 @testable import RunModel
 @testable import Search
 

@@ -4,7 +4,6 @@ import Foundation
 import Randomness
 import TestSupport
 import XCTest
-@testable import RedNASCore
 @testable import Reports
 @testable import Search
 

@@ -1,7 +1,6 @@
 import XCTest
 import CellSpace
 import Redundancy
-@testable import RedNASCore
 @testable import Training
 
 /// The mapping from the MSRS measurement's adjacent similarities to normal cells, and the plan.

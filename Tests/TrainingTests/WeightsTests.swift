@@ -5,7 +5,6 @@ import Networks
 import NeuralNet
 import Randomness
 import TensorEngine
-@testable import RedNASCore
 @testable import Training
 
 final class WeightsTests: XCTestCase {

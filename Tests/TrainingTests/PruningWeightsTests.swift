@@ -5,7 +5,6 @@ import Networks
 import NeuralNet
 import Randomness
 import TensorEngine
-@testable import RedNASCore
 @testable import Training
 
 /// Applying a plan to a trained network: surviving state copied bit for bit, pruned networks that

@@ -3,7 +3,6 @@ import Evolution
 import Foundation
 import Randomness
 import Redundancy
-@testable import RedNASCore
 @testable import Configuration
 @testable import RunModel
 @testable import Search

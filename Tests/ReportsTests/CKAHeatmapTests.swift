@@ -3,7 +3,6 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import RedNASCore
 @testable import Reports
 
 /// Every element named `name` below `node`, in document order (a tree walk; no XPath needed).

@@ -3,7 +3,6 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
-@testable import RedNASCore
 @testable import Configuration
 @testable import Reports
 @testable import RunModel

@@ -1,7 +1,6 @@
 import XCTest
 import ConfigKit
 import Evolution
-@testable import RedNASCore
 @testable import Configuration
 
 final class ExperimentConfigTests: XCTestCase {
