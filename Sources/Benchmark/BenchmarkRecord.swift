@@ -3,21 +3,21 @@
 /// FLOP convention: `macsPerImage` is the benchmark's FLOP count (multiply-accumulates of convs and
 /// linear layers); achieved GFLOP/s = 2 · MACs · images/s for inference and 3 × that for a
 /// training step (forward + input-gradient + weight-gradient products).
-public struct BenchmarkRecord: Codable, Sendable {
-    public var engine = "rednas"
-    public var config: String
-    public var batch: Int
+package struct BenchmarkRecord: Codable, Sendable {
+    package var engine = "rednas"
+    package var config: String
+    package var batch: Int
     /// "train", "infer" or "msrs" (one MSRS measurement: 10 batches of 256, GAP taps).
-    public var mode: String
-    public var threads: Int
-    public var params: Int
-    public var macsPerImage: Int
-    public var reps: Int
-    public var stepSecondsMedian, stepSecondsMin, stepSecondsMax: Double
-    public var imagesPerSecondMedian, imagesPerSecondMin, imagesPerSecondMax: Double
-    public var gflopsMedian: Double
+    package var mode: String
+    package var threads: Int
+    package var params: Int
+    package var macsPerImage: Int
+    package var reps: Int
+    package var stepSecondsMedian, stepSecondsMin, stepSecondsMax: Double
+    package var imagesPerSecondMedian, imagesPerSecondMin, imagesPerSecondMax: Double
+    package var gflopsMedian: Double
     /// `VmHWM` of the process that measured this case (bytes), if known.
-    public var peakResidentBytes: Int?
+    package var peakResidentBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case engine, config, batch, mode, threads, params, reps
@@ -28,7 +28,7 @@ public struct BenchmarkRecord: Codable, Sendable {
         case peakResidentBytes = "peak_rss_bytes"
     }
 
-    public init(config: String, batch: Int, mode: String, threads: Int, params: Int, macsPerImage: Int,
+    package init(config: String, batch: Int, mode: String, threads: Int, params: Int, macsPerImage: Int,
                 timing: TimingSummary, imagesPerRun: Int, flopFactor: Double) {
         (self.config, self.batch, self.mode, self.threads) = (config, batch, mode, threads)
         (self.params, self.macsPerImage, self.reps) = (params, macsPerImage, timing.repetitions)

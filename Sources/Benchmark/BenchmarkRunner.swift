@@ -2,10 +2,10 @@ import Foundation
 
 /// Runs each (case, batch) of a benchmark in a fresh child process of the same executable, so the
 /// peak resident memory reported with each case is that case's alone.
-public enum BenchmarkRunner {
+package enum BenchmarkRunner {
     /// Launches `executable` with `arguments` and decodes every stdout line that is a JSON record.
     /// - Throws: `BenchmarkError.childFailed` with the child's stderr if it exits non-zero.
-    public static func runChild(executable: String, arguments: [String]) throws -> [BenchmarkRecord] {
+    package static func runChild(executable: String, arguments: [String]) throws -> [BenchmarkRecord] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -27,14 +27,14 @@ public enum BenchmarkRunner {
     }
 
     /// One JSON line (sorted keys).
-    public static func jsonLine(_ record: BenchmarkRecord) -> String {
+    package static func jsonLine(_ record: BenchmarkRecord) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)
     }
 
     /// A human-readable row.
-    public static func tableRow(_ r: BenchmarkRecord) -> String {
+    package static func tableRow(_ r: BenchmarkRecord) -> String {
         let memory = r.peakResidentBytes.map { String(format: "%6.0f MiB", Double($0) / 1_048_576) } ?? "      ?"
         if r.mode == "msrs" {
             return String(format: "%-12@ %-5@ 10×256 images in %7.2f s (%.0f img/s)  peak %@",
@@ -47,14 +47,14 @@ public enum BenchmarkRunner {
     }
 }
 
-public enum BenchmarkError: Error, CustomStringConvertible, LocalizedError {
+package enum BenchmarkError: Error, CustomStringConvertible, LocalizedError {
     case childFailed(arguments: [String], status: Int32, message: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .childFailed(let arguments, let status, let message):
             return "benchmark child `\(arguments.joined(separator: " "))` exited with status \(status): \(message)"
         }
     }
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

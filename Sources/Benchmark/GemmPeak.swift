@@ -1,10 +1,10 @@
 import TensorEngine
 
 /// The machine's practical single-precision peak: OpenBLAS sgemm on square matrices.
-public enum GemmPeak {
+package enum GemmPeak {
     /// GFLOP/s (2·n³ per call) of `BLAS.sgemm` n×n×n with `threads` OpenBLAS threads; restores the
     /// previous OpenBLAS thread count afterwards.
-    public static func measure(size n: Int = 2048, threads: Int, stopwatch: Stopwatch = .init(warmup: 1, minimumRuns: 5, minimumSeconds: 1))
+    package static func measure(size n: Int = 2048, threads: Int, stopwatch: Stopwatch = .init(warmup: 1, minimumRuns: 5, minimumSeconds: 1))
         -> (median: Double, minimum: Double, maximum: Double) {
         let previous = BLAS.threads
         BLAS.threads = threads

@@ -3,22 +3,22 @@ import TensorEngine
 
 /// Kernel-level timings of the convolution shapes of the NATS network (and the ops around them),
 /// used to profile the engine without building a whole network.
-public enum KernelBenchmark {
+package enum KernelBenchmark {
     /// One convolution shape: [batch, inChannels, side, side] ⊛ [outChannels, inChannels, k, k].
-    public struct ConvShape: Sendable, CustomStringConvertible {
-        public let inChannels, outChannels, side, kernel, stride, padding: Int
-        public var description: String {
+    package struct ConvShape: Sendable, CustomStringConvertible {
+        package let inChannels, outChannels, side, kernel, stride, padding: Int
+        package var description: String {
             "conv\(kernel)x\(kernel)\(stride > 1 ? "/s\(stride)" : "") \(inChannels)→\(outChannels) @\(side)²"
         }
         /// Multiply-adds per image.
-        public var macsPerImage: Int {
+        package var macsPerImage: Int {
             let out = (side + 2 * padding - kernel) / stride + 1
             return outChannels * out * out * inChannels * kernel * kernel
         }
     }
 
     /// The distinct convolution shapes of the NATS network at C channels (cells, reductions, stem).
-    public static func natsShapes(channels c: Int) -> [ConvShape] {
+    package static func natsShapes(channels c: Int) -> [ConvShape] {
         var shapes = [ConvShape(inChannels: 3, outChannels: c, side: 32, kernel: 3, stride: 1, padding: 1)]
         for (ch, side) in [(c, 32), (2 * c, 16), (4 * c, 8)] {
             shapes.append(ConvShape(inChannels: ch, outChannels: ch, side: side, kernel: 3, stride: 1, padding: 1))
@@ -31,18 +31,18 @@ public enum KernelBenchmark {
         return shapes
     }
 
-    public struct Row: Sendable {
-        public let name: String
-        public let batch: Int
+    package struct Row: Sendable {
+        package let name: String
+        package let batch: Int
         /// Forward only, and forward + both backward products.
-        public let forward, training: TimingSummary
+        package let forward, training: TimingSummary
         /// Forward multiply-adds of the whole batch (0 for non-convolution ops).
-        public let macs: Int
+        package let macs: Int
     }
 
     /// Times forward and forward+backward of each shape at `batch`, plus BN/ReLU/sum at the first
     /// cell shape.
-    public static func run(channels: Int, batch: Int, stopwatch: Stopwatch) -> [Row] {
+    package static func run(channels: Int, batch: Int, stopwatch: Stopwatch) -> [Row] {
         var generator = SeededGenerator(seed: 1)
         var rows: [Row] = []
         for shape in natsShapes(channels: channels) {

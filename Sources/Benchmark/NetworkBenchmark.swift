@@ -9,9 +9,9 @@ import TensorEngine
 /// measures it: a training step is zero-grad + forward (batch statistics) + cross-entropy + backward
 /// + SGD (Nesterov momentum 0.9, weight decay 5e-4); inference is a non-recording forward with
 /// running statistics.
-public enum NetworkBenchmark {
+package enum NetworkBenchmark {
     /// Measures `mode`s ("train", "infer", "msrs") of `benchmarkCase` at `batch`.
-    public static func measure(_ benchmarkCase: BenchmarkCase, batch: Int, modes: [String], threads: Int,
+    package static func measure(_ benchmarkCase: BenchmarkCase, batch: Int, modes: [String], threads: Int,
                                stopwatch: Stopwatch) throws -> [BenchmarkRecord] {
         let spec = try benchmarkCase.networkSpec(), cell = try benchmarkCase.cell()
         var generator = SeededGenerator(seed: 0)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Resident-memory figures of the running process, from Linux `/proc/self/status`.
-public enum ProcessMemory {
+package enum ProcessMemory {
     /// Peak resident set size (`VmHWM`) in bytes, or nil where /proc is unavailable.
-    public static func peakResidentBytes() -> Int? { field("VmHWM") }
+    package static func peakResidentBytes() -> Int? { field("VmHWM") }
 
     /// Current resident set size (`VmRSS`) in bytes, or nil where /proc is unavailable.
-    public static func residentBytes() -> Int? { field("VmRSS") }
+    package static func residentBytes() -> Int? { field("VmRSS") }
 
     /// Reads a "Name:   1234 kB" line.
     static func field(_ name: String) -> Int? {

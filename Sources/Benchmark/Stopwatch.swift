@@ -1,12 +1,12 @@
 import Dispatch
 
 /// Median, minimum and maximum of repeated timed runs of one piece of work.
-public struct TimingSummary: Codable, Equatable, Sendable {
+package struct TimingSummary: Codable, Equatable, Sendable {
     /// Seconds per run.
-    public let median, minimum, maximum: Double
-    public let repetitions: Int
+    package let median, minimum, maximum: Double
+    package let repetitions: Int
 
-    public init(seconds: [Double]) {
+    package init(seconds: [Double]) {
         precondition(!seconds.isEmpty, "TimingSummary needs at least one run")
         let sorted = seconds.sorted()
         let mid = sorted.count / 2
@@ -15,24 +15,24 @@ public struct TimingSummary: Codable, Equatable, Sendable {
     }
 
     /// `items / seconds` at the median, and the slowest and fastest run.
-    public func rate(items: Double) -> (median: Double, minimum: Double, maximum: Double) {
+    package func rate(items: Double) -> (median: Double, minimum: Double, maximum: Double) {
         (items / median, items / maximum, items / minimum)
     }
 }
 
 /// Times work the way the PyTorch peer does: `warmup` untimed runs, then timed runs until at least
 /// `minimumRuns` ran AND `minimumSeconds` passed (or `maximumRuns` ran).
-public struct Stopwatch: Sendable {
-    public var warmup = 2
-    public var minimumRuns = 5
-    public var minimumSeconds = 5.0
-    public var maximumRuns = 50
+package struct Stopwatch: Sendable {
+    package var warmup = 2
+    package var minimumRuns = 5
+    package var minimumSeconds = 5.0
+    package var maximumRuns = 50
 
-    public init(warmup: Int = 2, minimumRuns: Int = 5, minimumSeconds: Double = 5.0, maximumRuns: Int = 50) {
+    package init(warmup: Int = 2, minimumRuns: Int = 5, minimumSeconds: Double = 5.0, maximumRuns: Int = 50) {
         (self.warmup, self.minimumRuns, self.minimumSeconds, self.maximumRuns) = (warmup, minimumRuns, minimumSeconds, maximumRuns)
     }
 
-    public func measure(_ body: () -> Void) -> TimingSummary {
+    package func measure(_ body: () -> Void) -> TimingSummary {
         for _ in 0..<warmup { body() }
         var runs: [Double] = []
         let start = Self.now()
@@ -47,5 +47,5 @@ public struct Stopwatch: Sendable {
     }
 
     /// Monotonic seconds.
-    public static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    package static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 }

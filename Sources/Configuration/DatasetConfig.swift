@@ -1,13 +1,13 @@
 import ConfigKit
 
 /// The `dataset` section: which images, how they are split, subset and augmented.
-public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
-    public enum Kind: String, Codable, CaseIterable, ConfigEnumeration {
+package struct DatasetConfig: Codable, Equatable, ConfigValidatable {
+    package enum Kind: String, Codable, CaseIterable, ConfigEnumeration {
         case fashionMNIST = "fashion-mnist", mnist, cifar10, cifar100, idx
     }
 
     /// How the training images are divided into train and valid.
-    public enum Split: String, Codable, CaseIterable, ConfigEnumeration {
+    package enum Split: String, Codable, CaseIterable, ConfigEnumeration {
         /// NATS-Bench's fixed CIFAR-10 split: the 50k training images halved 25k/25k (cifar10 only).
         case benchmark
         /// A seeded random hold-out of `valid_fraction` (or `valid_count`) of the training images.
@@ -15,33 +15,33 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// Dataset family: `fashion-mnist`, `mnist`, `cifar10`, `cifar100`, or `idx` (any IDX image/label files).
-    public var kind: Kind = .fashionMNIST
+    package var kind: Kind = .fashionMNIST
     /// Directory holding the files. Default per kind: `/usr/share/datasets/fashion-mnist`,
     /// `/usr/share/datasets/mnist`, `/usr/share/datasets/cifar-10-batches-bin`,
     /// `/usr/share/datasets/cifar-100-binary`; required for `idx`.
-    public var path: String = ""
+    package var path: String = ""
     /// `benchmark` (default for cifar10) or `holdout` (default otherwise).
-    public var split: Split = .holdout
+    package var split: Split = .holdout
     /// Fraction of the training images held out as the valid set (`holdout` split). Default 0.1.
-    public var validFraction: Double = 0.1
+    package var validFraction: Double = 0.1
     /// Exact number of held-out valid images; 0 = use `valid_fraction`.
-    public var validCount: Int = 0
+    package var validCount: Int = 0
     /// Seed of the hold-out shuffle, independent of the search seed so every run sees the same split.
-    public var splitSeed: Int = 0
+    package var splitSeed: Int = 0
     /// Use a class-stratified, seeded (split_seed) subset of n train images after splitting (0 = all).
-    public var trainSubset: Int = 0
+    package var trainSubset: Int = 0
     /// Use a class-stratified, seeded subset of n valid images (0 = all).
-    public var validSubset: Int = 0
+    package var validSubset: Int = 0
     /// Use a class-stratified, seeded subset of n test images (0 = all).
-    public var testSubset: Int = 0
+    package var testSubset: Int = 0
     /// Random horizontal flips while training. Default: true for CIFAR, false for (Fashion-)MNIST and IDX.
-    public var flip: Bool = false
+    package var flip: Bool = false
     /// Zero padding (pixels) for random crops while training; 0 = no cropping. Default 4.
-    public var cropPadding: Int = 4
+    package var cropPadding: Int = 4
     /// Per-channel mean on the 0–255 pixel scale; default: the dataset's standard values.
-    public var mean: [Double]? = nil
+    package var mean: [Double]? = nil
     /// Per-channel standard deviation on the 0–255 scale; default: the dataset's standard values.
-    public var std: [Double]? = nil
+    package var std: [Double]? = nil
 
     enum CodingKeys: String, CodingKey {
         case kind, path, split, validFraction = "valid_fraction", validCount = "valid_count", splitSeed = "split_seed"
@@ -50,14 +50,14 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// The defaults for `kind`.
-    public init(kind: Kind = .fashionMNIST) {
+    package init(kind: Kind = .fashionMNIST) {
         self.kind = kind
         path = Self.defaultPath(for: kind)
         split = kind == .cifar10 ? .benchmark : .holdout
         flip = kind == .cifar10 || kind == .cifar100
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decode(.kind, default: .fashionMNIST)
         let d = Self(kind: kind)
@@ -75,7 +75,7 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
         std = try c.decodeIfPresent([Double].self, forKey: .std)
     }
 
-    public static func defaultPath(for kind: Kind) -> String {
+    package static func defaultPath(for kind: Kind) -> String {
         switch kind {
         case .fashionMNIST: return "/usr/share/datasets/fashion-mnist"
         case .mnist: return "/usr/share/datasets/mnist"
@@ -86,7 +86,7 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// Image channels of the kind (nil for `idx`, whose files say).
-    public var channels: Int? {
+    package var channels: Int? {
         switch kind {
         case .fashionMNIST, .mnist: return 1
         case .cifar10, .cifar100: return 3
@@ -94,7 +94,7 @@ public struct DatasetConfig: Codable, Equatable, ConfigValidatable {
         }
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(!path.isEmpty, "path", "give the directory of the \(kind.rawValue) files")
         try require(split == .holdout || kind == .cifar10, "split",
                     "the benchmark split exists only for cifar10; use holdout for \(kind.rawValue)")

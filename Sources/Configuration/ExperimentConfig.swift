@@ -3,22 +3,22 @@ import ConfigKit
 /// A search experiment (`rednas search`): one YAML file, every key optional (defaults below).
 /// Keys are snake_case; unknown keys, wrong types and out-of-range values are errors naming
 /// file:line:column and the key path.
-public struct ExperimentConfig: Codable, Equatable {
-    public var dataset = DatasetConfig()
-    public var network = NetworkConfig()
-    public var training = TrainingConfig()
-    public var msrs = MSRSConfig()
-    public var search = SearchConfig()
-    public var fitness = FitnessConfig()
+package struct ExperimentConfig: Codable, Equatable {
+    package var dataset = DatasetConfig()
+    package var network = NetworkConfig()
+    package var training = TrainingConfig()
+    package var msrs = MSRSConfig()
+    package var search = SearchConfig()
+    package var fitness = FitnessConfig()
     /// Seed of the search (sampling, mutation) and of each candidate's training.
-    public var seed: Int = 0
+    package var seed: Int = 0
     /// Worker threads for BLAS and data loading; 0 = all cores.
-    public var threads: Int = 0
-    public var output = OutputConfig()
+    package var threads: Int = 0
+    package var output = OutputConfig()
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         dataset = try c.decode(.dataset, default: d.dataset)
         network = try c.decode(.network, default: d.network)
@@ -34,22 +34,22 @@ public struct ExperimentConfig: Codable, Equatable {
 }
 
 /// Training one architecture (`rednas train`): dataset, network and training sections.
-public struct TrainRunConfig: Codable, Equatable {
-    public var dataset = DatasetConfig()
-    public var network = NetworkConfig()
-    public var training = TrainingConfig()
+package struct TrainRunConfig: Codable, Equatable {
+    package var dataset = DatasetConfig()
+    package var network = NetworkConfig()
+    package var training = TrainingConfig()
     /// The architecture: a benchmark index (`9930`) or an architecture string (`|nor_conv_3x3~0|+...`);
     /// may be given on the command line instead.
-    public var arch: String? = nil
+    package var arch: String? = nil
     /// Seed of weight initialisation and data order.
-    public var seed: Int = 0
+    package var seed: Int = 0
     /// Worker threads; 0 = all cores.
-    public var threads: Int = 0
-    public var output = OutputConfig()
+    package var threads: Int = 0
+    package var output = OutputConfig()
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         dataset = try c.decode(.dataset, default: d.dataset)
         network = try c.decode(.network, default: d.network)
@@ -63,17 +63,17 @@ public struct TrainRunConfig: Codable, Equatable {
 }
 
 /// The `output` section: where run directories go.
-public struct OutputConfig: Codable, Equatable {
+package struct OutputConfig: Codable, Equatable {
     /// Parent folder of run directories.
-    public var runsDir: String = "Results"
+    package var runsDir: String = "Results"
     /// Run directory name; default: generated from the config name, date and seed.
-    public var name: String? = nil
+    package var name: String? = nil
 
     enum CodingKeys: String, CodingKey { case runsDir = "runs_dir", name }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         runsDir = try c.decode(.runsDir, default: d.runsDir)
         name = try c.decodeIfPresent(String.self, forKey: .name)

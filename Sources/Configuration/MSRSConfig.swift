@@ -1,17 +1,17 @@
 import ConfigKit
 
 /// The `msrs` section: how redundancy is measured on each trained candidate (MSRS spec §1–§4).
-public struct MSRSConfig: Codable, Equatable, ConfigValidatable {
-    public enum Pooling: String, Codable, CaseIterable, ConfigEnumeration {
+package struct MSRSConfig: Codable, Equatable, ConfigValidatable {
+    package enum Pooling: String, Codable, CaseIterable, ConfigEnumeration {
         /// Global average pooling of each IR to (n, C) (the reference).
         case gap
         /// Full flattening to (n, C·H·W).
         case flatten
     }
 
-    public enum Split: String, Codable, CaseIterable, ConfigEnumeration { case valid, test }
+    package enum Split: String, Codable, CaseIterable, ConfigEnumeration { case valid, test }
 
-    public enum Estimator: String, Codable, CaseIterable, ConfigEnumeration {
+    package enum Estimator: String, Codable, CaseIterable, ConfigEnumeration {
         /// Unbiased linear CKA (the reference).
         case unbiased
         /// Biased (plain) linear CKA.
@@ -19,25 +19,25 @@ public struct MSRSConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// Batches scored (the first ones of the split, unshuffled); MSRS = their mean. Reference: 10.
-    public var batches: Int = 10
+    package var batches: Int = 10
     /// Images per batch. Reference: 256.
-    public var batchSize: Int = 256
+    package var batchSize: Int = 256
     /// Sigmoid steepness β. Reference: 100.
-    public var beta: Double = 100
+    package var beta: Double = 100
     /// Similarity threshold τ. Reference: 0.8.
-    public var tau: Double = 0.8
+    package var tau: Double = 0.8
     /// IR reduction: `gap` (reference) or `flatten`.
-    public var pooling: Pooling = .gap
+    package var pooling: Pooling = .gap
     /// Images scored: `valid` (default; keeps the test set out of the search) or `test`.
-    public var split: Split = .valid
+    package var split: Split = .valid
     /// CKA estimator: `unbiased` (reference) or `biased`.
-    public var kind: Estimator = .unbiased
+    package var kind: Estimator = .unbiased
 
     enum CodingKeys: String, CodingKey { case batches, batchSize = "batch_size", beta, tau, pooling, split, kind }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         batches = try c.decode(.batches, default: d.batches)
         batchSize = try c.decode(.batchSize, default: d.batchSize)
@@ -48,7 +48,7 @@ public struct MSRSConfig: Codable, Equatable, ConfigValidatable {
         kind = try c.decode(.kind, default: d.kind)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(batches >= 1, "batches", "must be at least 1, found \(batches)")
         try require(batchSize >= 4, "batch_size", "must be at least 4 (unbiased CKA needs n > 3), found \(batchSize)")
         try require(beta > 0, "beta", "must be > 0, found \(beta)")

@@ -1,19 +1,19 @@
 import ConfigKit
 
 /// The `network` section: the NATS-Bench skeleton's size (spec §3).
-public struct NetworkConfig: Codable, Equatable, ConfigValidatable {
+package struct NetworkConfig: Codable, Equatable, ConfigValidatable {
     /// Channels C of the first stage (then 2C, 4C). Benchmark: 16.
-    public var channels: Int = 16
+    package var channels: Int = 16
     /// Cells N per stage. Benchmark: 5.
-    public var cells: Int = 5
+    package var cells: Int = 5
     /// Cells per stage as [n1, n2, n3], overriding `cells` when given.
-    public var cellsPerStage: [Int]? = nil
+    package var cellsPerStage: [Int]? = nil
 
     enum CodingKeys: String, CodingKey { case channels, cells, cellsPerStage = "cells_per_stage" }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         channels = try c.decode(.channels, default: d.channels)
         cells = try c.decode(.cells, default: d.cells)
@@ -21,9 +21,9 @@ public struct NetworkConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// The cells of each of the three stages.
-    public var stageCells: [Int] { cellsPerStage ?? [cells, cells, cells] }
+    package var stageCells: [Int] { cellsPerStage ?? [cells, cells, cells] }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(channels >= 1, "channels", "must be at least 1, found \(channels)")
         try require(cells >= 1, "cells", "must be at least 1, found \(cells)")
         if let stages = cellsPerStage {
@@ -36,8 +36,8 @@ public struct NetworkConfig: Codable, Equatable, ConfigValidatable {
 }
 
 /// The `training` section: the benchmark's SGD protocol (spec §5).
-public struct TrainingConfig: Codable, Equatable, ConfigValidatable {
-    public enum Schedule: String, Codable, CaseIterable, ConfigEnumeration {
+package struct TrainingConfig: Codable, Equatable, ConfigValidatable {
+    package enum Schedule: String, Codable, CaseIterable, ConfigEnumeration {
         /// lr(e) = lr/2 · (1 + cos(π e / T)), constant within an epoch (the benchmark's).
         case cosine
         /// lr throughout.
@@ -45,27 +45,27 @@ public struct TrainingConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// Epochs T. The "12" proxy protocol: 12.
-    public var epochs: Int = 12
+    package var epochs: Int = 12
     /// Mini-batch size. Benchmark: 256.
-    public var batchSize: Int = 256
+    package var batchSize: Int = 256
     /// Initial learning rate. Benchmark: 0.1.
-    public var lr: Double = 0.1
+    package var lr: Double = 0.1
     /// SGD momentum. Benchmark: 0.9.
-    public var momentum: Double = 0.9
+    package var momentum: Double = 0.9
     /// Nesterov momentum. Benchmark: true.
-    public var nesterov: Bool = true
+    package var nesterov: Bool = true
     /// L2 weight decay on all parameters. Benchmark: 5e-4.
-    public var weightDecay: Double = 5e-4
+    package var weightDecay: Double = 5e-4
     /// Learning-rate schedule: `cosine` or `constant`.
-    public var schedule: Schedule = .cosine
+    package var schedule: Schedule = .cosine
 
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize = "batch_size", lr, momentum, nesterov, weightDecay = "weight_decay", schedule
     }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         epochs = try c.decode(.epochs, default: d.epochs)
         batchSize = try c.decode(.batchSize, default: d.batchSize)
@@ -76,7 +76,7 @@ public struct TrainingConfig: Codable, Equatable, ConfigValidatable {
         schedule = try c.decode(.schedule, default: d.schedule)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(epochs >= 1, "epochs", "must be at least 1, found \(epochs)")
         try require(batchSize >= 1, "batch_size", "must be at least 1, found \(batchSize)")
         try require(lr > 0, "lr", "must be > 0, found \(lr)")

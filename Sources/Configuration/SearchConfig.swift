@@ -2,8 +2,8 @@ import ConfigKit
 import Evolution
 
 /// The `search` section: algorithm, population, budget, space.
-public struct SearchConfig: Codable, Equatable, ConfigValidatable {
-    public enum Algorithm: String, Codable, CaseIterable, ConfigEnumeration {
+package struct SearchConfig: Codable, Equatable, ConfigValidatable {
+    package enum Algorithm: String, Codable, CaseIterable, ConfigEnumeration {
         /// Regularized evolution (aging evolution), as NATS-Bench runs it.
         case rea
         /// Uniform random sampling under the same budget (baseline).
@@ -11,26 +11,26 @@ public struct SearchConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// `rea` or `random`.
-    public var algorithm: Algorithm = .rea
+    package var algorithm: Algorithm = .rea
     /// REA population size P. Reference: 10.
-    public var population: Int = 10
+    package var population: Int = 10
     /// REA tournament size S (drawn with replacement), 1 ≤ S ≤ P. Reference: 3.
-    public var sampleSize: Int = 3
+    package var sampleSize: Int = 3
     /// When to stop (evaluations and/or seconds).
-    public var budget = BudgetConfig()
+    package var budget = BudgetConfig()
     /// Reuse the result of an architecture canonically equal to one already evaluated instead of
     /// training it again (it still counts as one evaluation of the budget).
-    public var cache: Bool = true
+    package var cache: Bool = true
     /// Search-space definition file.
-    public var space: String = "SearchSpaces/nats-tss.yaml"
+    package var space: String = "SearchSpaces/nats-tss.yaml"
     /// Restrict the candidate operations (names from the space, e.g. [none, skip_connect, nor_conv_3x3]).
-    public var ops: [String]? = nil
+    package var ops: [String]? = nil
 
     enum CodingKeys: String, CodingKey { case algorithm, population, sampleSize = "sample_size", budget, cache, space, ops }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         algorithm = try c.decode(.algorithm, default: d.algorithm)
         population = try c.decode(.population, default: d.population)
@@ -41,7 +41,7 @@ public struct SearchConfig: Codable, Equatable, ConfigValidatable {
         ops = try c.decodeIfPresent([String].self, forKey: .ops)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(population >= 1, "population", "must be at least 1, found \(population)")
         try require(sampleSize >= 1 && sampleSize <= population, "sample_size",
                     "must be between 1 and population (\(population)), found \(sampleSize)")
@@ -53,44 +53,44 @@ public struct SearchConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// The Evolution module's algorithm value.
-    public var evolutionAlgorithm: SearchAlgorithm {
+    package var evolutionAlgorithm: SearchAlgorithm {
         algorithm == .rea ? .regularizedEvolution(populationSize: population, sampleSize: sampleSize) : .randomSearch
     }
 }
 
 /// `search.budget`: the search stops when either limit is reached. Without a `budget` section the
 /// budget is 100 evaluations; a `budget` section must give at least one limit.
-public struct BudgetConfig: Codable, Equatable, ConfigValidatable {
+package struct BudgetConfig: Codable, Equatable, ConfigValidatable {
     /// Candidates evaluated (cache hits included).
-    public var evaluations: Int? = 100
+    package var evaluations: Int? = 100
     /// Seconds of evaluation time (wall clock of the evaluations).
-    public var seconds: Double? = nil
+    package var seconds: Double? = nil
 
-    public init(evaluations: Int? = 100, seconds: Double? = nil) {
+    package init(evaluations: Int? = 100, seconds: Double? = nil) {
         self.evaluations = evaluations
         self.seconds = seconds
     }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         evaluations = try c.decodeIfPresent(Int.self, forKey: .evaluations)
         seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(evaluations != nil || seconds != nil, nil, "give evaluations, seconds or both")
         if let evaluations { try require(evaluations >= 1, "evaluations", "must be at least 1, found \(evaluations)") }
         if let seconds { try require(seconds > 0, "seconds", "must be > 0, found \(seconds)") }
     }
 
     /// The Evolution module's budget value.
-    public var budget: Budget { Budget(evaluations: evaluations, seconds: seconds) }
+    package var budget: Budget { Budget(evaluations: evaluations, seconds: seconds) }
 }
 
 /// The `fitness` section: how candidates are compared (MSRS spec §6). Accuracies are in percent,
 /// MSRS is normalised to [0, 1]; an undefined MSRS counts as 1 and a diverged candidate ranks last.
-public struct FitnessConfig: Codable, Equatable, ConfigValidatable {
-    public enum Kind: String, Codable, CaseIterable, ConfigEnumeration {
+package struct FitnessConfig: Codable, Equatable, ConfigValidatable {
+    package enum Kind: String, Codable, CaseIterable, ConfigEnumeration {
         /// Validation accuracy only (plain REA).
         case accuracy
         /// accuracy − lambda · MSRS.
@@ -104,18 +104,18 @@ public struct FitnessConfig: Codable, Equatable, ConfigValidatable {
     }
 
     /// `accuracy`, `penalty`, `constraint`, `lexicographic` or `pareto`.
-    public var kind: Kind = .accuracy
+    package var kind: Kind = .accuracy
     /// `penalty`: accuracy points lost per unit of normalised MSRS. 10 means a network whose layer pairs
     /// are all redundant (MSRS 1) loses 10 points; a 0.1 difference in MSRS is worth 1 point.
-    public var lambda: Double = 10
+    package var lambda: Double = 10
     /// `constraint`: the largest admissible normalised MSRS.
-    public var bound: Double = 0.5
+    package var bound: Double = 0.5
     /// `lexicographic`: accuracy tolerance in points.
-    public var epsilon: Double = 0.5
+    package var epsilon: Double = 0.5
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         kind = try c.decode(.kind, default: d.kind)
         lambda = try c.decode(.lambda, default: d.lambda)
@@ -123,14 +123,14 @@ public struct FitnessConfig: Codable, Equatable, ConfigValidatable {
         epsilon = try c.decode(.epsilon, default: d.epsilon)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(lambda >= 0, "lambda", "must be ≥ 0, found \(lambda)")
         try require((0...1).contains(bound), "bound", "must be in [0, 1] (normalised MSRS), found \(bound)")
         try require(epsilon >= 0, "epsilon", "must be ≥ 0 (accuracy points), found \(epsilon)")
     }
 
     /// The Evolution module's fitness value.
-    public var fitness: Fitness {
+    package var fitness: Fitness {
         Fitness(kind: Fitness.Kind(rawValue: kind.rawValue)!, lambda: lambda, bound: bound, epsilon: epsilon)
     }
 }

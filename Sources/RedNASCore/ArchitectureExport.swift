@@ -9,39 +9,39 @@ import Training
 
 /// What `rednas export` writes: the search's answer with everything needed to use, compare and
 /// retrain it.
-public struct ArchitectureExport: Codable, Equatable {
-    public struct Network: Codable, Equatable {
-        public var channels: Int
-        public var cellsPerStage: [Int]
-        public var classes: Int?
-        public var inputChannels: Int?
-        public var inputSize: Int?
+package struct ArchitectureExport: Codable, Equatable {
+    package struct Network: Codable, Equatable {
+        package var channels: Int
+        package var cellsPerStage: [Int]
+        package var classes: Int?
+        package var inputChannels: Int?
+        package var inputSize: Int?
 
         enum CodingKeys: String, CodingKey {
             case channels, cellsPerStage = "cells_per_stage", classes, inputChannels = "input_channels", inputSize = "input_size"
         }
     }
 
-    public var arch: String
-    public var index: Int
-    public var canonical: String
-    public var valid: Bool
-    public var fitnessKind: String
-    public var fitness: Double?
-    public var validAccuracy: Double
-    public var testAccuracy: Double?
-    public var msrs: Double?
-    public var msrsNormalized: Double?
-    public var params: Int
-    public var flops: Int
-    public var seed: UInt64
-    public var candidate: Int
-    public var evaluations: Int
-    public var network: Network
-    public var weights: String?
-    public var run: String
-    public var retrainConfig: String
-    public var retrainCommand: String
+    package var arch: String
+    package var index: Int
+    package var canonical: String
+    package var valid: Bool
+    package var fitnessKind: String
+    package var fitness: Double?
+    package var validAccuracy: Double
+    package var testAccuracy: Double?
+    package var msrs: Double?
+    package var msrsNormalized: Double?
+    package var params: Int
+    package var flops: Int
+    package var seed: UInt64
+    package var candidate: Int
+    package var evaluations: Int
+    package var network: Network
+    package var weights: String?
+    package var run: String
+    package var retrainConfig: String
+    package var retrainCommand: String
 
     enum CodingKeys: String, CodingKey {
         case arch, index, canonical, valid, fitnessKind = "fitness_kind", fitness, validAccuracy = "valid_accuracy"
@@ -52,7 +52,7 @@ public struct ArchitectureExport: Codable, Equatable {
 
 extension ArchitectureExport {
     /// Builds the export of `summary.best` and writes the retraining config to `retrainConfigURL`.
-    public static func make(from summary: RunSnapshot, retrainConfigURL: URL) throws -> ArchitectureExport {
+    package static func make(from summary: RunSnapshot, retrainConfigURL: URL) throws -> ArchitectureExport {
         guard let best = summary.best else {
             throw SearchError.damaged(path: summary.directory.url.path, detail: "no finished evaluation yet: nothing to export")
         }
@@ -89,13 +89,13 @@ extension ArchitectureExport {
             weights: weights, run: summary.directory.url.path, retrainConfig: retrainConfigURL.path, retrainCommand: command)
     }
 
-    public func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
-    public func yaml() throws -> String { try ResolvedConfig.yaml(self) }
+    package func yaml() throws -> String { try ResolvedConfig.yaml(self) }
 }
 
 /// Quotes a path for a POSIX shell when it needs it.

@@ -6,11 +6,11 @@ import Training
 
 /// Runs (or resumes) a search in a run directory with the real evaluator: the one entry point
 /// `rednas search` and `rednas resume` share.
-public enum SearchRunner {
+package enum SearchRunner {
     /// Drives the run until its budget is used or a stop is requested (SIGINT/SIGTERM when
     /// `handleSignals`). Progress goes to `line`, the run's log and `status.json`.
     @discardableResult
-    public static func run(_ run: RunDirectory, config: ExperimentConfig, evaluator: TrainingEvaluator? = nil,
+    package static func run(_ run: RunDirectory, config: ExperimentConfig, evaluator: TrainingEvaluator? = nil,
                            line: ProgressLine, handleSignals: Bool = true) throws -> (end: SearchEnd, summary: RunSnapshot) {
         let end = try drive(run, config: config, evaluator: evaluator, line: line, handleSignals: handleSignals)
         return (end, try RunSnapshot.load(run, .strict))  // after the lock is released, so it reads finished/stopped

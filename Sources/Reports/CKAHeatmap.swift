@@ -4,15 +4,15 @@ import Foundation
 /// scale with a legend bar, the values written in the cells when L ≤ 20, a hover tooltip per cell.
 /// Values below 0 (unbiased CKA can be slightly negative) are coloured as 0 but printed as they are;
 /// NaN cells are grey and read "NaN".
-public struct CKAHeatmap: Sendable {
-    public let matrix: [[Double]]
-    public let labels: [String]
-    public var title: String
+package struct CKAHeatmap: Sendable {
+    package let matrix: [[Double]]
+    package let labels: [String]
+    package var title: String
     /// Write each value in its cell (default: when L ≤ 20).
-    public var showsValues: Bool
+    package var showsValues: Bool
 
     /// - Throws: `ReportError.invalidMatrix` unless `matrix` is square, non-empty and has one label per row.
-    public init(matrix: [[Double]], labels: [String], title: String) throws {
+    package init(matrix: [[Double]], labels: [String], title: String) throws {
         guard !matrix.isEmpty, matrix.allSatisfy({ $0.count == matrix.count }) else {
             throw ReportError.invalidMatrix("expected a non-empty square matrix, got \(matrix.count) rows of lengths "
                                             + "\(Set(matrix.map(\.count)).sorted())")
@@ -34,7 +34,7 @@ public struct CKAHeatmap: Sendable {
     ].map { SVGColor(red: $0.0, green: $0.1, blue: $0.2) }
 
     /// The fill for `value`, clamped to 0…1 and interpolated linearly between anchors; grey for NaN.
-    public static func color(for value: Double) -> SVGColor {
+    package static func color(for value: Double) -> SVGColor {
         guard !value.isNaN else { return .gray }
         let t = min(1, max(0, value)) * Double(scale.count - 1)
         let low = min(Int(t), scale.count - 2)
@@ -45,7 +45,7 @@ public struct CKAHeatmap: Sendable {
     }
 
     /// The standalone SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let layout = Layout(labels: labels, count: matrix.count)
         var doc = SVGDocument(width: layout.width, height: layout.height)
         doc.text(title, x: layout.width / 2, y: 24, fontSize: 16, anchor: .middle, bold: true)

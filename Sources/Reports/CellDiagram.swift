@@ -4,11 +4,11 @@ import Foundation
 /// A NATS cell drawn as its DAG: nodes 0 (input) … 3 (output) left to right, one arrow per edge
 /// whose operation is not `none` (class `edge`), labelled by the operation (class `edge-label`).
 /// Skip connections are dashed and orange; edges spanning two nodes arc above, the 3←0 edge below.
-public struct CellDiagram {
-    public let cell: Cell
-    public var title: String
+package struct CellDiagram {
+    package let cell: Cell
+    package var title: String
 
-    public init(cell: Cell, title: String) {
+    package init(cell: Cell, title: String) {
         self.cell = cell
         self.title = title
     }
@@ -27,7 +27,7 @@ public struct CellDiagram {
         }
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         var doc = SVGDocument(width: Self.width, height: Self.height)
         doc.text(title, x: 20, y: 26, fontSize: 16, bold: true, cssClass: "title")
         doc.text(cell.architectureString, x: 20, y: 46, fontSize: 11, fill: "#555555", cssClass: "subtitle")

@@ -2,15 +2,15 @@ import Foundation
 
 /// Axis ticks at "nice" round values (steps of 1, 2, 2.5 or 5 × 10^k) covering a data range, so
 /// axes read 0, 20, 40 … rather than 3.7, 17.4, …
-public struct NiceTicks: Equatable, Sendable {
+package struct NiceTicks: Equatable, Sendable {
     /// Axis start and end: the data range widened outward to whole steps.
-    public let lower: Double
-    public let upper: Double
-    public let step: Double
+    package let lower: Double
+    package let upper: Double
+    package let step: Double
 
     /// Ticks for data in `low…high` with about `target` intervals (at most `2 · target`).
     /// A degenerate range (low == high) is widened around the value; non-finite input gives 0…1.
-    public init(low: Double, high: Double, target: Int = 5) {
+    package init(low: Double, high: Double, target: Int = 5) {
         var (a, b) = (min(low, high), max(low, high))
         if !a.isFinite || !b.isFinite { (a, b) = (0, 1) }
         if a == b {
@@ -25,7 +25,7 @@ public struct NiceTicks: Equatable, Sendable {
     }
 
     /// The smallest of 1, 2, 2.5, 5, 10 × 10^k that is ≥ `raw` (raw > 0).
-    public static func niceStep(_ raw: Double) -> Double {
+    package static func niceStep(_ raw: Double) -> Double {
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let fraction = raw / magnitude
         for nice in [1.0, 2, 2.5, 5, 10] where fraction <= nice * (1 + 1e-9) { return nice * magnitude }
@@ -33,13 +33,13 @@ public struct NiceTicks: Equatable, Sendable {
     }
 
     /// The tick values lower, lower + step, … upper (computed by multiplication: no drift).
-    public var values: [Double] {
+    package var values: [Double] {
         let count = Int(((upper - lower) / step).rounded())
         return (0...count).map { lower + Double($0) * step }
     }
 
     /// A tick label with just enough decimals for the step (2.5 → "2.5", 0.1 → "0.1", never "0.30000000000000004").
-    public func label(_ value: Double) -> String {
+    package func label(_ value: Double) -> String {
         let decimals = (0...6).first { d in
             let scaled = step * pow(10, Double(d))
             return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)

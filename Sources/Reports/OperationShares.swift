@@ -4,16 +4,16 @@ import RunModel
 /// How often each operation appears in the population as the search goes: after evaluation t, the
 /// share of each op among the 6 edges of every member alive — the last P records (REA's aging
 /// population; for random search the same sliding window of P).
-public struct OperationShares: Equatable {
+package struct OperationShares: Equatable {
     /// The operations in canonical order (`Operation.allCases`).
-    public static let operations = Operation.allCases
+    package static let operations = Operation.allCases
 
     /// `shares[t][k]`: share (0…1) of `operations[k]` after record t; each row sums to 1.
-    public let shares: [[Double]]
+    package let shares: [[Double]]
 
     /// O(n): a sliding window of counts. Records whose architecture string does not parse are
     /// left out of the window's counts (the share is over the edges that could be read).
-    public init(records: [EvaluationRecord], window: Int) {
+    package init(records: [EvaluationRecord], window: Int) {
         let window = max(1, window)
         let cells = records.map { try? $0.cell() }
         var counts = [Int](repeating: 0, count: Self.operations.count)

@@ -3,20 +3,20 @@ import Foundation
 
 /// Stacked areas of each operation's share of the population's edges after every evaluation
 /// (one `polygon` of class `op-area` per operation). Long runs are averaged into ≤ `maxColumns` buckets.
-public struct OperationSharesPlot {
-    public let shares: OperationShares
-    public let window: Int
-    public let windowName: String
-    public var maxColumns = 400
+package struct OperationSharesPlot {
+    package let shares: OperationShares
+    package let window: Int
+    package let windowName: String
+    package var maxColumns = 400
 
     /// - Parameter windowName: how the window is described, e.g. "REA population (P = 10)".
-    public init(shares: OperationShares, window: Int, windowName: String) {
+    package init(shares: OperationShares, window: Int, windowName: String) {
         self.shares = shares
         self.window = window
         self.windowName = windowName
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let n = shares.shares.count
         let frame = PlotFrame(x: NiceTicks(low: 1, high: Double(max(n, 2))), y: NiceTicks(low: 0, high: 100))
         var doc = frame.document()

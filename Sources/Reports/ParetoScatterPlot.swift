@@ -7,10 +7,10 @@ import RunModel
 /// (`candidate undefined`), diverged runs as crosses at the band's foot (`candidate diverged`).
 /// The Pareto front (accuracy ↑, MSRS ↓, over defined MSRS) is a step line (`pareto-front`), the
 /// search's answer a star (`best`). Markers shrink and fade as candidates grow in number.
-public struct ParetoScatterPlot {
-    public let analysis: RunAnalysis
+package struct ParetoScatterPlot {
+    package let analysis: RunAnalysis
 
-    public init(analysis: RunAnalysis) { self.analysis = analysis }
+    package init(analysis: RunAnalysis) { self.analysis = analysis }
 
     /// Marker radius and opacity for `count` candidates.
     static func markerStyle(count: Int) -> (radius: Double, opacity: Double) {
@@ -21,7 +21,7 @@ public struct ParetoScatterPlot {
         }
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let records = analysis.records
         let results = records.map(\.result)
         let usable = records.indices.filter { results[$0].isUsable }

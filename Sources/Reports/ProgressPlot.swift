@@ -3,13 +3,13 @@ import Foundation
 /// Best-so-far curves (valid accuracy, and the fitness when it differs) against evaluations or
 /// wall time. Curves are drawn as steps through the points where the best changes, so the SVG
 /// stays small for any number of evaluations. Curve classes: `best-accuracy`, `best-fitness`.
-public struct ProgressPlot {
-    public enum Axis { case evaluations, wallTime }
+package struct ProgressPlot {
+    package enum Axis { case evaluations, wallTime }
 
-    public let analysis: RunAnalysis
-    public let axis: Axis
+    package let analysis: RunAnalysis
+    package let axis: Axis
 
-    public init(analysis: RunAnalysis, axis: Axis) {
+    package init(analysis: RunAnalysis, axis: Axis) {
         self.analysis = analysis
         self.axis = axis
     }
@@ -23,7 +23,7 @@ public struct ProgressPlot {
         axis == .evaluations ? Double(p.number + 1) : p.seconds / timeUnit.seconds
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let accuracy = analysis.bestAccuracySoFar
         let fitness = analysis.bestFitnessSoFar ?? []
         let values = (accuracy + fitness).map(\.value)

@@ -5,27 +5,27 @@ import RunModel
 import Search
 
 /// The numbers a report shows, computed from a run's records once.
-public struct RunAnalysis {
-    public let records: [EvaluationRecord]
-    public let fitness: Fitness
+package struct RunAnalysis {
+    package let records: [EvaluationRecord]
+    package let fitness: Fitness
     /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`).
-    public let answer: Int?
+    package let answer: Int?
 
-    public init(records: [EvaluationRecord], fitness: Fitness) {
+    package init(records: [EvaluationRecord], fitness: Fitness) {
         self.records = records
         self.fitness = fitness
         answer = fitness.answerIndex(records.map(\.result))
     }
 
     /// The scalar fitness shown for a record (penalised score for `penalty`, else valid accuracy).
-    public func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
+    package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
     /// Positions in `records` of the top `k` under the run's fitness, best first.
-    public func top(_ k: Int) -> [Int] { Array(fitness.ranking(records.map(\.result)).prefix(k)) }
+    package func top(_ k: Int) -> [Int] { Array(fitness.ranking(records.map(\.result)).prefix(k)) }
 
     /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓:
     /// `Pareto.firstFront`), sorted by MSRS then accuracy ascending (the step line's order). O(n log n).
-    public static func paretoFront(_ results: [EvaluationResult]) -> [Int] {
+    package static func paretoFront(_ results: [EvaluationResult]) -> [Int] {
         let eligible = results.indices.filter { results[$0].isUsable && results[$0].normalizedMSRS != nil }
         let points = eligible.map { ParetoPoint(accuracy: results[$0].validAccuracy, msrs: results[$0].normalizedMSRS!) }
         return Pareto.firstFront(points).map { eligible[$0] }.sorted {
@@ -36,15 +36,15 @@ public struct RunAnalysis {
     }
 
     /// One point of a best-so-far curve: after evaluation `number` (0-based), at cumulative `seconds`.
-    public struct ProgressPoint: Equatable {
-        public var number: Int
-        public var seconds: Double
-        public var value: Double
+    package struct ProgressPoint: Equatable {
+        package var number: Int
+        package var seconds: Double
+        package var value: Double
     }
 
     /// Running maximum of `value` over the records (records without a value are skipped); one point
     /// per record, so callers may decimate to the points where the value changes.
-    public func runningBest(_ value: (EvaluationRecord) -> Double?) -> [ProgressPoint] {
+    package func runningBest(_ value: (EvaluationRecord) -> Double?) -> [ProgressPoint] {
         var points: [ProgressPoint] = []
         var best = -Double.infinity, seconds = 0.0
         points.reserveCapacity(records.count)
@@ -57,14 +57,14 @@ public struct RunAnalysis {
     }
 
     /// Best-so-far valid accuracy (usable results only).
-    public var bestAccuracySoFar: [ProgressPoint] {
+    package var bestAccuracySoFar: [ProgressPoint] {
         runningBest { $0.result.isUsable ? $0.result.validAccuracy : nil }
     }
 
     /// Best-so-far fitness: the running maximum of the penalised score for `penalty`; for the
     /// set-relative kinds (constraint, lexicographic, pareto) the valid accuracy of the search's answer
     /// among the first t evaluations; nil for `accuracy` (it equals the accuracy curve).
-    public var bestFitnessSoFar: [ProgressPoint]? {
+    package var bestFitnessSoFar: [ProgressPoint]? {
         switch fitness.kind {
         case .accuracy: return nil
         case .penalty: return runningBest { fitnessValue($0) }

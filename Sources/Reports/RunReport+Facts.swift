@@ -5,7 +5,7 @@ import RunModel
 /// The key facts of a report as label/value rows, shared by `index.html` and `summary.md`.
 extension RunReport {
     /// The run's config in a few rows, or nil when it is unavailable.
-    public var configRows: [(String, String)]? {
+    package var configRows: [(String, String)]? {
         guard let c = snapshot.config else { return nil }
         let d = c.dataset, n = c.network, t = c.training, m = c.msrs, s = c.search, f = c.fitness
         var dataset = d.kind.rawValue + ", split \(d.split.rawValue)"
@@ -39,7 +39,7 @@ extension RunReport {
     }
 
     /// "12/100 evaluations, running (updated …)".
-    public var statusText: String {
+    package var statusText: String {
         let done = snapshot.records.count
         var text = "\(done)" + (snapshot.totalEvaluations.map { "/\($0)" } ?? "") + " evaluations, " + snapshot.phase.rawValue
         if let updated = snapshot.status?.updatedAt, !updated.isEmpty { text += " (status updated \(updated))" }
@@ -49,7 +49,7 @@ extension RunReport {
     }
 
     /// The answer's facts, or nil before the first evaluation.
-    public var bestRows: [(String, String)]? {
+    package var bestRows: [(String, String)]? {
         guard let b = best else { return nil }
         let m = b.metrics
         var rows: [(String, String)] = [
@@ -69,11 +69,11 @@ extension RunReport {
         return rows
     }
 
-    public static let tableColumns = ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.",
+    package static let tableColumns = ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.",
                                       "fitness", "params", "note"]
 
     /// The top-K table rows, best first, as display strings.
-    public var tableRows: [[String]] {
+    package var tableRows: [[String]] {
         analysis.top(topK).enumerated().map { rank, i in
             let r = analysis.records[i], m = r.metrics
             var note: [String] = []

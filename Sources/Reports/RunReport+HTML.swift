@@ -20,7 +20,7 @@ extension RunReport {
         """
 
     /// The page. `figures` are embedded inline (their XML prolog dropped).
-    public func html(figures: [Figure]) -> String {
+    package func html(figures: [Figure]) -> String {
         let e = SVGDocument.escape
         var body = "<h1>RedNAS search report</h1>\n<div class=\"path\">\(e(snapshot.directory.url.path))</div>\n"
         if !snapshot.problems.isEmpty {

@@ -2,7 +2,7 @@ import Foundation
 
 /// `summary.md`: the same key facts and the table, for terminals and pull requests.
 extension RunReport {
-    public func markdown() -> String {
+    package func markdown() -> String {
         var out = "# RedNAS search report\n\n`\(snapshot.directory.url.path)`\n\n"
         for problem in snapshot.problems { out += "> ⚠ \(problem)\n" }
         if !snapshot.problems.isEmpty { out += "\n" }

@@ -7,36 +7,36 @@ import Search
 /// The report of a search run (`rednas report`): SVG plots, a self-contained `index.html` and a
 /// `summary.md`, made from the run directory alone — also while the search is going or when parts
 /// of the run are missing or damaged (what could not be shown is said on the page).
-public struct RunReport {
-    public let snapshot: RunSnapshot
-    public let analysis: RunAnalysis
+package struct RunReport {
+    package let snapshot: RunSnapshot
+    package let analysis: RunAnalysis
     /// Rows of the top-K table.
-    public let topK: Int
+    package let topK: Int
 
-    public init(snapshot: RunSnapshot, topK: Int = 10) {
+    package init(snapshot: RunSnapshot, topK: Int = 10) {
         self.snapshot = snapshot
         self.analysis = RunAnalysis(records: snapshot.records, fitness: snapshot.fitness)
         self.topK = max(1, topK)
     }
 
     /// Reads `run` and prepares its report. Throws only when `run` is not a run directory.
-    public static func load(_ run: RunDirectory, topK: Int = 10) throws -> RunReport {
+    package static func load(_ run: RunDirectory, topK: Int = 10) throws -> RunReport {
         RunReport(snapshot: try RunSnapshot.load(run), topK: topK)
     }
 
     /// The search's answer, if any evaluation finished.
-    public var best: EvaluationRecord? { analysis.answer.map { analysis.records[$0] } }
+    package var best: EvaluationRecord? { analysis.answer.map { analysis.records[$0] } }
 
     /// One figure: file name, caption, and the SVG (nil with a `note` when it cannot be drawn).
-    public struct Figure {
-        public var file: String
-        public var caption: String
-        public var svg: String?
-        public var note: String?
+    package struct Figure {
+        package var file: String
+        package var caption: String
+        package var svg: String?
+        package var note: String?
     }
 
     /// The six figures, in page order. Empty runs give no figures (the page says so instead).
-    public func figures() -> [Figure] {
+    package func figures() -> [Figure] {
         guard !analysis.records.isEmpty else { return [] }
         var figures = [
             Figure(file: "progress-evaluations.svg", caption: "Best so far against evaluations",
@@ -97,7 +97,7 @@ public struct RunReport {
     /// Writes the SVGs, `index.html` and `summary.md` into `folder` (created if needed).
     /// Returns the written file URLs.
     @discardableResult
-    public func write(to folder: URL) throws -> [URL] {
+    package func write(to folder: URL) throws -> [URL] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let figures = figures()
         var written: [URL] = []

@@ -1,6 +1,6 @@
 import Foundation
 
-public enum CandidateOutcome: Equatable, Sendable {
+package enum CandidateOutcome: Equatable, Sendable {
     case finished(CandidateMetrics)
     /// A stop was requested; the candidate's last epoch checkpoint (if any) stays for resuming.
     case interrupted
@@ -11,7 +11,7 @@ public enum CandidateOutcome: Equatable, Sendable {
 /// Contract: the outcome is a function of (task, configuration) only — the same task evaluated
 /// again, or resumed from the checkpoint it left in `directory`, gives the same metrics (up to
 /// the measured seconds).
-public protocol CandidateEvaluator {
+package protocol CandidateEvaluator {
     func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome
 }

@@ -1,28 +1,28 @@
 /// What training and scoring one candidate measured. Accuracies are top-1 in percent, as the
 /// benchmark reports them.
-public struct CandidateMetrics: Codable, Equatable, Sendable {
-    public var validAccuracy: Double
-    public var validLoss: Double?
-    public var testAccuracy: Double?
-    public var testLoss: Double?
-    public var trainAccuracy: Double?
-    public var trainLoss: Double?
+package struct CandidateMetrics: Codable, Equatable, Sendable {
+    package var validAccuracy: Double
+    package var validLoss: Double?
+    package var testAccuracy: Double?
+    package var testLoss: Double?
+    package var trainAccuracy: Double?
+    package var trainLoss: Double?
     /// Raw MSRS (soft count of redundant layer pairs) and MSRS / (L(L−1)/2); nil when undefined.
-    public var msrs: Double?
-    public var msrsNormalized: Double?
+    package var msrs: Double?
+    package var msrsNormalized: Double?
     /// Why MSRS is undefined (e.g. every batch gave NaN), when it is.
-    public var msrsUndefined: String?
+    package var msrsUndefined: String?
     /// "diverged at epoch e, step s" when training blew up; accuracies are then not meaningful.
-    public var diverged: String?
-    public var params: Int
-    public var flops: Int
-    public var epochs: Int
-    public var trainSeconds: Double
-    public var msrsSeconds: Double
+    package var diverged: String?
+    package var params: Int
+    package var flops: Int
+    package var epochs: Int
+    package var trainSeconds: Double
+    package var msrsSeconds: Double
     /// Weights file relative to the candidate folder, when written.
-    public var weights: String?
+    package var weights: String?
 
-    public init(validAccuracy: Double, validLoss: Double? = nil, testAccuracy: Double? = nil, testLoss: Double? = nil,
+    package init(validAccuracy: Double, validLoss: Double? = nil, testAccuracy: Double? = nil, testLoss: Double? = nil,
                 trainAccuracy: Double? = nil, trainLoss: Double? = nil, msrs: Double? = nil,
                 msrsNormalized: Double? = nil, msrsUndefined: String? = nil, diverged: String? = nil,
                 params: Int, flops: Int, epochs: Int, trainSeconds: Double, msrsSeconds: Double, weights: String? = nil) {

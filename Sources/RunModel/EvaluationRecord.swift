@@ -3,24 +3,24 @@ import Evolution
 import Foundation
 
 /// One line of a run's evaluation journal: everything known about a finished evaluation.
-public struct EvaluationRecord: Codable, Equatable, Sendable {
-    public var number: Int
-    public var arch: String
-    public var index: Int
-    public var canonical: String
-    public var seed: UInt64
+package struct EvaluationRecord: Codable, Equatable, Sendable {
+    package var number: Int
+    package var arch: String
+    package var index: Int
+    package var canonical: String
+    package var seed: UInt64
     /// History number of the parent (nil for random samples).
-    public var parent: Int?
+    package var parent: Int?
     /// History number whose result was reused (same canonical cell), when the cache served it.
-    public var reusedFrom: Int?
+    package var reusedFrom: Int?
     /// What the search's fitness sees (valid accuracy, normalised MSRS, test accuracy, status).
-    public var result: EvaluationResult
-    public var metrics: CandidateMetrics
+    package var result: EvaluationResult
+    package var metrics: CandidateMetrics
     /// Seconds charged to the time budget (0 for a reused result).
-    public var seconds: Double
-    public var finishedAt: String
+    package var seconds: Double
+    package var finishedAt: String
 
-    public init(number: Int, arch: String, index: Int, canonical: String, seed: UInt64, parent: Int?,
+    package init(number: Int, arch: String, index: Int, canonical: String, seed: UInt64, parent: Int?,
                 reusedFrom: Int?, result: EvaluationResult, metrics: CandidateMetrics, seconds: Double,
                 finishedAt: String) {
         self.number = number; self.arch = arch; self.index = index; self.canonical = canonical
@@ -28,21 +28,21 @@ public struct EvaluationRecord: Codable, Equatable, Sendable {
         self.metrics = metrics; self.seconds = seconds; self.finishedAt = finishedAt
     }
 
-    public var reused: Bool { reusedFrom != nil }
+    package var reused: Bool { reusedFrom != nil }
 
     /// The cell, parsed from the journal's string.
-    public func cell() throws -> Cell { try Cell(architectureString: arch) }
+    package func cell() throws -> Cell { try Cell(architectureString: arch) }
 
     /// The fitness value shown for this record: the penalised score under a `penalty` fitness, else
     /// valid accuracy; nil for a diverged or unusable result.
-    public func fitnessValue(under fitness: Fitness) -> Double? {
+    package func fitnessValue(under fitness: Fitness) -> Double? {
         guard result.isUsable else { return nil }
         return fitness.kind == .penalty ? fitness.penalizedScore(result) : result.validAccuracy
     }
 
     /// Maps an evaluator's metrics to what the search ranks on. Test accuracy is carried along for
     /// reporting but the fitness never reads it.
-    public static func searchResult(from m: CandidateMetrics) -> EvaluationResult {
+    package static func searchResult(from m: CandidateMetrics) -> EvaluationResult {
         if m.diverged != nil { return .diverged() }
         return EvaluationResult(validAccuracy: m.validAccuracy, normalizedMSRS: m.msrsNormalized,
                                 testAccuracy: m.testAccuracy)

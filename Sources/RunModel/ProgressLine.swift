@@ -8,32 +8,32 @@ import Glibc
 /// `interval` seconds; nothing at all when quiet. Permanent messages go through `log`.
 ///
 /// Progress goes to standard error so that standard output stays clean for results (JSON).
-public final class ProgressLine {
-    public enum Mode: Equatable {
+package final class ProgressLine {
+    package enum Mode: Equatable {
         case live
         case plain(interval: TimeInterval)
         case quiet
     }
 
-    public let mode: Mode
+    package let mode: Mode
     private let write: (String) -> Void
     private var lastDraw = Date.distantPast
     private var liveVisible = false
     private let lock = NSLock()
 
-    public init(mode: Mode, write: ((String) -> Void)? = nil) {
+    package init(mode: Mode, write: ((String) -> Void)? = nil) {
         self.mode = mode
         self.write = write ?? { text in FileHandle.standardError.write(Data(text.utf8)) }
     }
 
     /// `.live` when standard error is a terminal, `.plain` otherwise, `.quiet` when asked.
-    public static func automatic(quiet: Bool, interval: TimeInterval = 30) -> ProgressLine {
+    package static func automatic(quiet: Bool, interval: TimeInterval = 30) -> ProgressLine {
         if quiet { return ProgressLine(mode: .quiet) }
         return ProgressLine(mode: isatty(STDERR_FILENO) != 0 ? .live : .plain(interval: interval))
     }
 
     /// Shows the current status; throttled. `force` draws regardless of the throttle.
-    public func update(_ status: String, force: Bool = false) {
+    package func update(_ status: String, force: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         let now = Date()
         switch mode {
@@ -52,7 +52,7 @@ public final class ProgressLine {
     }
 
     /// A permanent line (clears the live line first, which is then redrawn by the next update).
-    public func log(_ line: String) {
+    package func log(_ line: String) {
         lock.lock(); defer { lock.unlock() }
         if mode == .quiet { return }
         if liveVisible { write("\r\u{1B}[2K"); liveVisible = false; lastDraw = .distantPast }
@@ -60,7 +60,7 @@ public final class ProgressLine {
     }
 
     /// Ends the live line so following output starts on a fresh line.
-    public func finish() {
+    package func finish() {
         lock.lock(); defer { lock.unlock() }
         if liveVisible { write("\n"); liveVisible = false }
     }
@@ -73,7 +73,7 @@ public final class ProgressLine {
 }
 
 /// Human-readable durations: "42s", "3m05s", "1h02m".
-public func formatDuration(_ seconds: Double) -> String {
+package func formatDuration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "?" }
     let s = Int(seconds.rounded())
     if s < 60 { return "\(s)s" }

@@ -1,6 +1,6 @@
 /// Where a run stands. Every reader of a run (status, report, export, the live status file) uses
 /// this one vocabulary; the raw values are what `status.json` and `rednas status --json` write.
-public enum RunPhase: String, Codable, Equatable, Sendable, CustomStringConvertible {
+package enum RunPhase: String, Codable, Equatable, Sendable, CustomStringConvertible {
     /// Nothing evaluated yet and no process driving the run.
     case notStarted = "not started"
     /// A process holds the run's lock and is driving it.
@@ -10,5 +10,5 @@ public enum RunPhase: String, Codable, Equatable, Sendable, CustomStringConverti
     /// The budget is used.
     case finished
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// Contract: `appendToJournal` is the commit point of an evaluation — once it returns, the record
 /// survives a kill; `loadJournal` returns exactly the committed records in commit order; the state
 /// checkpoint is a cache that the driver can always rebuild from the journal.
-public protocol RunStore {
+package protocol RunStore {
     /// Where the run lives, for messages (a path; never a secret).
     var location: String { get }
     /// Where the journal lives, for messages.

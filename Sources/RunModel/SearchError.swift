@@ -1,7 +1,7 @@
 import Foundation
 
 /// Errors of the search driver and run store; each names the run and what to do.
-public enum SearchError: Error, CustomStringConvertible, LocalizedError, Equatable {
+package enum SearchError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case runInUse(String)
     case runExists(String)
     case notARun(String)
@@ -9,7 +9,7 @@ public enum SearchError: Error, CustomStringConvertible, LocalizedError, Equatab
     case configChanged(path: String, keys: [String])
     case damaged(path: String, detail: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .runInUse(path):
             return "\(path): another rednas process is running this search (its lock is held)"
@@ -27,5 +27,5 @@ public enum SearchError: Error, CustomStringConvertible, LocalizedError, Equatab
             return "\(path): \(detail)"
         }
     }
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -2,46 +2,46 @@ import Foundation
 
 /// The live status of a run, written atomically to `status.json` by the running process and read
 /// by `rednas status` (also while the search is going).
-public struct SearchStatus: Codable, Equatable {
-    public struct Running: Codable, Equatable {
-        public var number: Int
-        public var arch: String
-        public var index: Int
-        public var progress: CandidateProgress?
+package struct SearchStatus: Codable, Equatable {
+    package struct Running: Codable, Equatable {
+        package var number: Int
+        package var arch: String
+        package var index: Int
+        package var progress: CandidateProgress?
 
-        public init(number: Int, arch: String, index: Int, progress: CandidateProgress?) {
+        package init(number: Int, arch: String, index: Int, progress: CandidateProgress?) {
             self.number = number; self.arch = arch; self.index = index; self.progress = progress
         }
     }
 
-    public struct Best: Codable, Equatable {
-        public var number: Int
-        public var arch: String
-        public var index: Int
-        public var validAccuracy: Double
-        public var testAccuracy: Double?
-        public var msrsNormalized: Double?
-        public var fitness: Double?
+    package struct Best: Codable, Equatable {
+        package var number: Int
+        package var arch: String
+        package var index: Int
+        package var validAccuracy: Double
+        package var testAccuracy: Double?
+        package var msrsNormalized: Double?
+        package var fitness: Double?
 
-        public init(_ r: EvaluationRecord, fitness: Double?) {
+        package init(_ r: EvaluationRecord, fitness: Double?) {
             number = r.number; arch = r.arch; index = r.index
             validAccuracy = r.metrics.validAccuracy; testAccuracy = r.metrics.testAccuracy
             msrsNormalized = r.metrics.msrsNormalized; self.fitness = fitness
         }
     }
 
-    public var phase: RunPhase
-    public var pid: Int32
-    public var updatedAt: String
-    public var done: Int
-    public var total: Int?
-    public var secondsUsed: Double
-    public var budgetSeconds: Double?
-    public var running: Running?
-    public var best: Best?
-    public var etaSeconds: Double?
+    package var phase: RunPhase
+    package var pid: Int32
+    package var updatedAt: String
+    package var done: Int
+    package var total: Int?
+    package var secondsUsed: Double
+    package var budgetSeconds: Double?
+    package var running: Running?
+    package var best: Best?
+    package var etaSeconds: Double?
 
-    public init(phase: RunPhase, pid: Int32, updatedAt: String, done: Int, total: Int?, secondsUsed: Double,
+    package init(phase: RunPhase, pid: Int32, updatedAt: String, done: Int, total: Int?, secondsUsed: Double,
                 budgetSeconds: Double?, running: Running?, best: Best?, etaSeconds: Double?) {
         self.phase = phase; self.pid = pid; self.updatedAt = updatedAt; self.done = done; self.total = total
         self.secondsUsed = secondsUsed; self.budgetSeconds = budgetSeconds; self.running = running
@@ -52,7 +52,7 @@ public struct SearchStatus: Codable, Equatable {
 extension SearchStatus {
     /// Remaining time: mean seconds of the trained (not reused) evaluations times what is left,
     /// less the running candidate's done fraction; or the rest of a time budget, whichever is less.
-    public static func eta(records: [EvaluationRecord], total: Int?, budgetSeconds: Double?, secondsUsed: Double,
+    package static func eta(records: [EvaluationRecord], total: Int?, budgetSeconds: Double?, secondsUsed: Double,
                            runningFraction: Double) -> Double? {
         var estimates: [Double] = []
         let trained = records.filter { !$0.reused }

@@ -8,25 +8,25 @@ import Glibc
 ///
 /// `installSignalHandlers()` makes the first SIGINT/SIGTERM request a stop; a second one ends the
 /// process at once (what was written atomically is still consistent and resumable).
-public final class StopSignal: @unchecked Sendable {
+package final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
     private var reason: String?
     private var sources: [DispatchSourceSignal] = []
     private let queue = DispatchQueue(label: "rednas.signals")
 
-    public init() {}
+    package init() {}
 
-    public var isRequested: Bool { lock.lock(); defer { lock.unlock() }; return requested }
-    public var requestReason: String? { lock.lock(); defer { lock.unlock() }; return reason }
+    package var isRequested: Bool { lock.lock(); defer { lock.unlock() }; return requested }
+    package var requestReason: String? { lock.lock(); defer { lock.unlock() }; return reason }
 
-    public func request(_ why: String) {
+    package func request(_ why: String) {
         lock.lock(); defer { lock.unlock() }
         if !requested { requested = true; reason = why }
     }
 
     /// Routes SIGINT and SIGTERM to this object for the life of the process.
-    public func installSignalHandlers(onFirst: @escaping (String) -> Void = { _ in }) {
+    package func installSignalHandlers(onFirst: @escaping (String) -> Void = { _ in }) {
         for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)

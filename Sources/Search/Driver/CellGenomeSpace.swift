@@ -4,31 +4,31 @@ import Randomness
 
 /// Adapts the NATS cell space to the generic evolution module: uniform sampling and the REA
 /// mutation, both restricted to the space's operation set.
-public struct CellGenomeSpace: GenomeSpace {
-    public let space: SearchSpace
+package struct CellGenomeSpace: GenomeSpace {
+    package let space: SearchSpace
 
-    public init(_ space: SearchSpace) { self.space = space }
+    package init(_ space: SearchSpace) { self.space = space }
 
-    public func randomGenome(using generator: inout SeededGenerator) -> Cell {
+    package func randomGenome(using generator: inout SeededGenerator) -> Cell {
         space.randomCell(using: &generator)
     }
 
-    public func mutate(_ parent: Cell, using generator: inout SeededGenerator) -> Cell {
+    package func mutate(_ parent: Cell, using generator: inout SeededGenerator) -> Cell {
         space.mutated(parent, using: &generator)
     }
 }
 
 /// What the driver needs to know of the config to run a search.
-public struct SearchSettings: Equatable {
-    public var algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm
-    public var fitness: Fitness
-    public var budget: Budget
-    public var seed: UInt64
-    public var space: SearchSpace
+package struct SearchSettings: Equatable {
+    package var algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm
+    package var fitness: Fitness
+    package var budget: Budget
+    package var seed: UInt64
+    package var space: SearchSpace
     /// Serve a cell whose canonical form was already evaluated from the run's history.
-    public var reuseCanonical: Bool
+    package var reuseCanonical: Bool
 
-    public init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
+    package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
                 seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false) {
         self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
         self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical
@@ -37,7 +37,7 @@ public struct SearchSettings: Equatable {
     /// The seed of candidate `number`: a function of the run seed and the number only, so a
     /// restarted candidate trains exactly as it would have. Kept below 2^63 so it is a valid config
     /// `seed` (the export's retrain config retrains the candidate with exactly this seed).
-    public func candidateSeed(_ number: Int) -> UInt64 {
+    package func candidateSeed(_ number: Int) -> UInt64 {
         var g = SeededGenerator(seed: seed, stream: 0xCA9D_0000 &+ UInt64(number))
         return g.next() >> 1
     }

@@ -13,19 +13,19 @@ import RunModel
 /// 4. state.json is replaced.
 /// On resume the state is rebuilt by replaying the journal through the same deterministic
 /// proposals, so a lost or stale state.json is repaired and a foreign journal is refused.
-public final class SearchDriver {
-    public let store: RunStore
-    public let settings: SearchSettings
+package final class SearchDriver {
+    package let store: RunStore
+    package let settings: SearchSettings
     private let evaluator: CandidateEvaluator
     private let stop: StopSignal
     private let events: (SearchEvent) -> Void
     private let search: EvolutionarySearch<CellGenomeSpace>
 
-    public private(set) var state: SearchState<Cell>
-    public private(set) var records: [EvaluationRecord] = []
+    package private(set) var state: SearchState<Cell>
+    package private(set) var records: [EvaluationRecord] = []
 
     /// Opens (or starts) the run: repairs a torn journal tail, replays the journal.
-    public init(store: RunStore, settings: SearchSettings, evaluator: CandidateEvaluator,
+    package init(store: RunStore, settings: SearchSettings, evaluator: CandidateEvaluator,
                 stop: StopSignal = StopSignal(), events: @escaping (SearchEvent) -> Void = { _ in }) throws {
         self.store = store
         self.settings = settings
@@ -60,13 +60,13 @@ public final class SearchDriver {
     }
 
     /// The index into `records` of the best candidate by the search fitness.
-    public var bestNumber: Int? { search.answer(in: state) }
+    package var bestNumber: Int? { search.answer(in: state) }
 
-    public var isFinished: Bool { state.hasExhausted(settings.budget) }
+    package var isFinished: Bool { state.hasExhausted(settings.budget) }
 
     /// Runs until the budget is used or a stop is requested. Returns why it ended.
     @discardableResult
-    public func run() throws -> SearchEnd {
+    package func run() throws -> SearchEnd {
         events(.started(done: records.count, best: bestNumber.map { records[$0] }))
         while !state.hasExhausted(settings.budget) {
             if stop.isRequested { return finish(.stopped) }
@@ -124,13 +124,13 @@ public final class SearchDriver {
     }
 }
 
-public enum SearchEnd: String, Equatable, Sendable {
+package enum SearchEnd: String, Equatable, Sendable {
     case budgetExhausted = "budget exhausted"
     case stopped = "stopped on request"
 }
 
 /// What the driver reports as it goes (for progress lines, logs and status files).
-public enum SearchEvent {
+package enum SearchEvent {
     case started(done: Int, best: EvaluationRecord?)
     case repaired(String)
     case candidateStarted(CandidateTask)

@@ -6,7 +6,7 @@ import RunModel
 
 /// Turns driver events into what people and tools see: the progress line, `search.log`, and
 /// `status.json`. Holds no search logic.
-public final class SearchMonitor {
+package final class SearchMonitor {
     private let run: RunDirectory
     private let settings: SearchSettings
     private let line: ProgressLine
@@ -14,7 +14,7 @@ public final class SearchMonitor {
     private var records: [EvaluationRecord] = []
     private var lastStatusWrite = Date.distantPast
 
-    public init(run: RunDirectory, settings: SearchSettings, line: ProgressLine, records: [EvaluationRecord]) {
+    package init(run: RunDirectory, settings: SearchSettings, line: ProgressLine, records: [EvaluationRecord]) {
         self.run = run
         self.settings = settings
         self.line = line
@@ -24,7 +24,7 @@ public final class SearchMonitor {
                               budgetSeconds: settings.budget.seconds, running: nil, best: nil, etaSeconds: nil)
     }
 
-    public func handle(_ event: SearchEvent) {
+    package func handle(_ event: SearchEvent) {
         switch event {
         case let .started(done, best):
             status.best = best.map { .init($0, fitness: $0.fitnessValue(under: settings.fitness)) }

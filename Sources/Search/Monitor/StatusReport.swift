@@ -2,22 +2,22 @@ import Foundation
 import RunModel
 
 /// The `rednas status` view of a run, as text or JSON.
-public struct StatusReport: Codable {
-    public var run: String
-    public var phase: RunPhase
-    public var done: Int
-    public var total: Int?
-    public var reused: Int
-    public var secondsUsed: Double
-    public var etaSeconds: Double?
-    public var running: SearchStatus.Running?
-    public var best: SearchStatus.Best?
+package struct StatusReport: Codable {
+    package var run: String
+    package var phase: RunPhase
+    package var done: Int
+    package var total: Int?
+    package var reused: Int
+    package var secondsUsed: Double
+    package var etaSeconds: Double?
+    package var running: SearchStatus.Running?
+    package var best: SearchStatus.Best?
 
     enum CodingKeys: String, CodingKey {
         case run, phase, done, total, reused, secondsUsed = "seconds_used", etaSeconds = "eta_seconds", running, best
     }
 
-    public init(_ s: RunSnapshot) {
+    package init(_ s: RunSnapshot) {
         run = s.directory.url.path
         phase = s.phase
         done = s.records.count
@@ -29,14 +29,14 @@ public struct StatusReport: Codable {
         best = s.best.map { SearchStatus.Best($0, fitness: s.fitnessValue($0)) }
     }
 
-    public func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var lines = ["Run \(run) — \(phase)"]
         var evals = "Evaluations: \(done)" + (total.map { "/\($0)" } ?? "")
         if reused > 0 { evals += " (\(reused) reused)" }

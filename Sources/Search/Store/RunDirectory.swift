@@ -13,28 +13,28 @@ import Glibc
 ///     search.log         human-readable log
 ///     candidates/NNNN-IIIII/  one folder per trained candidate: metrics.json, weights.safetensors,
 ///                        train.log, and an epoch checkpoint while it trains
-public struct RunDirectory {
-    public let url: URL
+package struct RunDirectory {
+    package let url: URL
 
-    public init(_ url: URL) { self.url = url.standardizedFileURL }
+    package init(_ url: URL) { self.url = url.standardizedFileURL }
 
-    public var config: URL { url.appendingPathComponent("config.yaml") }
-    public var journal: URL { url.appendingPathComponent("journal.jsonl") }
-    public var state: URL { url.appendingPathComponent("state.json") }
-    public var status: URL { url.appendingPathComponent("status.json") }
-    public var log: URL { url.appendingPathComponent("search.log") }
-    public var candidates: URL { url.appendingPathComponent("candidates") }
-    public var lockFile: URL { url.appendingPathComponent(".lock") }
+    package var config: URL { url.appendingPathComponent("config.yaml") }
+    package var journal: URL { url.appendingPathComponent("journal.jsonl") }
+    package var state: URL { url.appendingPathComponent("state.json") }
+    package var status: URL { url.appendingPathComponent("status.json") }
+    package var log: URL { url.appendingPathComponent("search.log") }
+    package var candidates: URL { url.appendingPathComponent("candidates") }
+    package var lockFile: URL { url.appendingPathComponent(".lock") }
 
     /// The folder of candidate `number` (architecture `index`).
-    public func candidate(number: Int, index: Int) -> URL {
+    package func candidate(number: Int, index: Int) -> URL {
         candidates.appendingPathComponent(String(format: "%04d-%05d", number, index))
     }
 
-    public var exists: Bool { FileManager.default.fileExists(atPath: config.path) }
+    package var exists: Bool { FileManager.default.fileExists(atPath: config.path) }
 
     /// Appends a timestamped line to `search.log` (best effort: logging never stops a search).
-    public func appendLog(_ line: String) {
+    package func appendLog(_ line: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         let data = Data("\(stamp) \(line)\n".utf8)
         if let handle = FileHandle(forWritingAtPath: log.path) {

@@ -6,10 +6,10 @@ import Persistence
 import RunModel
 
 /// An exclusive lock on a run directory so two processes never drive one run.
-public final class RunLock {
+package final class RunLock {
     private let fd: Int32
 
-    public init(_ run: RunDirectory) throws {
+    package init(_ run: RunDirectory) throws {
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         fd = open(run.lockFile.path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw PersistenceError.io(path: run.lockFile.path, what: "cannot open lock file", errno: errno) }
@@ -26,7 +26,7 @@ public final class RunLock {
 
     /// Whether a process holds the run's lock. A read-only probe: a shared, non-blocking flock on the
     /// existing lock file, released at once (never creates or writes the file).
-    public static func isHeld(_ run: RunDirectory) -> Bool {
+    package static func isHeld(_ run: RunDirectory) -> Bool {
         let fd = open(run.lockFile.path, O_RDONLY)
         guard fd >= 0 else { return false }
         defer { close(fd) }

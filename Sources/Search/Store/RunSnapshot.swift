@@ -13,22 +13,22 @@ import RunModel
 ///   torn tail; anything else is an error that names the file.
 /// - `.lenient` (`report`): a damaged run still gives a snapshot; what could not be read is
 ///   described in `problems` and the rest is shown.
-public struct RunSnapshot {
-    public enum Loading: Sendable { case strict, lenient }
+package struct RunSnapshot {
+    package enum Loading: Sendable { case strict, lenient }
 
-    public let directory: RunDirectory
+    package let directory: RunDirectory
     /// The resolved config; nil only in a lenient load when `config.yaml` is missing or does not decode.
-    public var config: ExperimentConfig?
+    package var config: ExperimentConfig?
     /// The journal's records (a torn final line is skipped; a lenient load also skips undecodable lines).
-    public var records: [EvaluationRecord]
+    package var records: [EvaluationRecord]
     /// The live status file, when present and readable.
-    public var status: SearchStatus?
+    package var status: SearchStatus?
     /// Readable notes on what was missing or damaged ("config unavailable: …", "skipped a torn …").
-    public var problems: [String]
+    package var problems: [String]
     /// Whether a process held the run's lock when the snapshot was taken.
-    public var isRunning: Bool
+    package var isRunning: Bool
 
-    public init(directory: RunDirectory, config: ExperimentConfig?, records: [EvaluationRecord],
+    package init(directory: RunDirectory, config: ExperimentConfig?, records: [EvaluationRecord],
                 status: SearchStatus?, problems: [String] = [], isRunning: Bool = false) {
         self.directory = directory; self.config = config; self.records = records
         self.status = status; self.problems = problems; self.isRunning = isRunning
@@ -38,7 +38,7 @@ public struct RunSnapshot {
     /// - Throws: `SearchError.notARun` when the folder holds no run (strict: no `config.yaml`;
     ///   lenient: neither a config nor a journal); in a strict load also the config's or the
     ///   journal's error.
-    public static func load(_ run: RunDirectory, _ loading: Loading = .lenient) throws -> RunSnapshot {
+    package static func load(_ run: RunDirectory, _ loading: Loading = .lenient) throws -> RunSnapshot {
         let files = FileManager.default
         var isFolder: ObjCBool = false
         let hasConfig = files.fileExists(atPath: run.config.path)
@@ -106,7 +106,7 @@ public struct RunSnapshot {
 extension RunSnapshot {
     /// The config, which a strict load guarantees.
     /// - Throws: `SearchError.damaged` naming `config.yaml` when a lenient load could not read it.
-    public func requiredConfig() throws -> ExperimentConfig {
+    package func requiredConfig() throws -> ExperimentConfig {
         guard let config else {
             throw SearchError.damaged(path: directory.config.path, detail: "the run's config is missing or unreadable")
         }
@@ -114,19 +114,19 @@ extension RunSnapshot {
     }
 
     /// The run's fitness (plain accuracy when the config is unavailable).
-    public var fitness: Fitness { config?.fitness.fitness ?? .accuracy }
+    package var fitness: Fitness { config?.fitness.fitness ?? .accuracy }
 
     /// Population size P: REA's population, and the window of the op-frequency plot (default 10).
-    public var populationSize: Int { config?.search.population ?? 10 }
+    package var populationSize: Int { config?.search.population ?? 10 }
 
     /// Evaluation budget, from the status file or the config.
-    public var totalEvaluations: Int? { status?.total ?? config?.search.budget.evaluations }
+    package var totalEvaluations: Int? { status?.total ?? config?.search.budget.evaluations }
 
     /// Seconds charged to the budget so far.
-    public var secondsUsed: Double { records.reduce(0) { $0 + $1.seconds } }
+    package var secondsUsed: Double { records.reduce(0) { $0 + $1.seconds } }
 
     /// Whether the budget (evaluations or seconds) is used.
-    public var budgetUsed: Bool {
+    package var budgetUsed: Bool {
         (totalEvaluations.map { records.count >= $0 } ?? false)
             || (config?.search.budget.seconds.map { secondsUsed >= $0 } ?? false)
     }
@@ -134,7 +134,7 @@ extension RunSnapshot {
     /// Finished once the budget is used (a process still holding the lock is only writing its closing
     /// files); running while a process holds the lock; finished when the last process said so; not
     /// started when nothing was evaluated and no process ever wrote a status; else stopped.
-    public var phase: RunPhase {
+    package var phase: RunPhase {
         if budgetUsed { return .finished }
         if isRunning { return .running }
         if status?.phase == .finished { return .finished }
@@ -142,25 +142,25 @@ extension RunSnapshot {
     }
 
     /// The candidate being trained, when the run is live.
-    public var running: SearchStatus.Running? { isRunning ? status?.running : nil }
+    package var running: SearchStatus.Running? { isRunning ? status?.running : nil }
 
     /// Remaining time (0 once finished).
-    public var etaSeconds: Double? {
+    package var etaSeconds: Double? {
         guard phase != .finished else { return 0 }
         return SearchStatus.eta(records: records, total: totalEvaluations, budgetSeconds: config?.search.budget.seconds,
                                 secondsUsed: secondsUsed, runningFraction: running?.progress?.fraction ?? 0)
     }
 
     /// The search's answer: best in history by the run's fitness (never by test accuracy).
-    public var best: EvaluationRecord? { fitness.answerIndex(records.map(\.result)).map { records[$0] } }
+    package var best: EvaluationRecord? { fitness.answerIndex(records.map(\.result)).map { records[$0] } }
 
     /// Records from best to worst by the run's fitness.
-    public var ranked: [EvaluationRecord] { fitness.ranking(records.map(\.result)).map { records[$0] } }
+    package var ranked: [EvaluationRecord] { fitness.ranking(records.map(\.result)).map { records[$0] } }
 
-    public func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
+    package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
     /// The folder of a record's candidate (for reused results: the folder of the one that trained).
-    public func candidateFolder(_ r: EvaluationRecord) -> URL {
+    package func candidateFolder(_ r: EvaluationRecord) -> URL {
         let source = r.reusedFrom.flatMap { n in records.first { $0.number == n } } ?? r
         return directory.candidate(number: source.number, index: source.index)
     }

@@ -8,10 +8,10 @@ import RunModel
 
 /// Wiring between a config, a run directory and the driver: creating a run, reopening it for
 /// resume (refusing changed configs), and the settings the driver runs with.
-public enum SearchSession {
+package enum SearchSession {
     /// Creates a new run directory for `config` and writes its resolved config and space into it.
     /// `runDir` nil → `<output.runs_dir>/<output.name or search-YYYYMMDD-HHMMSS>`.
-    public static func create(config: ExperimentConfig, runDir: String?) throws -> RunDirectory {
+    package static func create(config: ExperimentConfig, runDir: String?) throws -> RunDirectory {
         let url = URL(fileURLWithPath: runDir ?? defaultRunPath(config))
         let run = RunDirectory(url)
         if run.exists { throw SearchError.runExists(run.url.path) }
@@ -28,7 +28,7 @@ public enum SearchSession {
     }
 
     /// The stored config of a run, with `overrides` applied; refuses any change but a budget increase.
-    public static func reopen(_ run: RunDirectory, overrides: [String] = []) throws -> ExperimentConfig {
+    package static func reopen(_ run: RunDirectory, overrides: [String] = []) throws -> ExperimentConfig {
         guard run.exists else { throw SearchError.notARun(run.url.path) }
         let stored = try ExperimentConfig.load(contentsOfFile: run.config.path)
         guard !overrides.isEmpty else { return stored }
@@ -50,7 +50,7 @@ public enum SearchSession {
     }
 
     /// What the driver runs with, from the run's config and its stored space.
-    public static func settings(for config: ExperimentConfig, run: RunDirectory) throws -> SearchSettings {
+    package static func settings(for config: ExperimentConfig, run: RunDirectory) throws -> SearchSettings {
         let space = try SearchSpaceFile.load(contentsOfFile: run.space.path).space(restrictedTo: nil)
         return SearchSettings(algorithm: config.search.evolutionAlgorithm, fitness: config.fitness.fitness,
                               budget: config.search.budget.budget, seed: UInt64(bitPattern: Int64(config.seed)), space: space,
@@ -68,5 +68,5 @@ public enum SearchSession {
 
 extension RunDirectory {
     /// The search space the run was started with (resolved op list).
-    public var space: URL { url.appendingPathComponent("space.yaml") }
+    package var space: URL { url.appendingPathComponent("space.yaml") }
 }

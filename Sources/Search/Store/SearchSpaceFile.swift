@@ -6,35 +6,35 @@ import RunModel
 
 /// A search-space definition file (`SearchSpaces/nats-tss.yaml`): the NATS cell's node count and
 /// the candidate operations, as data. Decoded strictly: an unknown key or op names its line.
-public struct SearchSpaceFile: Codable, Equatable, ConfigValidatable {
-    public var name: String = "nats-tss"
-    public var nodes: Int = 4
-    public var operations: [String] = Operation.allCases.map(\.rawValue)
+package struct SearchSpaceFile: Codable, Equatable, ConfigValidatable {
+    package var name: String = "nats-tss"
+    package var nodes: Int = 4
+    package var operations: [String] = Operation.allCases.map(\.rawValue)
 
     enum CodingKeys: String, CodingKey { case name, nodes, operations }
 
-    public init() {}
+    package init() {}
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
         name = try c.decode(.name, default: d.name)
         nodes = try c.decode(.nodes, default: d.nodes)
         operations = try c.decode(.operations, default: d.operations)
     }
 
-    public func validate() throws {
+    package func validate() throws {
         try require(nodes == Cell.nodeCount, "nodes", "the NATS topology cell has \(Cell.nodeCount) nodes, found \(nodes)")
         do { _ = try SearchSpace(operationNames: operations) } catch {
             throw InvalidConfigValue(key: "operations", "\(error)")
         }
     }
 
-    public static func load(contentsOfFile path: String) throws -> SearchSpaceFile {
+    package static func load(contentsOfFile path: String) throws -> SearchSpaceFile {
         try ConfigDecoder().decode(SearchSpaceFile.self, contentsOfFile: path)
     }
 
     /// The space, restricted to `ops` when given (each must be in the file's list).
-    public func space(restrictedTo ops: [String]?) throws -> SearchSpace {
+    package func space(restrictedTo ops: [String]?) throws -> SearchSpace {
         guard let ops else { return try SearchSpace(operationNames: operations) }
         if let stray = ops.first(where: { !operations.contains($0) }) {
             throw SearchError.damaged(path: "search.ops", detail: "operation '\(stray)' is not in the space file (\(operations.joined(separator: ", ")))")

@@ -8,7 +8,7 @@ extension CellPruningPlan {
     /// stem, kept cells, both reductions, head and classifier — parameters, BN running statistics
     /// and `num_batches_tracked`, copied bit for bit under the renamed `cells.k′` names.
     /// - Precondition: `network.spec == original`.
-    public func apply(to network: NATSNetwork) throws -> NATSNetwork {
+    package func apply(to network: NATSNetwork) throws -> NATSNetwork {
         precondition(network.spec == original, "the plan was made for \(original), not \(network.spec)")
         let state = network.stateDict().compactMap { entry in
             prunedName(of: entry.name).map { (name: $0, value: entry.value) }

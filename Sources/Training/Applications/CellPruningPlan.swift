@@ -3,22 +3,22 @@ import Foundation
 import Redundancy
 
 /// One normal (searchable) cell of a network as a pruning unit.
-public struct PrunableCell: Codable, Equatable, Sendable {
+package struct PrunableCell: Codable, Equatable, Sendable {
     /// k of `cells.k` in the network the cell comes from.
-    public var bodyIndex: Int
+    package var bodyIndex: Int
     /// 0-based stage (0, 1, 2).
-    public var stage: Int
+    package var stage: Int
     /// 0-based number among the normal cells (the "cell 3" label).
-    public var ordinal: Int
+    package var ordinal: Int
     /// s = CKA(input tap, output tap) of the cell (see `CellPruningPlan`).
-    public var similarity: Double
+    package var similarity: Double
 
     enum CodingKeys: String, CodingKey { case bodyIndex = "body_index", stage, ordinal, similarity }
 }
 
 /// How many normal cells to keep: a count K, or a ratio r ∈ (0, 1] of them
 /// (`SimilarityPruning.keepCount(ratio:unitCount:)`: K = round(r·m), at least 1).
-public enum KeepTarget: Equatable, Sendable {
+package enum KeepTarget: Equatable, Sendable {
     case count(Int)
     case ratio(Double)
 }
@@ -32,23 +32,23 @@ public enum KeepTarget: Equatable, Sendable {
 /// similarity is `adjacent[b]`. Only normal cells are units; the stem, both reductions and the head
 /// always stay (the similarities at reductions are not used). The K cells with the LOWEST
 /// similarity are kept (ties: lower body index), via `SimilarityPruning.select`.
-public struct CellPruningPlan: Equatable, Sendable {
-    public var original: NetworkSpec
+package struct CellPruningPlan: Equatable, Sendable {
+    package var original: NetworkSpec
     /// The original shape with the kept cells per stage (a stage may end up with 0).
-    public var pruned: NetworkSpec
+    package var pruned: NetworkSpec
     /// Kept and removed normal cells in body order, numbered as in the ORIGINAL network.
-    public var kept: [PrunableCell]
-    public var removed: [PrunableCell]
+    package var kept: [PrunableCell]
+    package var removed: [PrunableCell]
     /// Original body index → pruned body index, for every surviving body block (kept cells and
     /// both reductions), ascending in both.
-    public var bodyIndexMap: [Int: Int]
+    package var bodyIndexMap: [Int: Int]
 
     /// Plans the pruning of a network of shape `spec` from its adjacent similarities
     /// (`MSRSResult.adjacent`: `spec.bodyBlockCount` = L − 1 values).
     /// - Throws: `PruningError` for a wrong number of similarities or a keep target that does not
     ///   fit the number of normal cells or a NaN/∞ similarity of a cell (values at reductions are
     ///   not used and may be anything).
-    public init(spec: NetworkSpec, adjacent: [Double], keep target: KeepTarget) throws {
+    package init(spec: NetworkSpec, adjacent: [Double], keep target: KeepTarget) throws {
         guard adjacent.count == spec.bodyBlockCount else {
             throw PruningError.similarityCount(found: adjacent.count, expected: spec.bodyBlockCount)
         }
@@ -74,7 +74,7 @@ public struct CellPruningPlan: Equatable, Sendable {
     }
 
     /// K for a target over `cellCount` normal cells; throws a `PruningError` naming the valid range.
-    public static func keepCount(_ target: KeepTarget, cellCount: Int) throws -> Int {
+    package static func keepCount(_ target: KeepTarget, cellCount: Int) throws -> Int {
         switch target {
         case .count(let k):
             guard (0...cellCount).contains(k) else { throw PruningError.keepCount(k, cellCount: cellCount) }
@@ -88,7 +88,7 @@ public struct CellPruningPlan: Equatable, Sendable {
     /// The pruned network's name for a state entry of the original network: `cells.k.…` becomes
     /// `cells.k′.…` with k′ = `bodyIndexMap[k]`; stem, head and classifier names are unchanged;
     /// nil for an entry of a removed cell.
-    public func prunedName(of name: String) -> String? {
+    package func prunedName(of name: String) -> String? {
         guard name.hasPrefix("cells.") else { return name }
         let rest = name.dropFirst("cells.".count)
         guard let dot = rest.firstIndex(of: "."), let k = Int(rest[..<dot]) else { return name }
@@ -98,14 +98,14 @@ public struct CellPruningPlan: Equatable, Sendable {
 }
 
 /// A pruning request that cannot be carried out.
-public enum PruningError: Error, Equatable, CustomStringConvertible, LocalizedError {
+package enum PruningError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case keepCount(Int, cellCount: Int)
     case keepRatio(Double)
     case similarityCount(found: Int, expected: Int)
     case undefinedSimilarities(String)
     case nonFiniteSimilarity(bodyIndex: Int, value: Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .keepCount(k, n):
             return "cannot keep \(k) cells: the network has \(n) normal cells, so --keep must be between 0 and \(n)"
@@ -120,5 +120,5 @@ public enum PruningError: Error, Equatable, CustomStringConvertible, LocalizedEr
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -11,28 +11,28 @@ import RunModel
 /// measure MSRS and the adjacent CKA on the config's MSRS images, keep the K normal cells with the
 /// lowest similarity (`CellPruningPlan`), copy the surviving weights into the smaller network,
 /// fine-tune it with the config's protocol, and measure test accuracy and MSRS at each stage.
-public struct LayerPruning {
+package struct LayerPruning {
     /// The loaded data, recipe and MSRS measurement of the config (`ExperimentSetup.evaluator(for:)`).
-    public let evaluator: TrainingEvaluator
+    package let evaluator: TrainingEvaluator
     /// Seed of the fine-tuning's data order and augmentation.
-    public let seed: UInt64
+    package let seed: UInt64
 
-    public init(config: ExperimentConfig) throws {
+    package init(config: ExperimentConfig) throws {
         evaluator = try ExperimentSetup.evaluator(for: config)
         seed = UInt64(config.seed)
     }
 
     /// The pruned, fine-tuned network and the report describing the run.
-    public struct Outcome {
-        public var network: NATSNetwork
-        public var plan: CellPruningPlan
-        public var report: PruneReport
+    package struct Outcome {
+        package var network: NATSNetwork
+        package var plan: CellPruningPlan
+        package var report: PruneReport
     }
 
     /// Prunes `network` to `target` normal cells and fine-tunes it `finetuneEpochs` epochs (0 = none).
     /// - Throws: `PruningError` for a bad target or undefined similarities, `TrainingError` when the
     ///   network does not fit the config's images, data/IO errors.
-    public func run(_ network: NATSNetwork, keep target: KeepTarget, finetuneEpochs: Int,
+    package func run(_ network: NATSNetwork, keep target: KeepTarget, finetuneEpochs: Int,
                     progress: (CandidateProgress) -> Void = { _ in }) throws -> Outcome {
         let started = Date()
         let data = evaluator.data
@@ -74,7 +74,7 @@ public struct LayerPruning {
 
     /// Writes `prune.json` and `weights.safetensors` (the final network, with `pruned_from` metadata)
     /// into `directory`, creating it.
-    public static func write(_ outcome: Outcome, to directory: URL) throws {
+    package static func write(_ outcome: Outcome, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try NetworkWeights.export(outcome.network, to: directory.appendingPathComponent("weights.safetensors"),
                                   extraMetadata: ["pruned_from": outcome.plan.original.cellsPerStage.map(String.init).joined(separator: ",")])

@@ -4,20 +4,20 @@ import Networks
 import Redundancy
 
 /// Size, accuracy and redundancy of one network state in a pruning run.
-public struct PruneSnapshot: Codable, Equatable {
-    public var cellsPerStage: [Int]
+package struct PruneSnapshot: Codable, Equatable {
+    package var cellsPerStage: [Int]
     /// Trainable scalars (`NetworkSpec.parameterCount(for:)`).
-    public var params: Int
+    package var params: Int
     /// Multiply-accumulates of one forward pass (`NetworkSpec.flops(for:)`).
-    public var flops: Int
+    package var flops: Int
     /// Top-1 test accuracy in percent and mean test loss (nil without a test split).
-    public var testAccuracy: Double?
-    public var testLoss: Double?
+    package var testAccuracy: Double?
+    package var testLoss: Double?
     /// MSRS and normalised MSRS on the config's MSRS images (nil when undefined).
-    public var msrs: Double?
-    public var msrsNormalized: Double?
+    package var msrs: Double?
+    package var msrsNormalized: Double?
     /// L, the number of activation taps MSRS scored.
-    public var layers: Int
+    package var layers: Int
 
     enum CodingKeys: String, CodingKey {
         case cellsPerStage = "cells_per_stage", params, flops, testAccuracy = "test_accuracy", testLoss = "test_loss"
@@ -25,7 +25,7 @@ public struct PruneSnapshot: Codable, Equatable {
     }
 
     /// Encodes nil values as JSON null so every key is always present.
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(cellsPerStage, forKey: .cellsPerStage)
         try c.encode(params, forKey: .params)
@@ -39,25 +39,25 @@ public struct PruneSnapshot: Codable, Equatable {
 }
 
 /// `prune.json`: what a similarity-guided pruning run kept, removed and measured.
-public struct PruneReport: Codable, Equatable {
-    public var arch: String
-    public var index: Int
+package struct PruneReport: Codable, Equatable {
+    package var arch: String
+    package var index: Int
     /// Normal cells kept (K) out of the original count.
-    public var keep: Int
-    public var cellCount: Int
+    package var keep: Int
+    package var cellCount: Int
     /// Kept and removed normal cells, numbered as in the original network, with their similarity.
-    public var kept: [PrunableCell]
-    public var removed: [PrunableCell]
+    package var kept: [PrunableCell]
+    package var removed: [PrunableCell]
     /// The trained network, the pruned one before fine-tuning, and after fine-tuning.
-    public var before: PruneSnapshot
-    public var pruned: PruneSnapshot
-    public var after: PruneSnapshot
-    public var finetuneEpochs: Int
+    package var before: PruneSnapshot
+    package var pruned: PruneSnapshot
+    package var after: PruneSnapshot
+    package var finetuneEpochs: Int
     /// Per-epoch fine-tuning figures (empty for 0 epochs).
-    public var finetune: [EpochMetrics]
+    package var finetune: [EpochMetrics]
     /// Fine-tuning stopped on a non-finite loss or weight (the message), else nil.
-    public var diverged: String?
-    public var seconds: Double
+    package var diverged: String?
+    package var seconds: Double
 
     enum CodingKeys: String, CodingKey {
         case arch, index, keep, cellCount = "cell_count", kept, removed, before, pruned, after
@@ -65,7 +65,7 @@ public struct PruneReport: Codable, Equatable {
     }
 
     /// Encodes nil values as JSON null so every key is always present.
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(arch, forKey: .arch)
         try c.encode(index, forKey: .index)
@@ -83,7 +83,7 @@ public struct PruneReport: Codable, Equatable {
     }
 
     /// Pretty, key-sorted JSON.
-    public func json() throws -> Data {
+    package func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)

@@ -3,45 +3,45 @@ import Persistence
 import RunModel
 
 /// `metrics.json` of a `rednas train` run.
-public struct TrainRunReport: Codable, Equatable {
+package struct TrainRunReport: Codable, Equatable {
     /// "finished", "diverged" or "interrupted".
-    public var status: String
-    public var arch: String
-    public var index: Int
-    public var dataset: String
-    public var params: Int
-    public var flops: Int
-    public var seed: UInt64
-    public var epochs: Int
-    public var history: [EpochMetrics]
-    public var final: EpochMetrics?
-    public var diverged: String?
+    package var status: String
+    package var arch: String
+    package var index: Int
+    package var dataset: String
+    package var params: Int
+    package var flops: Int
+    package var seed: UInt64
+    package var epochs: Int
+    package var history: [EpochMetrics]
+    package var final: EpochMetrics?
+    package var diverged: String?
     /// Wall time of this invocation (training and evaluation), seconds.
-    public var wallSeconds: Double
-    public var imagesPerSecond: Double?
-    public var weights: String?
+    package var wallSeconds: Double
+    package var imagesPerSecond: Double?
+    package var weights: String?
     /// The resolved configuration (YAML), as run.
-    public var config: String
+    package var config: String
 }
 
 /// One `rednas train` run in an output folder: trains with checkpoints in the folder, then writes
 /// `weights.safetensors` and `metrics.json`; appends per-epoch lines to `train.log`.
-public struct TrainSession {
-    public let setup: TrainRunSetup
-    public let directory: URL
-    public let resolvedConfig: String
+package struct TrainSession {
+    package let setup: TrainRunSetup
+    package let directory: URL
+    package let resolvedConfig: String
 
-    public init(setup: TrainRunSetup, directory: URL, resolvedConfig: String) {
+    package init(setup: TrainRunSetup, directory: URL, resolvedConfig: String) {
         self.setup = setup; self.directory = directory; self.resolvedConfig = resolvedConfig
     }
 
-    public var checkpointExists: Bool {
+    package var checkpointExists: Bool {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent(Trainer.manifestName).path)
     }
 
     /// Trains (resuming from the folder's checkpoint when there is one), writes the outputs and
     /// returns the report. `log` receives the permanent lines (also appended to train.log).
-    public func run(stop: StopSignal, log: (String) -> Void, progress: (CandidateProgress) -> Void) throws -> TrainRunReport {
+    package func run(stop: StopSignal, log: (String) -> Void, progress: (CandidateProgress) -> Void) throws -> TrainRunReport {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try AtomicFile.write(resolvedConfig, to: directory.appendingPathComponent("config.yaml"))
         let logURL = directory.appendingPathComponent("train.log")
@@ -96,7 +96,7 @@ public struct TrainSession {
     }
 
     /// "epoch 3/5  lr 0.0345  train loss 0.4123 acc 85.12%  valid 86.40%  test 85.90%  12.3s 4870 img/s".
-    public static func epochLine(_ m: EpochMetrics, of total: Int) -> String {
+    package static func epochLine(_ m: EpochMetrics, of total: Int) -> String {
         var line = String(format: "epoch %d/%d  lr %.4f  train loss %.4f acc %.2f%%", m.epoch, total, m.learningRate,
                           m.trainLoss, m.trainAccuracy)
         if let v = m.validAccuracy { line += String(format: "  valid %.2f%%", v) }

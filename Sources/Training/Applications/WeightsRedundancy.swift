@@ -5,18 +5,18 @@ import Redundancy
 import Configuration
 
 /// `rednas msrs`: the MSRS of a saved network on a config's data, as RedTest defines it.
-public struct WeightsRedundancy {
-    public var result: MSRSResult
+package struct WeightsRedundancy {
+    package var result: MSRSResult
     /// One label per tap ("stem", "cell 0", …, "reduction 1", …).
-    public var labels: [String]
-    public var cell: Cell
-    public var spec: NetworkSpec
-    public var imagesUsed: Int
-    public var seconds: Double
+    package var labels: [String]
+    package var cell: Cell
+    package var spec: NetworkSpec
+    package var imagesUsed: Int
+    package var seconds: Double
 
     /// Loads the network from `weights` (its metadata gives the shape; `arch`, when given, must
     /// match it) and measures MSRS with the config's `msrs` section on its `dataset` section.
-    public static func measure(weights: URL, arch: String?, config: ExperimentConfig) throws -> WeightsRedundancy {
+    package static func measure(weights: URL, arch: String?, config: ExperimentConfig) throws -> WeightsRedundancy {
         let network = try NetworkWeights.loadNetwork(from: weights)
         if let arch {
             let expected = try Cell(specifier: arch)

@@ -10,21 +10,21 @@ import RunModel
 /// evaluation split, and leaves in the candidate folder `metrics.json` (training curves + MSRS
 /// summary), `msrs.json` (the full `MSRSResult`, CKA matrix included), `weights.safetensors`
 /// (reference tensor names) and, while training, an epoch checkpoint it resumes from.
-public final class TrainingEvaluator: CandidateEvaluator {
-    public let spec: NetworkSpec
-    public let recipe: TrainingRecipe
-    public let data: TrainingData
-    public let redundancy: NetworkRedundancy
+package final class TrainingEvaluator: CandidateEvaluator {
+    package let spec: NetworkSpec
+    package let recipe: TrainingRecipe
+    package let data: TrainingData
+    package let redundancy: NetworkRedundancy
     /// The images MSRS is measured on (the first `redundancy.batches` unshuffled batches).
-    public let msrsSelection: ImageSelection
+    package let msrsSelection: ImageSelection
 
-    public init(spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, redundancy: NetworkRedundancy,
+    package init(spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, redundancy: NetworkRedundancy,
                 msrsSelection: ImageSelection) {
         self.spec = spec; self.recipe = recipe; self.data = data
         self.redundancy = redundancy; self.msrsSelection = msrsSelection
     }
 
-    public func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
+    package func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                          progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
         let checkpoints = directory.appendingPathComponent("checkpoint")
         let trainer = try Trainer(cell: task.cell, spec: spec, recipe: recipe, data: data, seed: task.seed,
@@ -64,12 +64,12 @@ public final class TrainingEvaluator: CandidateEvaluator {
     }
 
     /// `metrics.json` of a candidate folder.
-    public struct CandidateFile: Codable {
-        public var arch: String
-        public var index: Int
-        public var seed: UInt64
-        public var metrics: CandidateMetrics
-        public var training: TrainingResult
+    package struct CandidateFile: Codable {
+        package var arch: String
+        package var index: Int
+        package var seed: UInt64
+        package var metrics: CandidateMetrics
+        package var training: TrainingResult
     }
 
     private static func appendLine(_ line: String, to url: URL) {

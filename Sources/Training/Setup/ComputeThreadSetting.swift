@@ -2,12 +2,12 @@ import Foundation
 import TensorEngine
 
 /// The one rule for a `threads` setting: 0 means every core the process may use.
-public enum ComputeThreadSetting {
+package enum ComputeThreadSetting {
     /// The worker count `requested` stands for (`requested` itself when positive).
-    public static func resolve(_ requested: Int) -> Int {
+    package static func resolve(_ requested: Int) -> Int {
         requested == 0 ? ProcessInfo.processInfo.activeProcessorCount : requested
     }
 
     /// Sets the tensor engine's compute threads (and OpenBLAS's) for `requested`.
-    public static func apply(_ requested: Int) { ComputeThreads.set(resolve(requested)) }
+    package static func apply(_ requested: Int) { ComputeThreads.set(resolve(requested)) }
 }

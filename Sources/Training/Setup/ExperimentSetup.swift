@@ -5,10 +5,10 @@ import Redundancy
 /// The one factory of data, recipe and MSRS measurement for an experiment config, shared by
 /// `search`, `msrs` and `prune` (`train` resolves its own run through `TrainRunSetup`, on the same
 /// `ProtocolSetup`).
-public enum ExperimentSetup {
+package enum ExperimentSetup {
     /// The evaluator for a config: loads and splits the data once, then trains each candidate with
     /// the config's protocol and measures its MSRS on the config's split.
-    public static func evaluator(for config: ExperimentConfig) throws -> TrainingEvaluator {
+    package static func evaluator(for config: ExperimentConfig) throws -> TrainingEvaluator {
         let setup = try ProtocolSetup.resolve(dataset: config.dataset, network: config.network, training: config.training)
         let m = config.msrs
         let selection = m.split == .valid ? (setup.data.valid ?? setup.data.test) : (setup.data.test ?? setup.data.valid)

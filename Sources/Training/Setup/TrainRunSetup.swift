@@ -5,18 +5,18 @@ import Configuration
 
 /// Everything one `rednas train` run needs, resolved from a `TrainRunConfig`: the architecture,
 /// the network shape (classes, channels and size from the dataset), the recipe and the data.
-public struct TrainRunSetup {
-    public var cell: Cell
-    public var spec: NetworkSpec
-    public var recipe: TrainingRecipe
-    public var data: TrainingData
-    public var seed: UInt64
-    public var datasetName: String
+package struct TrainRunSetup {
+    package var cell: Cell
+    package var spec: NetworkSpec
+    package var recipe: TrainingRecipe
+    package var data: TrainingData
+    package var seed: UInt64
+    package var datasetName: String
 
     /// Loads the dataset and resolves the config. `archSpecifier` (index or NATS string) overrides
     /// `config.arch`. Throws clear errors for a missing/bad architecture, missing data or a network
     /// shape the images do not allow.
-    public static func resolve(_ config: TrainRunConfig, archSpecifier: String?) throws -> TrainRunSetup {
+    package static func resolve(_ config: TrainRunConfig, archSpecifier: String?) throws -> TrainRunSetup {
         guard let specifier = archSpecifier ?? config.arch else {
             throw TrainingError.invalidRecipe("no architecture: pass --arch INDEX|STRING or set `arch` in the config")
         }
@@ -38,15 +38,15 @@ public struct TrainRunSetup {
 /// The architecture-independent part of a training setup, shared by `rednas train` and the search's
 /// evaluator: the loaded and split data, the network shape (classes, channels, size from the data)
 /// and the recipe.
-public struct ProtocolSetup {
-    public var spec: NetworkSpec
-    public var recipe: TrainingRecipe
-    public var data: TrainingData
-    public var datasetName: String
+package struct ProtocolSetup {
+    package var spec: NetworkSpec
+    package var recipe: TrainingRecipe
+    package var data: TrainingData
+    package var datasetName: String
 
     /// Loads the dataset and resolves the three config sections. Throws clear errors for missing
     /// data or a network shape the images do not allow.
-    public static func resolve(dataset d: DatasetConfig, network: NetworkConfig, training t: TrainingConfig) throws -> ProtocolSetup {
+    package static func resolve(dataset d: DatasetConfig, network: NetworkConfig, training t: TrainingConfig) throws -> ProtocolSetup {
         let dataset = try Dataset.load(from: d.path, options: DatasetLoadOptions(format: TrainRunSetup.format(of: d.kind)))
         let validation: TrainingData.ValidationSource
         switch d.split {

@@ -4,20 +4,20 @@ import Networks
 import TensorEngine
 
 /// Loss and accuracy of a network on a list of images.
-public struct EvaluationSummary: Codable, Equatable, Sendable {
+package struct EvaluationSummary: Codable, Equatable, Sendable {
     /// Mean cross-entropy over the images.
-    public var loss: Double
+    package var loss: Double
     /// Top-1 accuracy in percent.
-    public var accuracy: Double
-    public var count: Int
+    package var accuracy: Double
+    package var count: Int
 }
 
 /// Eval-mode passes over a selection of images, unshuffled and unaugmented: accuracy and loss, and
 /// the building block MSRS needs (the activation taps of the first k batches).
-public enum NetworkEvaluation {
+package enum NetworkEvaluation {
     /// Runs `network` in eval mode (running BN statistics, no gradients) over `selection` in order,
     /// `batchSize` images at a time. O(images · forward cost).
-    public static func evaluate(_ network: NATSNetwork, on selection: ImageSelection, normalization: Normalization,
+    package static func evaluate(_ network: NATSNetwork, on selection: ImageSelection, normalization: Normalization,
                                 batchSize: Int) throws -> EvaluationSummary {
         var lossSum = 0.0, correct = 0, count = 0
         try forEachBatch(of: network, on: selection, normalization: normalization, batchSize: batchSize) { pass in
@@ -30,23 +30,23 @@ public enum NetworkEvaluation {
     }
 
     /// One eval-mode forward pass over one batch.
-    public struct BatchPass {
+    package struct BatchPass {
         /// 0-based position of the batch in the selection's order.
-        public var index: Int
-        public var batch: Batch
-        public var logits: Tensor
+        package var index: Int
+        package var batch: Batch
+        package var logits: Tensor
         /// Mean cross-entropy of the batch and the number of correct top-1 predictions.
-        public var loss: Double
-        public var correct: Int
+        package var loss: Double
+        package var correct: Int
         /// The activation taps (`NetworkSpec.activationTaps` order, each [n, C, H, W]) when requested,
         /// else empty.
-        public var taps: [Tensor]
+        package var taps: [Tensor]
     }
 
     /// Calls `body` for each of the first `limit` (nil = all) batches of `selection`, in order,
     /// unshuffled and unaugmented, after an eval-mode forward pass. With `recordingTaps` the pass
     /// also hands over every activation tap (what MSRS scores: the first 10 batches of 256).
-    public static func forEachBatch(of network: NATSNetwork, on selection: ImageSelection, normalization: Normalization,
+    package static func forEachBatch(of network: NATSNetwork, on selection: ImageSelection, normalization: Normalization,
                                     batchSize: Int, limit: Int? = nil, recordingTaps: Bool = false,
                                     _ body: (BatchPass) throws -> Void) throws {
         let loader = try BatchLoader(part: selection.part, indices: selection.indices, batchSize: batchSize,
@@ -68,7 +68,7 @@ public enum NetworkEvaluation {
     }
 
     /// A batch's images as an NCHW tensor.
-    public static func imageTensor(_ batch: Batch) -> Tensor {
+    package static func imageTensor(_ batch: Batch) -> Tensor {
         Tensor(shape: [batch.count, batch.shape.channels, batch.shape.height, batch.shape.width], data: batch.images)
     }
 }

@@ -7,13 +7,13 @@ import Redundancy
 /// the L = 3N + 3 taps (stem raw conv + every body cell), each reduced to n × C by global average
 /// pooling (or flattened), unbiased linear CKA per batch, MSRS averaged over the first `batches`
 /// unshuffled batches of the evaluation split, NaN batches dropped, "undefined" when none is usable.
-public struct NetworkRedundancy {
-    public var batches: Int
-    public var batchSize: Int
-    public var parameters: MSRSParameters
-    public var reduction: FeatureReduction
+package struct NetworkRedundancy {
+    package var batches: Int
+    package var batchSize: Int
+    package var parameters: MSRSParameters
+    package var reduction: FeatureReduction
 
-    public init(batches: Int = 10, batchSize: Int = 256, parameters: MSRSParameters = .init(),
+    package init(batches: Int = 10, batchSize: Int = 256, parameters: MSRSParameters = .init(),
                 reduction: FeatureReduction = .globalAveragePool) {
         self.batches = batches; self.batchSize = batchSize
         self.parameters = parameters; self.reduction = reduction
@@ -24,7 +24,7 @@ public struct NetworkRedundancy {
     /// Cost: `batches` eval-mode forward passes plus, per batch, one n×n Gram per tap and two
     /// L-by-L GEMMs over them (see `GramBatch`). A final partial batch with n ≤ 3 samples (too few
     /// for the unbiased estimator) is not used.
-    public func measure(_ network: NATSNetwork, part: ImageSet, indices: [Int],
+    package func measure(_ network: NATSNetwork, part: ImageSet, indices: [Int],
                         normalization: Normalization) throws -> MSRSResult {
         var accumulator = try MSRSAccumulator(layerCount: network.tapCount, parameters: parameters)
         try NetworkEvaluation.forEachBatch(of: network, on: ImageSelection(name: "msrs", part: part, indices: indices),

@@ -10,11 +10,11 @@ import TensorEngine
 /// (spec §7): F32 tensors, `num_batches_tracked` as I64 scalars, plus metadata describing the
 /// network (`arch`, `index`, `channels`, `cells_per_stage`, `classes`, `input_channels`,
 /// `input_size`) so a file alone can rebuild it. PyTorch's `load_state_dict` accepts the tensors.
-public enum NetworkWeights {
-    public static let formatTag = "rednas-nats-tss"
+package enum NetworkWeights {
+    package static let formatTag = "rednas-nats-tss"
 
     /// The network's state as safetensors entries, in state order.
-    public static func entries(of network: NATSNetwork) -> [SafeTensors.Entry] {
+    package static func entries(of network: NATSNetwork) -> [SafeTensors.Entry] {
         network.stateDict().map { name, value in
             switch value {
             case .float32(let t): return .float32(name, shape: t.shape, values: t.data)
@@ -24,7 +24,7 @@ public enum NetworkWeights {
     }
 
     /// Metadata describing the network's architecture and shape.
-    public static func metadata(of network: NATSNetwork) -> [String: String] {
+    package static func metadata(of network: NATSNetwork) -> [String: String] {
         let spec = network.spec
         return ["format": formatTag, "arch": network.cell.architectureString, "index": String(network.cell.index),
                 "channels": String(spec.channels),
@@ -34,20 +34,20 @@ public enum NetworkWeights {
     }
 
     /// Writes the weights atomically; `extraMetadata` is merged over the standard keys.
-    public static func export(_ network: NATSNetwork, to url: URL, extraMetadata: [String: String] = [:]) throws {
+    package static func export(_ network: NATSNetwork, to url: URL, extraMetadata: [String: String] = [:]) throws {
         let meta = metadata(of: network).merging(extraMetadata) { _, extra in extra }
         try SafeTensors(entries: entries(of: network), metadata: meta).write(to: url)
     }
 
     /// Loads `url` into `network` strictly (every tensor present, no extra, right dtype and shape).
-    public static func load(from url: URL, into network: NATSNetwork) throws {
+    package static func load(from url: URL, into network: NATSNetwork) throws {
         try load(try SafeTensors.read(from: url), path: url.path, into: network)
     }
 
     /// Loads decoded `file` into `network`. Entries whose name starts with one of `ignoringPrefixes`
     /// are skipped (checkpoints keep optimizer state beside the weights). Nothing is written unless
     /// the whole file validates.
-    public static func load(_ file: SafeTensors, path: String, into network: NATSNetwork,
+    package static func load(_ file: SafeTensors, path: String, into network: NATSNetwork,
                             ignoringPrefixes: [String] = []) throws {
         let byName = Dictionary(file.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let slots = network.namedState
@@ -64,7 +64,7 @@ public enum NetworkWeights {
     }
 
     /// Rebuilds the network a weights file describes (its metadata) and loads the weights into it.
-    public static func loadNetwork(from url: URL) throws -> NATSNetwork {
+    package static func loadNetwork(from url: URL) throws -> NATSNetwork {
         let file = try SafeTensors.read(from: url)
         let (cell, spec) = try architecture(in: file, path: url.path)
         var generator = SeededGenerator(seed: 0)
@@ -74,7 +74,7 @@ public enum NetworkWeights {
     }
 
     /// The cell and network shape recorded in a weights file's metadata.
-    public static func architecture(in file: SafeTensors, path: String) throws -> (Cell, NetworkSpec) {
+    package static func architecture(in file: SafeTensors, path: String) throws -> (Cell, NetworkSpec) {
         func field(_ key: String) throws -> String {
             guard let value = file.metadata[key] else {
                 throw WeightsError.badMetadata(path: path, key: key, detail: "is missing (cannot rebuild the network; pass the architecture explicitly)")
@@ -128,14 +128,14 @@ public enum NetworkWeights {
 }
 
 /// A weights file that does not fit the network; names the file and the tensor.
-public enum WeightsError: Error, CustomStringConvertible, LocalizedError, Equatable {
+package enum WeightsError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case missingTensor(path: String, name: String)
     case unexpectedTensor(path: String, name: String)
     case wrongShape(path: String, name: String, expected: [Int], found: [Int])
     case wrongDType(path: String, name: String, expected: String, found: String)
     case badMetadata(path: String, key: String, detail: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .missingTensor(path, name): return "\(path): tensor '\(name)' is missing (the file does not match this architecture)"
         case let .unexpectedTensor(path, name): return "\(path): unexpected tensor '\(name)' (the file does not match this architecture)"
@@ -145,5 +145,5 @@ public enum WeightsError: Error, CustomStringConvertible, LocalizedError, Equata
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -15,16 +15,16 @@ import RunModel
 /// depend only on (epoch, batch) — so resuming at epoch e needs nothing but the checkpoint.
 ///
 /// The trainer prints nothing; it reports through the `progress` callback.
-public final class Trainer {
-    public let cell: Cell
-    public let spec: NetworkSpec
-    public let recipe: TrainingRecipe
-    public let data: TrainingData
-    public let seed: UInt64
+package final class Trainer {
+    package let cell: Cell
+    package let spec: NetworkSpec
+    package let recipe: TrainingRecipe
+    package let data: TrainingData
+    package let seed: UInt64
     /// Where epoch checkpoints go; nil = no checkpoints (and no resume).
-    public let checkpointDirectory: URL?
+    package let checkpointDirectory: URL?
     /// The network being trained (its weights are the latest state after `run`).
-    public let network: NATSNetwork
+    package let network: NATSNetwork
     let optimizer: SGD
     let trainLoader: BatchLoader
 
@@ -36,7 +36,7 @@ public final class Trainer {
     /// else changes: data order, augmentation and the fresh optimizer (zero momentum) still follow
     /// `seed`, and without `initialWeights` the trainer is exactly as before. A checkpoint's
     /// fingerprint does not cover the initial weights: resume only with the same ones.
-    public init(cell: Cell, spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, seed: UInt64,
+    package init(cell: Cell, spec: NetworkSpec, recipe: TrainingRecipe, data: TrainingData, seed: UInt64,
                 checkpointDirectory: URL? = nil, initialWeights: NATSNetwork? = nil) throws {
         try recipe.validate()
         let shape = data.train.part.shape
@@ -70,13 +70,13 @@ public final class Trainer {
 
     /// Steps per epoch: ⌈training images / batch size⌉; the last batch keeps the remainder (as
     /// PyTorch's `DataLoader` without `drop_last`).
-    public var stepsPerEpoch: Int { trainLoader.batchCount }
+    package var stepsPerEpoch: Int { trainLoader.batchCount }
 
     /// Trains from the last checkpoint (if `checkpointDirectory` holds one for this same run) to the
     /// end. Polls `stop` before every step; when set, returns `.interrupted` leaving the last epoch
     /// checkpoint. Calls `progress` after every step and `onEpoch` after each epoch is evaluated and
     /// checkpointed. Throws for unusable checkpoints or I/O errors.
-    public func run(stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in },
+    package func run(stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in },
                     onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> TrainingOutcome {
         var history = try resumeFromCheckpoint() ?? []
         for epoch in history.count..<recipe.epochs {

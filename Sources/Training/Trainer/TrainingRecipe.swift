@@ -5,19 +5,19 @@ import NeuralNet
 /// The training protocol of one candidate (NATS-Bench spec §5 by default): SGD with Nesterov
 /// momentum, weight decay on every parameter, batch 256, per-epoch cosine learning rate
 /// lr(e) = ½·lr₀·(1 + cos(π·e/T)), plain mean cross-entropy.
-public struct TrainingRecipe: Codable, Equatable, Sendable {
-    public var epochs: Int
-    public var batchSize: Int
-    public var learningRate: Double
-    public var momentum: Double
-    public var nesterov: Bool
-    public var weightDecay: Double
+package struct TrainingRecipe: Codable, Equatable, Sendable {
+    package var epochs: Int
+    package var batchSize: Int
+    package var learningRate: Double
+    package var momentum: Double
+    package var nesterov: Bool
+    package var weightDecay: Double
     /// Batch size of the evaluation passes (no effect on results, only on speed and memory).
-    public var evaluationBatchSize: Int
+    package var evaluationBatchSize: Int
     /// `true` (default): per-epoch cosine decay; `false`: the initial rate throughout.
-    public var cosineSchedule: Bool = true
+    package var cosineSchedule: Bool = true
 
-    public init(epochs: Int, batchSize: Int = 256, learningRate: Double = 0.1, momentum: Double = 0.9,
+    package init(epochs: Int, batchSize: Int = 256, learningRate: Double = 0.1, momentum: Double = 0.9,
                 nesterov: Bool = true, weightDecay: Double = 5e-4, evaluationBatchSize: Int = 500) {
         self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
         self.momentum = momentum; self.nesterov = nesterov; self.weightDecay = weightDecay
@@ -25,7 +25,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     }
 
     /// Throws `TrainingError.invalidRecipe` naming the first bad field.
-    public func validate() throws {
+    package func validate() throws {
         func bad(_ field: String, _ value: Any, _ requirement: String) -> TrainingError {
             .invalidRecipe("\(field) \(value) must be \(requirement)")
         }
@@ -39,41 +39,41 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     }
 
     /// The learning rate of epoch `epoch` (0-based).
-    public func learningRate(epoch: Int) -> Float {
+    package func learningRate(epoch: Int) -> Float {
         guard cosineSchedule else { return Float(learningRate) }
         return CosineSchedule(baseLearningRate: learningRate, totalEpochs: epochs).learningRate(epoch: epoch)
     }
 }
 
 /// A named list of images of one dataset part (e.g. "valid" = indices into the training part).
-public struct ImageSelection: Sendable {
-    public var name: String
-    public var part: ImageSet
-    public var indices: [Int]
+package struct ImageSelection: Sendable {
+    package var name: String
+    package var part: ImageSet
+    package var indices: [Int]
 
-    public init(name: String, part: ImageSet, indices: [Int]? = nil) {
+    package init(name: String, part: ImageSet, indices: [Int]? = nil) {
         self.name = name; self.part = part; self.indices = indices ?? Array(0..<part.count)
     }
 }
 
 /// The images one training run uses: what it trains on (with augmentation) and what it evaluates
 /// after every epoch (valid and test, both optional), all normalised the same way.
-public struct TrainingData: Sendable {
-    public var train: ImageSelection
-    public var valid: ImageSelection?
-    public var test: ImageSelection?
-    public var normalization: Normalization
-    public var augmentation: Augmentation
-    public var classCount: Int
+package struct TrainingData: Sendable {
+    package var train: ImageSelection
+    package var valid: ImageSelection?
+    package var test: ImageSelection?
+    package var normalization: Normalization
+    package var augmentation: Augmentation
+    package var classCount: Int
 
-    public init(train: ImageSelection, valid: ImageSelection?, test: ImageSelection?,
+    package init(train: ImageSelection, valid: ImageSelection?, test: ImageSelection?,
                 normalization: Normalization, augmentation: Augmentation, classCount: Int) {
         self.train = train; self.valid = valid; self.test = test
         self.normalization = normalization; self.augmentation = augmentation; self.classCount = classCount
     }
 
     /// Where the validation images come from.
-    public enum ValidationSource: Equatable, Sendable {
+    package enum ValidationSource: Equatable, Sendable {
         /// No validation set.
         case none
         /// The NATS-Bench CIFAR-10 25k/25k split of the training part (needs 50,000 images).
@@ -83,11 +83,11 @@ public struct TrainingData: Sendable {
     }
 
     /// Subset sizes for proxy runs; nil = all.
-    public struct SubsetSizes: Equatable, Sendable {
-        public var train: Int?
-        public var valid: Int?
-        public var test: Int?
-        public init(train: Int? = nil, valid: Int? = nil, test: Int? = nil) {
+    package struct SubsetSizes: Equatable, Sendable {
+        package var train: Int?
+        package var valid: Int?
+        package var test: Int?
+        package init(train: Int? = nil, valid: Int? = nil, test: Int? = nil) {
             self.train = train; self.valid = valid; self.test = test
         }
     }
@@ -95,7 +95,7 @@ public struct TrainingData: Sendable {
     /// Splits and subsets `dataset` deterministically; subsets are class-stratified, chosen with
     /// `seed` (a data seed shared by every candidate of a search, not a candidate's own seed).
     /// `normalization` nil = the dataset's default.
-    public static func prepare(_ dataset: Dataset, validation: ValidationSource, subsets: SubsetSizes = SubsetSizes(),
+    package static func prepare(_ dataset: Dataset, validation: ValidationSource, subsets: SubsetSizes = SubsetSizes(),
                                augmentation: Augmentation, normalization: Normalization? = nil,
                                seed: UInt64) throws -> TrainingData {
         var trainIndices = Array(0..<dataset.train.count)
@@ -129,12 +129,12 @@ public struct TrainingData: Sendable {
 }
 
 /// Bad training requests and failed resumes; each says what is wrong and where.
-public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equatable {
+package enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equatable {
     case invalidRecipe(String)
     case dataMismatch(String)
     case checkpoint(path: String, detail: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidRecipe(let detail): return "invalid training settings: \(detail)"
         case .dataMismatch(let detail): return "the data does not fit the network: \(detail)"
@@ -142,5 +142,5 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError, Equat
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }
