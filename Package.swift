@@ -10,7 +10,7 @@ import Foundation
 /// (the flag is set per target, so the dependencies' warnings do not count).
 let warningsAsErrors: [SwiftSetting] =
     ProcessInfo.processInfo.environment["REDNAS_WARNINGS_AS_ERRORS"] == nil ? [] : [.unsafeFlags(["-warnings-as-errors"])]
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)] + warningsAsErrors
+let v6: [SwiftSetting] = [.swiftLanguageMode(.v6)] + warningsAsErrors
 
 /// The numeric kernels' vector code is written for 8 floats at a time (SIMD8). Swift's default
 /// x86-64 target has only 4-float SSE registers; when the building machine has AVX2 and FMA (the
@@ -34,7 +34,7 @@ let hostVectorFlags: [SwiftSetting] = {
     return []
     #endif
 }()
-let numeric = v5 + hostVectorFlags
+let numeric = v6 + hostVectorFlags
 
 let package = Package(
     name: "RedNAS",
@@ -53,83 +53,83 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Leaves: pure value types and algorithms.
-        .target(name: "Randomness", swiftSettings: v5),
-        .target(name: "ConfigKit", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: v5),
-        .target(name: "CellSpace", dependencies: ["Randomness"], swiftSettings: v5),
-        .target(name: "Evolution", dependencies: ["Randomness"], swiftSettings: v5),
-        .target(name: "Datasets", dependencies: ["Randomness", "CZlib"], swiftSettings: v5),
-        .target(name: "Persistence", swiftSettings: v5),
+        .target(name: "Randomness", swiftSettings: v6),
+        .target(name: "ConfigKit", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: v6),
+        .target(name: "CellSpace", dependencies: ["Randomness"], swiftSettings: v6),
+        .target(name: "Evolution", dependencies: ["Randomness"], swiftSettings: v6),
+        .target(name: "Datasets", dependencies: ["Randomness", "CZlib"], swiftSettings: v6),
+        .target(name: "Persistence", swiftSettings: v6),
 
         // Numerics.
         .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: numeric),
-        .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v5),
-        .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v5),
+        .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v6),
+        .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v6),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
 
         // Run vocabulary and the modules above it (see ARCHITECTURE.md).
-        .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v5),
-        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution"], swiftSettings: v5),
+        .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v6),
+        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution"], swiftSettings: v6),
         .target(name: "Training", dependencies: [
             "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
             "Redundancy", "RunModel", "TensorEngine",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .target(name: "Search", dependencies: [
             "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Randomness", "RunModel",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .target(name: "Reports", dependencies: [
             "CellSpace", "Evolution", "Redundancy", "RunModel", "Search",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .target(name: "Benchmark", dependencies: [
             "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
             "CellSpace", "ConfigKit", "Configuration", "Persistence", "Reports", "RunModel", "Search",
             "Training",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark", "CellSpace",
             "Configuration", "Datasets", "NeuralNet", "Persistence", "RedNASCore", "Reports", "RunModel",
             "Search", "TensorEngine", "Training",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
 
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
-                path: "Tests/TestSupport", swiftSettings: v5),
+                path: "Tests/TestSupport", swiftSettings: v6),
 
-        .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
-        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v5),
-        .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v5),
+        .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v6),
+        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v6),
+        .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v6),
         .testTarget(name: "ConfigurationTests", dependencies: [
             "ConfigKit", "Configuration", "Evolution",
-        ], swiftSettings: v5),
-        .testTarget(name: "DatasetsTests", dependencies: ["CZlib", "Datasets", "Randomness"], swiftSettings: v5),
+        ], swiftSettings: v6),
+        .testTarget(name: "DatasetsTests", dependencies: ["CZlib", "Datasets", "Randomness"], swiftSettings: v6),
         .testTarget(name: "EvolutionTests", dependencies: [
             "Evolution", "Randomness", "TestSupport",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "NetworksTests", dependencies: [
             "CellSpace", "Networks", "NeuralNet", "Randomness", "TensorEngine", "TestSupport",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "NeuralNetTests", dependencies: [
             "NeuralNet", "Randomness", "TensorEngine",
-        ], swiftSettings: v5),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v5),
-        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v5),
+        ], swiftSettings: v6),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v6),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v6),
         .testTarget(name: "RedundancyTests", dependencies: [
             "Randomness", "Redundancy", "TensorEngine",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "ReportsTests", dependencies: [
             "CellSpace", "Configuration", "Evolution", "Randomness", "Redundancy", "Reports", "RunModel",
             "Search", "TestSupport",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "SearchTests", dependencies: [
             "CellSpace", "Evolution", "Persistence", "RunModel", "Search",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "TensorEngineTests", dependencies: [
             "Randomness", "TensorEngine", "TestSupport",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
         .testTarget(name: "TrainingTests", dependencies: [
             "CellSpace", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy",
             "RunModel", "TensorEngine", "Training",
-        ], swiftSettings: v5),
+        ], swiftSettings: v6),
     ]
 )

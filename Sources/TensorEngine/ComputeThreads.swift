@@ -13,16 +13,18 @@ import Synchronization
 /// alone, each chunk's result is computed by one worker, and partial results are combined in chunk
 /// order.
 public enum ComputeThreads {
-    private static var width = 1
+    // An atomic so that reading the count from any thread is defined (Swift 6 strict concurrency);
+    // `set` is still meant for start-up, not for changing the count under running kernels.
+    private static let width = Atomic<Int>(1)
 
     /// Number of workers the engine's parallel loops use (≥ 1). Default 1 until `set` is called.
-    public static var count: Int { width }
+    public static var count: Int { width.load(ordering: .relaxed) }
 
     /// Sets the worker count for engine kernels (clamped to ≥ 1), pins OpenBLAS to one thread and
     /// tunes the allocator for tensor traffic (`keepFreedMemory()`).
     /// Call once per process (e.g. from the CLI), not concurrently with running kernels.
     public static func set(_ threads: Int) {
-        width = max(1, threads)
+        width.store(max(1, threads), ordering: .relaxed)
         BLAS.threads = 1
         AllocatorTuning.keepFreedMemory()
     }
@@ -41,11 +43,17 @@ enum Parallel {
             return
         }
         let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard c < chunks else { return }
-                body(c)
+        withoutActuallyEscaping(body) { body in
+            // The workers share `body` although it is not `Sendable`: by this function's contract
+            // each chunk touches its own part of the memory, and `concurrentPerform` returns only
+            // after every worker has finished.
+            nonisolated(unsafe) let shared = body
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    shared(c)
+                }
             }
         }
     }

@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
                                  "--min-seconds", "\(minSeconds)"]
                 for record in try BenchmarkRunner.runChild(executable: "/proc/self/exe", arguments: arguments) {
                     print(json ? BenchmarkRunner.jsonLine(record) : BenchmarkRunner.tableRow(record))
-                    fflush(stdout)
+                    fflush(nil)  // all output streams; `stdout` is a global C variable Swift 6 will not read
                 }
             }
         }
@@ -94,7 +94,7 @@ struct BenchCommand: ParsableCommand {
                 for record in try NetworkBenchmark.measure(BenchmarkCase.named(name)!, batch: batch, modes: modeNames,
                                                            threads: threads, stopwatch: stopwatch) {
                     print(BenchmarkRunner.jsonLine(record))
-                    fflush(stdout)
+                    fflush(nil)  // all output streams; `stdout` is a global C variable Swift 6 will not read
                 }
             }
         }

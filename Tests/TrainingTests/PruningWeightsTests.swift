@@ -14,7 +14,8 @@ final class PruningWeightsTests: XCTestCase {
     private static let spec = try! NetworkSpec(channels: 4, cellsPerStage: [2, 1, 2], classes: 4, inputChannels: 3, inputSize: 32)
 
     /// Trained one short epoch, so weights, BN running statistics and counters all differ from init.
-    private static let trained: NATSNetwork = {
+    /// XCTest runs the tests one after another on one thread, so the instance is never used concurrently.
+    nonisolated(unsafe) private static let trained: NATSNetwork = {
         let t = try! Trainer(cell: try! Cell(index: 9930), spec: spec, recipe: TrainingRecipe(epochs: 1, batchSize: 32),
                              data: try! TrainingTestData.data(trainSubset: 96), seed: 4)
         _ = try! t.run()
