@@ -77,16 +77,21 @@ public enum CIFARReader {
     // MARK: Records
 
     /// Concatenates the records of `files`. Each record is `labelBytes` label bytes then 3,072 pixels;
-    /// the class is label byte `labelIndex`, which must be `< classCount`.
+    /// the class is label byte `labelIndex`, which must be `< classCount`. The files of one part hold
+    /// the same number of records give or take one (the official batches hold 10,000 each, `rednas
+    /// data synth` splits as evenly as possible), so a file with fewer (an empty one, or one cut at a
+    /// record boundary) is an error naming it, never a silently shortened dataset.
     static func readRecords(_ files: [String], labelBytes: Int, labelIndex: Int, classCount: Int) throws -> ImageSet {
         let volume = shape.volume, recordSize = labelBytes + volume
         var pixels: [UInt8] = [], labels: [Int32] = []
+        var counts: [(path: String, records: Int)] = []
         for path in files {
             let bytes = try BinaryFile.read(path)
             guard bytes.count % recordSize == 0 else {
                 throw DatasetError.partialRecord(path: path, size: bytes.count, recordSize: recordSize)
             }
             let count = bytes.count / recordSize
+            counts.append((path, count))
             pixels.reserveCapacity(pixels.count + count * volume)
             labels.reserveCapacity(labels.count + count)
             for record in 0..<count {
@@ -99,6 +104,13 @@ public enum CIFARReader {
                 labels.append(Int32(label))
                 pixels.append(contentsOf: bytes[(start + labelBytes)..<(start + recordSize)])
             }
+        }
+        if let fewest = counts.min(by: { $0.records < $1.records }), let most = counts.max(by: { $0.records < $1.records }),
+           most.records - fewest.records > 1 {
+            let what = fewest.records == 0 ? "is empty (0 bytes)" : "holds \(fewest.records) records"
+            throw DatasetError.badContent(
+                path: fewest.path, reason: "\(what) but \(most.path) holds \(most.records): the batch files of one part "
+                    + "hold the same number of records (±1), so this file is truncated or replaced")
         }
         return ImageSet(shape: shape, pixels: pixels, labels: labels)
     }
