@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
+    @Option(parsing: .unconditional, help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
     var threads = 2
 
     @Option(help: "Comma-separated case names.")
@@ -33,10 +33,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time the convolution shapes of the NATS network and the ops around them instead.")
     var kernels = false
 
-    @Option(help: "Channels C of the kernel benchmark shapes (with --kernels).")
+    @Option(parsing: .unconditional, help: "Channels C of the kernel benchmark shapes (with --kernels).")
     var channels = 16
 
-    @Option(help: "Minimum seconds of timed runs per measurement.")
+    @Option(parsing: .unconditional, help: "Minimum seconds of timed runs per measurement.")
     var minSeconds = 5.0
 
     @Flag(help: .hidden)

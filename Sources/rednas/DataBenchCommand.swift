@@ -12,10 +12,10 @@ struct DataBenchCommand: ParsableCommand {
     @Argument(help: "Dataset folder (any format `data inspect` reads).")
     var path: String
 
-    @Option(help: "Batch size.")
+    @Option(parsing: .unconditional, help: "Batch size.")
     var batch = 256
 
-    @Option(help: "Epochs over the training part to time.")
+    @Option(parsing: .unconditional, help: "Epochs over the training part to time.")
     var epochs = 1
 
     @Flag(help: "Time evaluation batches (scale + normalise only) instead of augmented ones.")
