@@ -25,7 +25,7 @@ enum ConfigFile {
         var status = stat()
         guard stat(path, &status) == 0 else {
             let code = errno
-            throw fail(code == ENOENT || code == ENOTDIR ? "no such file" : "cannot read the configuration file: \(describe(code))")
+            throw fail("cannot read the configuration file: " + (code == ENOENT || code == ENOTDIR ? "no such file" : describe(code)))
         }
         let kind = status.st_mode & S_IFMT
         if kind == S_IFDIR { throw fail("is a folder, not a configuration file") }

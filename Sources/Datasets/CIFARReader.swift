@@ -1,3 +1,5 @@
+import Foundation
+
 /// Readers for the CIFAR-10 and CIFAR-100 binary versions.
 ///
 /// A CIFAR-10 record is 1 label byte + 3,072 pixel bytes (red 32×32 plane row-major, then green,
@@ -27,6 +29,7 @@ public enum CIFARReader {
         for name in expected where !BinaryFile.exists(BinaryFile.join(folder, name)) {
             throw DatasetError.missingFile(path: BinaryFile.join(folder, name), expected: expected)
         }
+        try checkBatchSizes(cifar10TrainFiles.map { BinaryFile.join(folder, $0) }, recordSize: 1 + shape.volume)
         return try readCIFAR10(trainFiles: cifar10TrainFiles.map { BinaryFile.join(folder, $0) },
                                testFiles: [BinaryFile.join(folder, cifar10TestFile)],
                                metaFile: BinaryFile.join(folder, "batches.meta.txt"))
@@ -77,21 +80,16 @@ public enum CIFARReader {
     // MARK: Records
 
     /// Concatenates the records of `files`. Each record is `labelBytes` label bytes then 3,072 pixels;
-    /// the class is label byte `labelIndex`, which must be `< classCount`. The files of one part hold
-    /// the same number of records give or take one (the official batches hold 10,000 each, `rednas
-    /// data synth` splits as evenly as possible), so a file with fewer (an empty one, or one cut at a
-    /// record boundary) is an error naming it, never a silently shortened dataset.
+    /// the class is label byte `labelIndex`, which must be `< classCount`.
     static func readRecords(_ files: [String], labelBytes: Int, labelIndex: Int, classCount: Int) throws -> ImageSet {
         let volume = shape.volume, recordSize = labelBytes + volume
         var pixels: [UInt8] = [], labels: [Int32] = []
-        var counts: [(path: String, records: Int)] = []
         for path in files {
             let bytes = try BinaryFile.read(path)
             guard bytes.count % recordSize == 0 else {
                 throw DatasetError.partialRecord(path: path, size: bytes.count, recordSize: recordSize)
             }
             let count = bytes.count / recordSize
-            counts.append((path, count))
             pixels.reserveCapacity(pixels.count + count * volume)
             labels.reserveCapacity(labels.count + count)
             for record in 0..<count {
@@ -105,14 +103,24 @@ public enum CIFARReader {
                 pixels.append(contentsOf: bytes[(start + labelBytes)..<(start + recordSize)])
             }
         }
-        if let fewest = counts.min(by: { $0.records < $1.records }), let most = counts.max(by: { $0.records < $1.records }),
-           most.records - fewest.records > 1 {
-            let what = fewest.records == 0 ? "is empty (0 bytes)" : "holds \(fewest.records) records"
-            throw DatasetError.badContent(
-                path: fewest.path, reason: "\(what) but \(most.path) holds \(most.records): the batch files of one part "
-                    + "hold the same number of records (±1), so this file is truncated or replaced")
-        }
         return ImageSet(shape: shape, pixels: pixels, labels: labels)
+    }
+
+    /// The batch files of a folder hold the same number of records give or take one (the official
+    /// batches 10,000 each; `rednas data synth` splits as evenly as possible), so one with fewer —
+    /// empty, or cut at a record boundary — is an error naming it, never a silently shortened
+    /// dataset. Checked from the sizes, before reading.
+    static func checkBatchSizes(_ files: [String], recordSize: Int) throws {
+        let counts = files.map { path -> (path: String, records: Int) in
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            return (path, (size ?? 0) / recordSize)
+        }
+        guard let fewest = counts.min(by: { $0.records < $1.records }), let most = counts.max(by: { $0.records < $1.records }),
+              most.records - fewest.records > 1 else { return }
+        let what = fewest.records == 0 ? "is empty (0 bytes)" : "holds \(fewest.records) records"
+        throw DatasetError.badContent(
+            path: fewest.path, reason: "\(what) but \(most.path) holds \(most.records): the batch files of one dataset "
+                + "hold the same number of records (±1), so this file is truncated or replaced")
     }
 
     /// Non-empty, trimmed lines of a names file, or nil when the file does not exist.

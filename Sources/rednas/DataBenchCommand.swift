@@ -22,8 +22,8 @@ struct DataBenchCommand: ParsableCommand {
     var noAugment = false
 
     func validate() throws {
-        guard batch > 0 else { throw ValidationError("--batch must be positive") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard (1...65536).contains(batch) else { throw ValidationError("--batch must be between 1 and 65536, got \(batch)") }
+        guard (1...1000).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 1000, got \(epochs)") }
     }
 
     func run() throws {

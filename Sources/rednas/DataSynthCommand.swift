@@ -31,6 +31,12 @@ struct DataSynthCommand: ParsableCommand {
         guard train >= 0 else { throw ValidationError("--train must be 0 or more, got \(train)") }
         guard test >= 0 else { throw ValidationError("--test must be 0 or more, got \(test)") }
         guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
+        // 3,073 bytes a record, written from memory: refuse what cannot be held before generating it.
+        let bytes = (Double(train) + Double(test)) * 3073
+        guard bytes <= Double(MemoryLimit.bytes) else {
+            throw ValidationError("--train \(train) and --test \(test) make \(MemoryLimit.format(bytes)) of records, more than "
+                + "this machine's \(MemoryLimit.format(Double(MemoryLimit.bytes))) of memory")
+        }
         guard (1...10).contains(classes) else { throw ValidationError("--classes must be between 1 and 10") }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number") }
     }

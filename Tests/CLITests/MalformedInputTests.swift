@@ -100,6 +100,19 @@ final class MalformedInputTests: XCTestCase {
                  return ["search", "--config", try f.config(search: "  ops: [\(ops)]\n")]
              },
              expected: { f in ["\(f.path("x.yaml")):15:8: search.ops: the list has 5000 elements; lists may hold at most 1000"] }),
+        Case(name: "dataset.crop_padding near Int.max", arguments: { f in
+                 try writeIDX(f.idx)
+                 return ["search", "--config", try f.config(dataset: "  crop_padding: 9223372036854775807\n")]
+             },
+             expected: { f in ["\(f.path("x.yaml")): dataset.crop_padding: 9223372036854775807 is more than the images' 28 pixels"] }),
+        Case(name: "threads: 1000000 in a config", arguments: { f in ["search", "--config", try f.config(), "--set", "threads=1000000"] },
+             expected: { _ in ["--set threads=1000000: threads: must be between 0 and 256 (0 = all cores), found 1000000"] }),
+        Case(name: "msrs.batch_size 100000000", arguments: { f in
+                 ["search", "--config", try f.config(), "--set", "msrs.batch_size=100000000"]
+             },
+             expected: { _ in ["--set msrs.batch_size=100000000: msrs.batch_size: must be at most 4096"] }),
+        Case(name: "data synth of 10^13 images", arguments: { f in ["data", "synth", "--out", f.path("synth"), "--train", "10000000000000"] },
+             expected: { _ in ["--train 10000000000000 and --test 1000 make", "more than this machine's"] }),
         Case(name: "config is /dev/zero", arguments: { _ in ["search", "--config", "/dev/zero"] },
              expected: { _ in ["/dev/zero: more than 1048576 bytes (1 MiB) to read"] }),
 
@@ -191,7 +204,7 @@ final class MalformedInputTests: XCTestCase {
     ]
 
     func testEveryMalformedInputIsRefusedWithItsLocationAndProblem() throws {
-        XCTAssertGreaterThanOrEqual(Self.cases.count, 30)
+        XCTAssertEqual(Self.cases.count, 34)
         for c in Self.cases {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("malformed-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

@@ -47,7 +47,7 @@ final class EdgeInputTests: XCTestCase {
         _ = try TestFiles.write([], folder, "data_batch_3.bin")
         XCTAssertEqual(message { try Dataset.load(from: folder) },
                        "\(folder)/data_batch_3.bin: is empty (0 bytes) but \(folder)/data_batch_1.bin holds 4: the batch files "
-                           + "of one part hold the same number of records (±1), so this file is truncated or replaced")
+                           + "of one dataset hold the same number of records (±1), so this file is truncated or replaced")
         // Cut at a record boundary: 2 records where the others hold 4.
         _ = try TestFiles.write(TestFiles.cifar10File(labels: [1, 2]), folder, "data_batch_3.bin")
         XCTAssertTrue(message { try Dataset.load(from: folder) }.hasPrefix("\(folder)/data_batch_3.bin: holds 2 records but"))

@@ -67,6 +67,8 @@ final class ConfigLimitsTests: XCTestCase {
         XCTAssertEqual(check { $0.trainSubset = 90; $0.validSubset = 10; $0.testSubset = 20 }, "ok")
         XCTAssertEqual(check { $0.validCount = 30; $0.validSubset = 31 },
                        "dataset.valid_subset: 31 is more than the 30 valid images; use at most 30 (0 = all)")
+        XCTAssertEqual(check { $0.cropPadding = 5 },
+                       "dataset.crop_padding: 5 is more than the images' 4 pixels (a crop shifted that far holds only padding); use at most 4")
         XCTAssertEqual(check { $0.testSubset = 21 },
                        "dataset.test_subset: 21 is more than the 20 test images in /data; use at most 20 (0 = all)")
     }

@@ -62,6 +62,11 @@ extension DatasetConfig {
         let parts = [("train_subset", trainSubset, trainCount, "training images left after holding out \(validCount) for valid"),
                      ("valid_subset", validSubset, validCount, "valid images"),
                      ("test_subset", testSubset, dataset.test.count, "test images in \(path)")]
+        let side = max(dataset.shape.height, dataset.shape.width)
+        guard cropPadding <= side else {
+            throw ConfigCheckError(key: "dataset.crop_padding", "\(cropPadding) is more than the images' \(side) pixels "
+                + "(a crop shifted that far holds only padding); use at most \(side)")
+        }
         for (key, size, available, what) in parts where size > available {
             throw ConfigCheckError(key: "dataset.\(key)", "\(size) is more than the \(available) \(what); "
                 + "use at most \(available) (0 = all)")
