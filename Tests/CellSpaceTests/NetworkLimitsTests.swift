@@ -39,6 +39,12 @@ final class NetworkLimitsTests: XCTestCase {
         XCTAssertEqual(estimate.parameterBytes, Double(16 * parameters))
         // Per image: stem 2·1·16, reduction 1: 6·2·4, reduction 2: 6·4·1; 4 bytes each, 10 images.
         XCTAssertEqual(estimate.activationBytes, Double(4 * 10 * (32 + 48 + 24)))
+        // A floor: the all-3×3 C16 N5 network at batch 256 peaked at 1530 MiB in `rednas bench`
+        // (README); the estimate is 1,253,376 floats an image + 16 bytes × 1,531,546 parameters.
+        let c16 = NetworkSpec.cifar10.trainingMemoryEstimate(batchSize: 256)
+        XCTAssertEqual(c16.activationBytes, 4 * 256 * 1_253_376)
+        XCTAssertEqual(c16.parameterBytes, 16 * 1_531_546)
+        XCTAssertLessThan(c16.totalBytes, 1530 * 1024 * 1024)
         // The benchmark network fits easily; 4096 channels at N = 5 do not fit in any machine here.
         XCTAssertLessThan(NetworkSpec.cifar10.trainingMemoryEstimate(batchSize: 256).totalBytes, 4e9)
         XCTAssertGreaterThan(try NetworkSpec(channels: 4096).trainingMemoryEstimate(batchSize: 256).totalBytes, 1e12)
