@@ -5,15 +5,19 @@ import RedNASCore
 /// Checks of paths given on the command line or in a config, made before any work so that each
 /// problem is named in words (not as a Foundation error code) and nothing is left behind.
 enum InputChecks {
-    /// `path` must be a readable file: not missing, not a folder; "permission denied" only when
-    /// the system says so.
+    /// `path` must be a readable regular file (weights are read at offsets, not as a stream): not
+    /// missing, not a folder, not a FIFO or device; "permission denied" only when the system says so.
     static func requireFile(_ path: String, option: String) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw ValidationError("\(option) \(path): no such file")
         }
         if isFolder.boolValue { throw ValidationError("\(option) \(path): is a folder, not a file") }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw ValidationError("\(option) \(path): is a FIFO, socket or device, not a regular file")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             let reason = code == EACCES || code == EPERM ? "permission denied" : String(cString: strerror(code)).lowercased()

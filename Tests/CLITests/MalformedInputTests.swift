@@ -123,6 +123,11 @@ final class MalformedInputTests: XCTestCase {
                  ["msrs", "--config", try f.config(), "--weights", f.root.path]
              },
              expected: { f in ["--weights \(f.root.path): is a folder, not a file"] }),
+        Case(name: "weights is a FIFO", arguments: { f in
+                 guard mkfifo(f.path("w.fifo"), 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+                 return ["msrs", "--config", try f.config(), "--weights", f.path("w.fifo")]
+             },
+             expected: { f in ["--weights \(f.path("w.fifo")): is a FIFO, socket or device, not a regular file"] }),
         Case(name: "runs_dir is a file", arguments: { f in
                  try writeIDX(f.idx)
                  try Data("x".utf8).write(to: URL(fileURLWithPath: f.runs))
@@ -204,7 +209,7 @@ final class MalformedInputTests: XCTestCase {
     ]
 
     func testEveryMalformedInputIsRefusedWithItsLocationAndProblem() throws {
-        XCTAssertEqual(Self.cases.count, 34)
+        XCTAssertEqual(Self.cases.count, 35)
         for c in Self.cases {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("malformed-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
