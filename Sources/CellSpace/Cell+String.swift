@@ -23,7 +23,9 @@ extension Cell: CustomStringConvertible {
     /// Parses what a user typed to name an architecture: a benchmark index (decimal digits only,
     /// `0...15624`) or a NATS string. Throws `ArchitectureIndexError` or `ArchitectureStringError`.
     public init(specifier: String) throws {
-        if !specifier.isEmpty, specifier.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        // A signed number (`-1`, `+3`) is an index too: out of range rather than a malformed string.
+        let digits = specifier.first == "-" || specifier.first == "+" ? specifier.dropFirst() : Substring(specifier)
+        if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard let index = Int(specifier) else { throw ArchitectureIndexError(text: specifier) }
             self = try Cell(index: index)
         } else {

@@ -18,22 +18,38 @@ public struct NetworkSpec: Hashable, Sendable {
     /// Input height = width in pixels; a positive multiple of 4.
     public let inputSize: Int
 
-    /// Throws `NetworkSpecError` naming the bad field unless C ≥ 1, 3 stage counts ≥ 0,
-    /// classes ≥ 1, input channels 1 or 3, and input size a positive multiple of 4.
+    /// The largest shape accepted. Far beyond anything trainable here (C = 16, N = 5, 32 pixels is
+    /// the benchmark), they keep every count finite: with C ≤ 4096, ≤ 1000 cells a stage and 1024
+    /// pixels a side, the FLOPs of a network stay below 3·10¹⁸ (< Int.max ≈ 9.2·10¹⁸), so the
+    /// parameter and FLOP sums cannot overflow, and a stage list of 1000 cells is built at once.
+    public enum Limits {
+        public static let channels = 4096
+        public static let cellsPerStage = 1000
+        public static let classes = 100_000
+        public static let inputSize = 1024
+    }
+
+    /// Throws `NetworkSpecError` naming the bad field unless 1 ≤ C ≤ 4096, 3 stage counts in
+    /// 0...1000, 1 ≤ classes ≤ 100,000, input channels 1 or 3, and input size a multiple of 4 in
+    /// 4...1024 (see `Limits`).
     public init(channels: Int = 16, cellsPerStage: [Int] = [5, 5, 5], classes: Int = 10,
                 inputChannels: Int = 3, inputSize: Int = 32) throws {
-        guard channels >= 1 else { throw NetworkSpecError.invalid(field: "channels", value: "\(channels)", requirement: "at least 1") }
-        guard cellsPerStage.count == 3, cellsPerStage.allSatisfy({ $0 >= 0 }) else {
-            throw NetworkSpecError.invalid(field: "cells per stage", value: "\(cellsPerStage)",
-                                           requirement: "3 counts (one per stage), each at least 0")
+        guard (1...Limits.channels).contains(channels) else {
+            throw NetworkSpecError.invalid(field: "channels", value: "\(channels)", requirement: "between 1 and \(Limits.channels)")
         }
-        guard classes >= 1 else { throw NetworkSpecError.invalid(field: "classes", value: "\(classes)", requirement: "at least 1") }
+        guard cellsPerStage.count == 3, cellsPerStage.allSatisfy({ (0...Limits.cellsPerStage).contains($0) }) else {
+            throw NetworkSpecError.invalid(field: "cells per stage", value: "\(cellsPerStage)",
+                                           requirement: "3 counts (one per stage), each between 0 and \(Limits.cellsPerStage)")
+        }
+        guard (1...Limits.classes).contains(classes) else {
+            throw NetworkSpecError.invalid(field: "classes", value: "\(classes)", requirement: "between 1 and \(Limits.classes)")
+        }
         guard inputChannels == 1 || inputChannels == 3 else {
             throw NetworkSpecError.invalid(field: "input channels", value: "\(inputChannels)", requirement: "1 (grayscale) or 3 (RGB)")
         }
-        guard inputSize >= 4, inputSize % 4 == 0 else {
+        guard inputSize >= 4, inputSize <= Limits.inputSize, inputSize % 4 == 0 else {
             throw NetworkSpecError.invalid(field: "input size", value: "\(inputSize)",
-                                           requirement: "a positive multiple of 4 (the two reductions halve it)")
+                                           requirement: "a multiple of 4 (the two reductions halve it) between 4 and \(Limits.inputSize)")
         }
         self.channels = channels
         self.cellsPerStage = cellsPerStage

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension ConfigDocument {
@@ -23,6 +24,9 @@ extension ConfigDocument {
             throw fail("'\(pathText)' is not a key path (expected names separated by dots, e.g. search.population)")
         }
         let valueText = String(text[text.index(after: equals)...])
+        guard !valueText.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail("no value after '=' (write \(pathText)=VALUE; leave the --set out to keep the config's value)")
+        }
         let value: Node
         do {
             value = try Yams.compose(yaml: valueText).map(ConfigDocument.strippingMarks) ?? Node("", .implicit, .plain)

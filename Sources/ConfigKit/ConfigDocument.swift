@@ -28,16 +28,10 @@ public struct ConfigDocument {
         }
     }
 
-    /// Reads and parses the file at `path`; errors name `path` as given.
+    /// Reads and parses the file at `path` (a regular file or a stream such as `<(…)`, at most
+    /// ``ConfigLimits/fileBytes``, UTF-8); errors name `path` as given.
     public init(contentsOfFile path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(source: .wholeFile(name: path), keyPath: nil,
-                              message: "cannot read the configuration file (\(error.localizedDescription))")
-        }
-        try self.init(yaml: text, name: path)
+        try self.init(yaml: try ConfigFile.text(atPath: path), name: path)
     }
 
     /// The node at `keys`, if present.

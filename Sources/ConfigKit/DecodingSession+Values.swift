@@ -8,7 +8,8 @@ extension DecodingSession {
         if let scalar = try decodeScalar(T.self, node: node, path: path) { return scalar }
         if let enumeration = T.self as? ConfigEnumeration.Type {
             let allowed = enumeration.allowedValues
-            guard case let .scalar(scalar) = node, node.yamlType != .null, allowed.contains(scalar.string) else {
+            if node.yamlType == .null { throw nullError(at: path, expected: "one of \(allowed.joined(separator: " | "))") }
+            guard case let .scalar(scalar) = node, allowed.contains(scalar.string) else {
                 throw error(at: path, "expected one of \(allowed.joined(separator: " | ")), found \(ConfigDocument.describe(node))")
             }
         }
@@ -27,7 +28,8 @@ extension DecodingSession {
     /// The value if `T` is a standard scalar type (Bool, String, integers, floating point), else nil.
     private func decodeScalar<T>(_ type: T.Type, node: Node, path: [CodingKey]) throws -> T? {
         func mismatch(_ expected: String) -> ConfigError {
-            error(at: path, "expected \(expected), found \(ConfigDocument.describe(node))")
+            if node.yamlType == .null { return nullError(at: path, expected: expected) }
+            return error(at: path, "expected \(expected), found \(ConfigDocument.describe(node))")
         }
         if T.self == String.self {
             guard case let .scalar(scalar) = node, node.yamlType != .null else { throw mismatch("a string") }
@@ -53,5 +55,13 @@ extension DecodingSession {
             return floatType.init(value) as? T
         }
         return nil
+    }
+}
+
+extension DecodingSession {
+    /// A key written without a value (`epochs:`, `epochs: ~`, `--set epochs=~`): never taken as the
+    /// default, since the user meant to say something.
+    func nullError(at path: [CodingKey], expected: String) -> ConfigError {
+        error(at: path, "no value given (null); write \(expected), or leave the key out to use its default")
     }
 }

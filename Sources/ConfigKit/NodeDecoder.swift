@@ -23,7 +23,11 @@ struct NodeDecoder: Decoder {
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
         guard case let .sequence(sequence) = node else {
+            if node.yamlType == .null { throw session.nullError(at: codingPath, expected: "a list") }
             throw session.error(at: codingPath, "expected a list, found \(ConfigDocument.describe(node))")
+        }
+        guard sequence.count <= ConfigLimits.listElements else {
+            throw session.error(at: codingPath, "the list has \(sequence.count) elements; lists may hold at most \(ConfigLimits.listElements)")
         }
         return UnkeyedNodeContainer(elements: Array(sequence), codingPath: codingPath, session: session)
     }
@@ -61,8 +65,12 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     private func path(_ key: Key) -> [CodingKey] { codingPath + [ConfigKey(stringValue: key.stringValue)] }
 
+    // A null value (`epochs: ~`, `epochs:`) is never "not given": it goes on to `decode`, which
+    // rejects it for values and lists and reads it as an empty mapping for a section (`dataset:`
+    // with everything under it commented out). So `decodeIfPresent` returns nil only for an absent key.
     func decodeNil(forKey key: Key) throws -> Bool {
-        try require(key).yamlType == .null
+        _ = try require(key)
+        return false
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {

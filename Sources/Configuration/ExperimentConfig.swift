@@ -94,5 +94,5 @@ func require<K: CodingKey>(_ condition: Bool, _ key: String, _ message: @autoclo
 /// The `seed` and `threads` rules both config kinds share, reported at their keys' lines.
 private func validateRunKeys<K: CodingKey>(seed: Int, threads: Int, at c: KeyedDecodingContainer<K>) throws {
     try require(seed >= 0, "seed", "must be ≥ 0, found \(seed)", at: c)
-    try require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores), found \(threads)", at: c)
+    try require((0...256).contains(threads), "threads", "must be between 0 and 256 (0 = all cores), found \(threads)", at: c)
 }

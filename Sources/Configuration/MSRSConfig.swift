@@ -51,6 +51,8 @@ package struct MSRSConfig: Codable, Equatable, ConfigValidatable {
     package func validate() throws {
         try require(batches >= 1, "batches", "must be at least 1, found \(batches)")
         try require(batchSize >= 4, "batch_size", "must be at least 4 (unbiased CKA needs n > 3), found \(batchSize)")
+        // One n×n Gram in Double per tap: 4096 images already take 128 MiB a tap.
+        try require(batchSize <= 4096, "batch_size", "must be at most 4096 (each tap's Gram is n×n), found \(batchSize)")
         try require(beta > 0, "beta", "must be > 0, found \(beta)")
         try require((-1...1).contains(tau), "tau", "must be in [-1, 1], found \(tau)")
     }

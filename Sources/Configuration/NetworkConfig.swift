@@ -1,3 +1,4 @@
+import CellSpace
 import ConfigKit
 
 /// The `network` section: the NATS-Bench skeleton's size (spec §3).
@@ -18,18 +19,29 @@ package struct NetworkConfig: Codable, Equatable, ConfigValidatable {
         channels = try c.decode(.channels, default: d.channels)
         cells = try c.decode(.cells, default: d.cells)
         cellsPerStage = try c.decodeIfPresent([Int].self, forKey: .cellsPerStage)
+        try require(!(c.contains(.cells) && c.contains(.cellsPerStage)), "cells_per_stage",
+                    "give either cells (N for every stage) or cells_per_stage ([n1, n2, n3]), not both", at: c)
+    }
+
+    // The resolved config writes the one of `cells` / `cells_per_stage` that is in force, so it
+    // decodes again (both together are refused).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(channels, forKey: .channels)
+        if let cellsPerStage { try c.encode(cellsPerStage, forKey: .cellsPerStage) } else { try c.encode(cells, forKey: .cells) }
     }
 
     /// The cells of each of the three stages.
     package var stageCells: [Int] { cellsPerStage ?? [cells, cells, cells] }
 
     package func validate() throws {
-        try require(channels >= 1, "channels", "must be at least 1, found \(channels)")
-        try require(cells >= 1, "cells", "must be at least 1, found \(cells)")
+        let maxChannels = NetworkSpec.Limits.channels, maxCells = NetworkSpec.Limits.cellsPerStage
+        try require((1...maxChannels).contains(channels), "channels", "must be between 1 and \(maxChannels), found \(channels)")
+        try require((1...maxCells).contains(cells), "cells", "must be between 1 and \(maxCells), found \(cells)")
         if let stages = cellsPerStage {
             try require(stages.count == 3, "cells_per_stage", "must list 3 values [n1, n2, n3], found \(stages.count)")
             for (index, n) in stages.enumerated() {
-                try require(n >= 1, "cells_per_stage[\(index)]", "must be at least 1, found \(n)")
+                try require((1...maxCells).contains(n), "cells_per_stage[\(index)]", "must be between 1 and \(maxCells), found \(n)")
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Readers for the CIFAR-10 and CIFAR-100 binary versions.
 ///
 /// A CIFAR-10 record is 1 label byte + 3,072 pixel bytes (red 32×32 plane row-major, then green,
@@ -27,6 +29,7 @@ public enum CIFARReader {
         for name in expected where !BinaryFile.exists(BinaryFile.join(folder, name)) {
             throw DatasetError.missingFile(path: BinaryFile.join(folder, name), expected: expected)
         }
+        try checkBatchSizes(cifar10TrainFiles.map { BinaryFile.join(folder, $0) }, recordSize: 1 + shape.volume)
         return try readCIFAR10(trainFiles: cifar10TrainFiles.map { BinaryFile.join(folder, $0) },
                                testFiles: [BinaryFile.join(folder, cifar10TestFile)],
                                metaFile: BinaryFile.join(folder, "batches.meta.txt"))
@@ -101,6 +104,23 @@ public enum CIFARReader {
             }
         }
         return ImageSet(shape: shape, pixels: pixels, labels: labels)
+    }
+
+    /// The batch files of a folder hold the same number of records give or take one (the official
+    /// batches 10,000 each; `rednas data synth` splits as evenly as possible), so one with fewer —
+    /// empty, or cut at a record boundary — is an error naming it, never a silently shortened
+    /// dataset. Checked from the sizes, before reading.
+    static func checkBatchSizes(_ files: [String], recordSize: Int) throws {
+        let counts = files.map { path -> (path: String, records: Int) in
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+            return (path, (size ?? 0) / recordSize)
+        }
+        guard let fewest = counts.min(by: { $0.records < $1.records }), let most = counts.max(by: { $0.records < $1.records }),
+              most.records - fewest.records > 1 else { return }
+        let what = fewest.records == 0 ? "is empty (0 bytes)" : "holds \(fewest.records) records"
+        throw DatasetError.badContent(
+            path: fewest.path, reason: "\(what) but \(most.path) holds \(most.records): the batch files of one dataset "
+                + "hold the same number of records (±1), so this file is truncated or replaced")
     }
 
     /// Non-empty, trimmed lines of a names file, or nil when the file does not exist.

@@ -70,6 +70,13 @@ extension Dataset {
             return try CIFARReader.readCIFAR100(trainFiles: isTest ? [] : [path], testFiles: isTest ? [path] : [],
                                                 labels: options.cifar100Labels)
         case .idx:
+            let idxNames = [IDXReader.trainImages, IDXReader.trainLabels, IDXReader.testImages, IDXReader.testLabels]
+            if !isFolder && !idxNames.contains(where: { fileName == $0 || fileName == $0 + ".gz" }) {
+                // Reading the file's folder instead would report files the user never named.
+                throw DatasetError.unrecognisedFormat(
+                    path: path, reason: "is a file, not an IDX dataset folder (give the folder holding "
+                        + idxNames.map { $0 + "[.gz]" }.joined(separator: ", ") + ")")
+            }
             return try IDXReader.read(folder: folder, classCount: options.idxClassCount)
         }
     }

@@ -30,6 +30,11 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case invalidRequest(String)
     /// Writing a file failed.
     case writeFailed(path: String, reason: String)
+    /// A file (or what its header announces) is larger than the machine's memory; `bytes` is nil
+    /// for a stream whose size was unknown until the limit was passed.
+    case tooLarge(path: String, bytes: Int?, limit: Int)
+    /// A file whose content is well-formed but cannot be right (empty, shortened, zero-sized images).
+    case badContent(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -64,6 +69,15 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
             return message
         case let .writeFailed(path, reason):
             return "\(path): cannot be written: \(reason)"
+        case let .tooLarge(path, bytes, limit):
+            guard let bytes else {
+                return "\(path): more than \(MemoryLimit.format(Double(limit))) of data without an end; refused "
+                    + "(the limit for a stream, or for decompressed data: this machine's memory)"
+            }
+            return "\(path): holds \(bytes) bytes (\(MemoryLimit.format(Double(bytes)))), more than this machine's memory "
+                + "(\(MemoryLimit.format(Double(limit)))); refused before reading it"
+        case let .badContent(path, reason):
+            return "\(path): \(reason)"
         }
     }
 

@@ -5,8 +5,12 @@ enum Gzip {
     static func hasMagic(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
 
     /// The decompressed content of a gzip file (all members, if several are concatenated).
-    /// Throws `corruptGzip` naming `path` for bad headers, bad data, CRC errors and truncation.
-    static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
+    /// Throws `corruptGzip` naming `path` for bad headers, bad data, CRC errors and truncation, and
+    /// `tooLarge` as soon as the output would pass `limit` bytes, or when `expectedSize` (given the
+    /// output so far; nil = not known yet) announces a size above `limit` — so a header that claims
+    /// terabytes is refused after its first bytes, not after decompressing them.
+    static func decompress(_ input: [UInt8], path: String, limit: Int = MemoryLimit.bytes,
+                           expectedSize: (([UInt8]) throws -> Int?)? = nil) throws -> [UInt8] {
         guard hasMagic(input) else {
             throw DatasetError.corruptGzip(path: path, reason: "not gzip data (missing 1F 8B magic bytes)")
         }
@@ -17,7 +21,8 @@ enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        output.reserveCapacity(input.count * 4)
+        output.reserveCapacity(min(input.count * 4, limit))
+        var sizeKnown = expectedSize == nil
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         try input.withUnsafeBufferPointer { inBuffer in
             stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
@@ -28,7 +33,15 @@ enum Gzip {
                     stream.avail_out = uInt(out.count)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
-                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let produced = chunk.count - Int(stream.avail_out)
+                guard output.count + produced <= limit else {
+                    throw DatasetError.tooLarge(path: path, bytes: nil, limit: limit)
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                if !sizeKnown, let expected = try expectedSize?(output) {
+                    sizeKnown = true
+                    if expected > limit { throw DatasetError.tooLarge(path: path, bytes: expected, limit: limit) }
+                }
                 let consumed = inBuffer.count - Int(stream.avail_in)
                 switch status {
                 case Z_STREAM_END:

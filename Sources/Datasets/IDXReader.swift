@@ -50,21 +50,46 @@ public enum IDXReader {
     }
 
     static func readImages(_ path: String) throws -> (pixels: [UInt8], count: Int, rows: Int, cols: Int) {
-        let bytes = try BinaryFile.readMaybeGzipped(path)
+        let bytes = try BinaryFile.readMaybeGzipped(path) { prefix in
+            prefix.count >= 16 ? try imagesHeader(prefix, path: path).dataBytes + 16 : nil
+        }
+        let header = try imagesHeader(bytes, path: path)
+        guard header.dataBytes == bytes.count - 16 else {
+            throw DatasetError.headerSizeMismatch(path: path, header: header.text,
+                                                  expectedBytes: header.dataBytes, actualBytes: bytes.count - 16)
+        }
+        return (Array(bytes[16...]), header.count, header.rows, header.cols)
+    }
+
+    /// The images header's counts and data size, computed with checked arithmetic: a header whose
+    /// product overflows, announces more than the machine's memory or has a zero-sized image is an
+    /// error naming the file (a decompressing reader calls this on the first bytes).
+    private static func imagesHeader(_ bytes: [UInt8], path: String) throws
+        -> (count: Int, rows: Int, cols: Int, dataBytes: Int, text: String) {
         try checkHeader(bytes, path: path, headerSize: 16, magic: imagesMagic)
         let count = Int(BinaryFile.bigEndianUInt32(bytes, at: 4))
         let rows = Int(BinaryFile.bigEndianUInt32(bytes, at: 8))
         let cols = Int(BinaryFile.bigEndianUInt32(bytes, at: 12))
-        let (expected, overflow) = count.multipliedReportingOverflow(by: rows * cols)
-        guard !overflow, expected == bytes.count - 16 else {
-            throw DatasetError.headerSizeMismatch(path: path, header: "\(count) images of \(rows)×\(cols)",
-                                                  expectedBytes: expected, actualBytes: bytes.count - 16)
+        let text = "\(count) images of \(rows)×\(cols)"
+        guard rows > 0, cols > 0 else {
+            throw DatasetError.badContent(path: path, reason: "header says \(text): an image must have at least one row and one column")
         }
-        return (Array(bytes[16...]), count, rows, cols)
+        let (plane, overflow1) = rows.multipliedReportingOverflow(by: cols)
+        let (total, overflow2) = count.multipliedReportingOverflow(by: plane)
+        let limit = MemoryLimit.bytes
+        guard !overflow1, !overflow2, total <= limit else {
+            let size = Double(count) * Double(rows) * Double(cols)
+            throw DatasetError.badContent(
+                path: path, reason: "header says \(text) = \(MemoryLimit.format(size)) of pixels, more than this "
+                    + "machine's memory (\(MemoryLimit.format(Double(limit)))); the header is corrupt or the file cannot be loaded here")
+        }
+        return (count, rows, cols, total, text)
     }
 
     static func readLabels(_ path: String, classCount: Int) throws -> [Int32] {
-        let bytes = try BinaryFile.readMaybeGzipped(path)
+        let bytes = try BinaryFile.readMaybeGzipped(path) { prefix in
+            prefix.count >= 8 ? Int(BinaryFile.bigEndianUInt32(prefix, at: 4)) + 8 : nil
+        }
         try checkHeader(bytes, path: path, headerSize: 8, magic: labelsMagic)
         let count = Int(BinaryFile.bigEndianUInt32(bytes, at: 4))
         guard count == bytes.count - 8 else {

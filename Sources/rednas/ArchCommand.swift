@@ -20,33 +20,58 @@ struct ArchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Benchmark index (0...15624) or NATS architecture string.")
-    var architecture: String
+    // Captures unrecognised words too, so that `arch -1` reaches the range check instead of
+    // being taken for an option; `validate()` insists on exactly one.
+    @Argument(parsing: .allUnrecognized, help: "Benchmark index (0...15624) or NATS architecture string.")
+    var architecture: [String] = []
 
-    @Option(help: "Channels C of the first stage (stages use C, 2C, 4C).")
+    @Option(parsing: .unconditional, help: "Channels C of the first stage (stages use C, 2C, 4C).")
     var channels: Int = 16
 
-    @Option(help: "Cells per stage N, or three comma-separated counts n1,n2,n3.")
+    @Option(parsing: .unconditional, help: "Cells per stage N, or three comma-separated counts n1,n2,n3.")
     var cells: String = "5"
 
-    @Option(help: "Number of output classes (CIFAR-10: 10, CIFAR-100: 100, ImageNet16-120: 120).")
+    @Option(parsing: .unconditional, help: "Number of output classes (CIFAR-10: 10, CIFAR-100: 100, ImageNet16-120: 120).")
     var classes: Int = 10
 
-    @Option(help: "Image channels entering the stem: 1 or 3.")
+    @Option(parsing: .unconditional, help: "Image channels entering the stem: 1 or 3.")
     var inputChannels: Int = 3
 
-    @Option(help: "Input height = width (32 for CIFAR, 28 for Fashion-MNIST, 16 for ImageNet16); a multiple of 4.")
+    @Option(parsing: .unconditional, help: "Input height = width (32 for CIFAR, 28 for Fashion-MNIST, 16 for ImageNet16); a multiple of 4.")
     var inputSize: Int = 32
 
     @Flag(help: "Print JSON instead of a readable summary.")
     var json = false
 
     func validate() throws {
+        if let option = architecture.first(where: { $0.hasPrefix("-") && Int($0) == nil }) {
+            throw ValidationError("unknown option '\(option)'")
+        }
+        guard architecture.count == 1 else {
+            throw ValidationError(architecture.isEmpty ? "give one architecture: a benchmark index (0...15624) or a NATS string"
+                                  : "give one architecture, found \(architecture.count): \(architecture.joined(separator: " "))")
+        }
+        let limits = NetworkSpec.Limits.self
+        try Self.check("--channels", channels, 1...limits.channels)
+        try Self.check("--classes", classes, 1...limits.classes)
+        guard inputChannels == 1 || inputChannels == 3 else {
+            throw ValidationError("--input-channels must be 1 (grayscale) or 3 (RGB), got \(inputChannels)")
+        }
+        try Self.check("--input-size", inputSize, 4...limits.inputSize)
+        guard inputSize % 4 == 0 else {
+            throw ValidationError("--input-size must be a multiple of 4 (the two reductions halve it), got \(inputSize)")
+        }
         _ = try network()
     }
 
+    private static func check(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+    }
+
     func run() throws {
-        let cell = try Cell(specifier: architecture)
+        let cell = try Cell(specifier: architecture[0])
         let summary = ArchitectureSummary(cell: cell, network: try network())
         if json {
             let encoder = JSONEncoder()
@@ -64,6 +89,9 @@ struct ArchCommand: ParsableCommand {
             throw ValidationError("--cells must be one count N or three counts n1,n2,n3 (got '\(cells)')")
         }
         let counts = parts.map { $0! }
+        if let bad = counts.first(where: { !(0...NetworkSpec.Limits.cellsPerStage).contains($0) }) {
+            throw ValidationError("--cells must be between 0 and \(NetworkSpec.Limits.cellsPerStage) per stage, got \(bad)")
+        }
         do {
             return try NetworkSpec(channels: channels, cellsPerStage: counts.count == 1 ? Array(repeating: counts[0], count: 3) : counts,
                                    classes: classes, inputChannels: inputChannels, inputSize: inputSize)

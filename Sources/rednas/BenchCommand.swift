@@ -1,4 +1,5 @@
 import ArgumentParser
+import CellSpace
 import Foundation
 import RedNASCore
 import TensorEngine
@@ -16,7 +17,7 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
+    @Option(parsing: .unconditional, help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
     var threads = 2
 
     @Option(help: "Comma-separated case names.")
@@ -34,19 +35,22 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time the convolution shapes of the NATS network and the ops around them instead.")
     var kernels = false
 
-    @Option(help: "Channels C of the kernel benchmark shapes (with --kernels).")
+    @Option(parsing: .unconditional, help: "Channels C of the kernel benchmark shapes (with --kernels).")
     var channels = 16
 
-    @Option(help: "Minimum seconds of timed runs per measurement.")
+    @Option(parsing: .unconditional, help: "Minimum seconds of timed runs per measurement.")
     var minSeconds = 5.0
 
     @Flag(help: .hidden)
     var inProcess = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard batchSizes != nil else { throw ValidationError("--batches must be positive integers separated by commas, got '\(batches)'") }
-        guard minSeconds >= 0 else { throw ValidationError("--min-seconds must not be negative") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
+        guard batchSizes != nil else { throw ValidationError("--batches must be integers from 1 to 4096 separated by commas, got '\(batches)'") }
+        guard minSeconds >= 0, minSeconds <= 3600 else { throw ValidationError("--min-seconds must be between 0 and 3600, got \(minSeconds)") }
+        guard (1...NetworkSpec.Limits.channels).contains(channels) else {
+            throw ValidationError("--channels must be between 1 and \(NetworkSpec.Limits.channels), got \(channels)")
+        }
         for name in caseNames where BenchmarkCase.named(name) == nil {
             throw ValidationError("unknown case '\(name)' in --cases; known: \(BenchmarkCase.all.map(\.name).joined(separator: ", "))")
         }
@@ -57,7 +61,7 @@ struct BenchCommand: ParsableCommand {
 
     var batchSizes: [Int]? {
         let values = batches.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        guard !values.isEmpty, values.allSatisfy({ (1...4096).contains($0 ?? 0) }) else { return nil }
         return values.map { $0! }
     }
     var caseNames: [String] { cases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -12,18 +12,18 @@ struct DataBenchCommand: ParsableCommand {
     @Argument(help: "Dataset folder (any format `data inspect` reads).")
     var path: String
 
-    @Option(help: "Batch size.")
+    @Option(parsing: .unconditional, help: "Batch size.")
     var batch = 256
 
-    @Option(help: "Epochs over the training part to time.")
+    @Option(parsing: .unconditional, help: "Epochs over the training part to time.")
     var epochs = 1
 
     @Flag(help: "Time evaluation batches (scale + normalise only) instead of augmented ones.")
     var noAugment = false
 
     func validate() throws {
-        guard batch > 0 else { throw ValidationError("--batch must be positive") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard (1...65536).contains(batch) else { throw ValidationError("--batch must be between 1 and 65536, got \(batch)") }
+        guard (1...1000).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 1000, got \(epochs)") }
     }
 
     func run() throws {

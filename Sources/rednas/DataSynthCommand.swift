@@ -12,29 +12,37 @@ struct DataSynthCommand: ParsableCommand {
     @Option(help: "Output folder (created if missing).")
     var out: String
 
-    @Option(help: "Number of training images (split over the 5 data_batch files).")
+    @Option(parsing: .unconditional, help: "Number of training images (split over the 5 data_batch files).")
     var train = 5000
 
-    @Option(help: "Number of test images.")
+    @Option(parsing: .unconditional, help: "Number of test images.")
     var test = 1000
 
-    @Option(help: "Number of classes (1 to 10).")
+    @Option(parsing: .unconditional, help: "Number of classes (1 to 10).")
     var classes = 10
 
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed.")
+    var seed: Int = 0
 
-    @Option(help: "Noise amplitude in pixel units (uniform in ±noise, 0-255 scale).")
+    @Option(parsing: .unconditional, help: "Noise amplitude in pixel units (uniform in ±noise, 0-255 scale).")
     var noise = 48.0
 
     func validate() throws {
-        guard train >= 0, test >= 0 else { throw ValidationError("--train and --test must be 0 or more") }
+        guard train >= 0 else { throw ValidationError("--train must be 0 or more, got \(train)") }
+        guard test >= 0 else { throw ValidationError("--test must be 0 or more, got \(test)") }
+        guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
+        // 3,073 bytes a record, written from memory: refuse what cannot be held before generating it.
+        let bytes = (Double(train) + Double(test)) * 3073
+        guard bytes <= Double(MemoryLimit.bytes) else {
+            throw ValidationError("--train \(train) and --test \(test) make \(MemoryLimit.format(bytes)) of records, more than "
+                + "this machine's \(MemoryLimit.format(Double(MemoryLimit.bytes))) of memory")
+        }
         guard (1...10).contains(classes) else { throw ValidationError("--classes must be between 1 and 10") }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number") }
     }
 
     func run() throws {
-        let synth = try SyntheticCIFAR(trainCount: train, testCount: test, classCount: classes, noise: noise, seed: seed)
+        let synth = try SyntheticCIFAR(trainCount: train, testCount: test, classCount: classes, noise: noise, seed: UInt64(seed))
         try synth.write(to: out)
         print("wrote \(train) train + \(test) test images, \(classes) classes, to \(out)")
     }

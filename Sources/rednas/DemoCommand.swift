@@ -9,16 +9,17 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Train a tiny conv net on synthetic stripe images (engine smoke test).")
 
-    @Option(help: "Number of training epochs (1-1000).")
+    @Option(parsing: .unconditional, help: "Number of training epochs (1-1000).")
     var epochs: Int = 5
 
-    @Option(help: "Seed for data, initialisation and shuffling.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed for data, initialisation and shuffling.")
+    var seed: Int = 0
 
-    @Option(help: "Compute threads for the engine's kernels (1-256).")
+    @Option(parsing: .unconditional, help: "Compute threads for the engine's kernels (1-256).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
+        guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
         guard (1...1000).contains(epochs) else {
             throw ValidationError("--epochs must be between 1 and 1000, got \(epochs)")
         }
@@ -31,7 +32,7 @@ struct DemoCommand: ParsableCommand {
         ComputeThreads.set(threads)
         var options = DemoTraining.Options()
         options.epochs = epochs
-        options.seed = seed
+        options.seed = UInt64(seed)
         print("Training TinyConvNet (conv3x3 → BN → ReLU → avg-pool → linear) on \(options.trainImages) synthetic "
               + "3×8×8 images, \(SyntheticPatterns.classes) classes; seed \(seed), \(threads) thread(s)")
         print("epoch      lr    loss  train acc  test acc    img/s")

@@ -38,7 +38,10 @@ struct MSRSCommand: ParsableCommand {
 
     func run() throws {
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
-        let m = try WeightsRedundancy.measure(weights: URL(fileURLWithPath: weights), arch: arch, config: experiment)
+        try InputChecks.requireFile(weights, option: "--weights")
+        let m = try InputChecks.namingConfig(config) {
+            try WeightsRedundancy.measure(weights: URL(fileURLWithPath: weights), arch: arch, config: experiment)
+        }
         if let heatmap {
             guard let svg = try m.heatmapSVG() else { throw ValidationError("no usable batch: MSRS is undefined, no heatmap to draw") }
             try AtomicFile.write(svg, to: URL(fileURLWithPath: heatmap))

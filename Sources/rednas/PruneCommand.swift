@@ -30,16 +30,16 @@ struct PruneCommand: ParsableCommand {
     @Option(help: "A search config (dataset, training and msrs sections are used).")
     var config: String
 
-    @Option(help: "Number of normal cells to keep (0 ... cell count).")
+    @Option(parsing: .unconditional, help: "Number of normal cells to keep (0 ... cell count).")
     var keep: Int?
 
-    @Option(help: "Fraction of normal cells to keep, in (0, 1] (K = round(r·cells), at least 1).")
+    @Option(parsing: .unconditional, help: "Fraction of normal cells to keep, in (0, 1] (K = round(r·cells), at least 1).")
     var ratio: Double?
 
-    @Option(name: .customLong("finetune-epochs"), help: "Fine-tuning epochs after pruning (0 = none).")
+    @Option(name: .customLong("finetune-epochs"), parsing: .unconditional, help: "Fine-tuning epochs after pruning (0 = none).")
     var finetuneEpochs = 1
 
-    @Option(name: .customLong("finetune-lr"),
+    @Option(name: .customLong("finetune-lr"), parsing: .unconditional,
             help: "Learning rate of the fine-tuning (default: the config's training.lr; e.g. 0.01 for a trained network).")
     var finetuneLR: Double?
 
@@ -73,6 +73,7 @@ struct PruneCommand: ParsableCommand {
         var experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         if let finetuneLR { experiment.training.lr = finetuneLR }  // The training section only drives the fine-tuning.
         ComputeThreadSetting.apply(experiment.threads)
+        try InputChecks.requireFile(weights, option: "--weights")
         let weightsURL = URL(fileURLWithPath: weights)
         let directory = URL(fileURLWithPath: out ?? weightsURL.deletingLastPathComponent().appendingPathComponent("pruned").path)
         // Refuse before the work, not after: an earlier result is not replaced by accident.
@@ -92,8 +93,10 @@ struct PruneCommand: ParsableCommand {
         }
         let target: KeepTarget = keep.map { .count($0) } ?? .ratio(ratio!)
         let line = ProgressLine.automatic(quiet: json)
-        let outcome = try LayerPruning(config: experiment).run(network, keep: target, finetuneEpochs: finetuneEpochs) { p in
-            line.update(String(format: "fine-tune epoch %d/%d  step %d/%d  loss %.4f", p.epoch + 1, p.epochs, p.step, p.steps, p.loss ?? .nan))
+        let outcome = try InputChecks.namingConfig(config) {
+            try LayerPruning(config: experiment).run(network, keep: target, finetuneEpochs: finetuneEpochs) { p in
+                line.update(String(format: "fine-tune epoch %d/%d  step %d/%d  loss %.4f", p.epoch + 1, p.epochs, p.step, p.steps, p.loss ?? .nan))
+            }
         }
         line.finish()
         try LayerPruning.write(outcome, to: directory)

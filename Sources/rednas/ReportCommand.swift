@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Folder for the report (default: DIR/report).")
     var output: String?
 
-    @Option(help: "Rows in the top-K table.")
+    @Option(parsing: .unconditional, help: "Rows in the top-K table.")
     var top: Int = 10
 
     func validate() throws {

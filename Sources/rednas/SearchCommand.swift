@@ -24,7 +24,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Run directory to create (must not hold a run yet).")
     var runDir: String?
 
-    @Option(help: "Seed of the run (overrides the config's `seed`).")
+    @Option(parsing: .unconditional, help: "Seed of the run (overrides the config's `seed`).")
     var seed: Int?
 
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
@@ -41,8 +41,18 @@ struct SearchCommand: ParsableCommand {
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
-        // Data and protocol are checked before the run directory exists, so a bad dataset leaves nothing behind.
-        let evaluator = try ExperimentSetup.evaluator(for: experiment)
+        // The output location, data and protocol are checked before the run directory exists, so a
+        // bad input leaves nothing behind.
+        if let runDir {
+            try InputChecks.requireFolderLocation(runDir, name: "--run-dir")
+        } else {
+            try InputChecks.requireFolderLocation(experiment.output.runsDir, name: "\(config): output.runs_dir")
+            if let name = experiment.output.name {
+                let path = URL(fileURLWithPath: experiment.output.runsDir).appendingPathComponent(name).path
+                try InputChecks.requireFolderLocation(path, name: "\(config): output.name")
+            }
+        }
+        let evaluator = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
         let run = try SearchSession.create(config: experiment, runDir: runDir)
         try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, evaluator: evaluator, line: .automatic(quiet: quiet)))
     }

@@ -34,10 +34,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a config key, e.g. --set training.epochs=1 (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Seed (overrides `seed` in the config).")
+    @Option(parsing: .unconditional, help: "Seed (overrides `seed` in the config).")
     var seed: Int?
 
-    @Option(help: "Compute threads (default: the config's `threads`, 0 = all cores).")
+    @Option(parsing: .unconditional, help: "Compute threads (default: the config's `threads`, 0 = all cores).")
     var threads: Int?
 
     @Flag(help: "No progress output.")
@@ -54,7 +54,12 @@ struct TrainCommand: ParsableCommand {
         if let arch { config.arch = arch }  // so the resolved config records what actually ran
         if let seed { config.seed = seed }
         if let threads { config.threads = threads }
-        let setup = try TrainRunSetup.resolve(config, archSpecifier: arch)
+        if let out {
+            try InputChecks.requireFolderLocation(out, name: "--out")
+        } else {
+            try InputChecks.requireFolderLocation(config.output.runsDir, name: "\(self.config): output.runs_dir")
+        }
+        let setup = try InputChecks.namingConfig(self.config) { try TrainRunSetup.resolve(config, archSpecifier: arch) }
         ComputeThreadSetting.apply(config.threads)
         let directory = URL(fileURLWithPath: out ?? defaultDirectory(config, index: setup.cell.index))
         let session = TrainSession(setup: setup, directory: directory, resolvedConfig: try config.resolvedYAML())

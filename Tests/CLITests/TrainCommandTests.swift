@@ -43,7 +43,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotNil(final["validAccuracy"] as? Double)
         XCTAssertGreaterThan(metrics["params"] as? Int ?? 0, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("weights.safetensors").path))
-        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("train.log")).contains("epoch 1/1"))
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("train.log"), encoding: .utf8).contains("epoch 1/1"))
 
         // The same folder again without --resume is refused; with --resume it has nothing left to do.
         let again = try CLIRunner.run(["train", "--config", config.path, "--arch", "9930", "--out", out.path])

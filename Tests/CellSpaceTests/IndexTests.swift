@@ -85,6 +85,11 @@ final class BenchmarkIndexTests: XCTestCase {
         XCTAssertThrowsError(try Cell(specifier: "99999999999999999999999")) { error in
             XCTAssertTrue("\(error)".contains("out of range"), "\(error)")
         }
-        XCTAssertThrowsError(try Cell(specifier: "-3")) { XCTAssertTrue($0 is ArchitectureStringError) }
+        // A signed number is an index out of range, not a malformed string (`rednas arch -1`).
+        XCTAssertThrowsError(try Cell(specifier: "-3")) { error in
+            XCTAssertEqual((error as? ArchitectureIndexError)?.text, "-3")
+        }
+        XCTAssertEqual(try Cell(specifier: "+9"), try Cell(index: 9))
+        XCTAssertThrowsError(try Cell(specifier: "-")) { XCTAssertTrue($0 is ArchitectureStringError) }
     }
 }

@@ -111,7 +111,7 @@ final class NetworkSpecTests: XCTestCase {
         let cases: [(() throws -> NetworkSpec, String)] = [
             ({ try NetworkSpec(channels: 0) }, "channels 0"),
             ({ try NetworkSpec(cellsPerStage: [5, 5]) }, "3 counts"),
-            ({ try NetworkSpec(cellsPerStage: [5, -1, 5]) }, "at least 0"),
+            ({ try NetworkSpec(cellsPerStage: [5, -1, 5]) }, "each between 0 and 1000"),
             ({ try NetworkSpec(classes: 0) }, "classes 0"),
             ({ try NetworkSpec(inputChannels: 2) }, "1 (grayscale) or 3 (RGB)"),
             ({ try NetworkSpec(inputSize: 30) }, "multiple of 4"),

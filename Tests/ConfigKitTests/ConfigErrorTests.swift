@@ -64,11 +64,34 @@ final class ConfigErrorTests: XCTestCase {
         XCTAssertEqual(error("search:\n  budget:\n    evaluations: 0\n"),
                        "Configs/x.yaml:3:18: search.budget.evaluations: must be at least 1, found 0")
         // A cross-field rule with no single key points at the section.
-        XCTAssertEqual(error("search:\n  budget:\n    evaluations: ~\n"),
-                       "Configs/x.yaml:3:5: search.budget: give evaluations, seconds or both")
+        XCTAssertEqual(error("search:\n  budget:\n    seconds: 3\n", overrides: ["search.budget={}"]),
+                       "--set search.budget={}: search.budget: give evaluations, seconds or both")
         // A default that fails against a given value: the section's line.
         XCTAssertEqual(error("search:\n  population: 2\n"),
                        "Configs/x.yaml:1:1: search.sample_size: must be between 1 and population (2), found 3")
+    }
+
+    func testNullIsNeverTakenForTheDefault() {
+        XCTAssertEqual(error("search:\n  budget:\n    evaluations: ~\n"),
+                       "Configs/x.yaml:3:18: search.budget.evaluations: no value given (null); write an integer, or leave the key out to use its default")
+        XCTAssertEqual(error("search:\n  population:\n"),
+                       "Configs/x.yaml:2:14: search.population: no value given (null); write an integer, or leave the key out to use its default")
+        XCTAssertEqual(error("search:\n  pooling: null\n"),
+                       "Configs/x.yaml:2:12: search.pooling: no value given (null); write one of gap | flatten, or leave the key out to use its default")
+        XCTAssertEqual(error("search:\n  stages: ~\n"),
+                       "Configs/x.yaml:2:11: search.stages: no value given (null); write a list, or leave the key out to use its default")
+        XCTAssertEqual(error("", overrides: ["search.population=~"]),
+                       "--set search.population=~: search.population: no value given (null); write an integer, or leave the key out to use its default")
+        XCTAssertEqual(error("", overrides: ["search.population="]),
+                       "--set search.population=: no value after '=' (write search.population=VALUE; leave the --set out to keep the config's value)")
+        XCTAssertEqual(error("", overrides: ["search.population=  "]).prefix(44),
+                       "--set search.population=  : no value after '")
+    }
+
+    func testListLengthLimit() {
+        let long = "[" + Array(repeating: "1", count: ConfigLimits.listElements + 1).map { $0 }.joined(separator: ", ") + "]"
+        XCTAssertEqual(error("search:\n  stages: \(long)\n"),
+                       "Configs/x.yaml:2:11: search.stages: the list has 1001 elements; lists may hold at most 1000")
     }
 
     func testDuplicateKey() {

@@ -67,7 +67,7 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertEqual(message("dataset:\n  mean: [1, 2, 3]\n"),
                        "x.yaml:2:9: dataset.mean: needs 1 value(s) for fashion-mnist, found 3")
         XCTAssertEqual(message("network:\n  cells_per_stage: [1, 0, 2]\n"),
-                       "x.yaml:2:24: network.cells_per_stage[1]: must be at least 1, found 0")
+                       "x.yaml:2:24: network.cells_per_stage[1]: must be between 1 and 1000, found 0")
         XCTAssertEqual(message("fitness:\n  kind: pareto\n  bound: 1.5\n"),
                        "x.yaml:3:10: fitness.bound: must be in [0, 1] (normalised MSRS), found 1.5")
         XCTAssertEqual(message("seed: -1\n"), "x.yaml:1:7: seed: must be ≥ 0, found -1")

@@ -47,7 +47,9 @@ package struct ProtocolSetup {
     /// Loads the dataset and resolves the three config sections. Throws clear errors for missing
     /// data or a network shape the images do not allow.
     package static func resolve(dataset d: DatasetConfig, network: NetworkConfig, training t: TrainingConfig) throws -> ProtocolSetup {
+        try d.checkPath()
         let dataset = try Dataset.load(from: d.path, options: DatasetLoadOptions(format: TrainRunSetup.format(of: d.kind)))
+        try d.check(against: dataset)
         let validation: TrainingData.ValidationSource
         switch d.split {
         case .benchmark: validation = .benchmarkSplit
@@ -71,6 +73,7 @@ package struct ProtocolSetup {
         }
         let spec = try NetworkSpec(channels: network.channels, cellsPerStage: network.stageCells,
                                    classes: dataset.classCount, inputChannels: shape.channels, inputSize: shape.height)
+        try spec.checkMemory(batchSize: t.batchSize, dataBytes: dataset.train.pixels.count + dataset.test.pixels.count)
         var recipe = TrainingRecipe(epochs: t.epochs, batchSize: t.batchSize, learningRate: t.lr, momentum: t.momentum,
                                     nesterov: t.nesterov, weightDecay: t.weightDecay)
         recipe.cosineSchedule = t.schedule == .cosine
