@@ -29,11 +29,6 @@ public final class ReLUConvBN: NamedStateProvider {
                      stride: conv.stride, padding: conv.padding)
     }
 
-    /// The unfused composition relu → conv2d → batchNorm2d: the reference the fused op is tested against.
-    public func reference(_ x: Variable, in g: Graph, training: Bool) -> Variable {
-        norm(conv(g.relu(x), in: g), in: g, training: training)
-    }
-
     public var namedState: [NamedStateEntry] {
         conv.namedState.prefixed(by: "op.1") + norm.namedState.prefixed(by: "op.2")
     }
