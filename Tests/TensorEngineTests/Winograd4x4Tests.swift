@@ -47,7 +47,7 @@ final class Winograd4x4Tests: XCTestCase {
     /// Forward, dX and dW of `kernels` against the naive direct convolution on random data, for
     /// every case (each of which `applies` must accept), within `tolerance` relative to the
     /// largest expected value.
-    static func assertProductsMatchNaiveConvolution<K: SameConvolutionKernels>(
+    static func assertProductsMatchNaiveConvolution<K: SamePadding3x3Kernels>(
         _ kernels: K.Type, _ cases: [Case], tolerance: Float, seed: UInt64, applies: (ConvGeometry) -> Bool,
         file: StaticString = #filePath, line: UInt = #line) {
         var generator = SeededGenerator(seed: seed)
@@ -181,8 +181,8 @@ final class Winograd4x4Tests: XCTestCase {
             XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX vs naive \(c)")
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW vs naive \(c)")
             for (name, both) in [
-                ("F(2×2)", Self.bothProducts(WinogradKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
-                ("im2col", Self.bothProducts(Conv2DKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("F(2×2)", Self.bothProducts(Winograd2x2Kernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("im2col", Self.bothProducts(Im2ColKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
                 ("dispatch", Self.bothProducts(ConvolutionDispatch.self, x: x, weight: w, dy: dy, prior: prior, geo)),
             ] {
                 XCTAssertLessThan(maxRelativeDifference(both.dx, expectedDx), tolerance, "\(name) dX \(c)")
@@ -198,20 +198,16 @@ final class Winograd4x4Tests: XCTestCase {
         for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 40, cin: 16, cout: 16, h: 14, w: 14)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
-            Self.assertAffineBackwardEqualsStoredMap(Winograd4x4Kernels.self, Winograd4x4Kernels.backward, x: x, weight: w,
+            Self.assertAffineBackwardEqualsStoredMap(Winograd4x4Kernels.self, x: x, weight: w,
                                                      using: &generator, "\(c)")
         }
     }
-
-    /// A kernel family's one-pass backward with dY given as a per-channel affine map.
-    typealias AffineBackward = (UnsafePointer<Float>, Bool, UnsafePointer<Float>, ChannelAffine?, Tensor, ConvGeometry,
-                                ConvIO, UnsafeMutablePointer<Float>) -> Tensor
 
     /// Asserts that `backward` with dY = a·dy + b·z + c for random dy, z, a, b, c (batch norm's dz,
     /// formed as dY is read), ReLU-masked and added onto a prefilled dX, gives exactly the
     /// products of the stored map (`bothProducts`).
     static func assertAffineBackwardEqualsStoredMap<K: ConvolutionProducts>(
-        _ kernels: K.Type, _ backward: AffineBackward, x: Tensor, weight w: Tensor,
+        _ kernels: K.Type, x: Tensor, weight w: Tensor,
         using generator: inout SeededGenerator, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
         let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
@@ -231,8 +227,9 @@ final class Winograd4x4Tests: XCTestCase {
             dy.data.withUnsafeBufferPointer { dys in
                 z.data.withUnsafeBufferPointer { zs in
                     dx.data.withUnsafeMutableBufferPointer { d in
-                        backward(xs.baseAddress!, true, dys.baseAddress!, ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k),
-                                 w, geo, ConvIO(outputMask: xs.baseAddress!, accumulate: true), d.baseAddress!)
+                        K.backward(input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                   outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w,
+                                   geo, io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
                     }
                 }
             }
@@ -375,7 +372,7 @@ final class ConvolutionDispatchTests: XCTestCase {
             XCTAssertEqual(pw.grad, K.weightGradient(input: x, outputGradient: dy, geo), "\(kernel)")
         }
         check(Winograd4x4Kernels.self, .winograd4x4, inChannels: 5, outChannels: 10)
-        check(DirectKernels.self, .direct, inChannels: 5, outChannels: 6)
+        check(Direct3x3Kernels.self, .direct, inChannels: 5, outChannels: 6)
     }
 
     /// The fused ReLU → conv → BN op on planes routed to F(4×4) and to the direct kernel, against
