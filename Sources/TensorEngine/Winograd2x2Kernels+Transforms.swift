@@ -6,7 +6,8 @@
 /// The data transforms work on a group of `groupTiles` consecutive tiles of a tile row at once, one
 /// SIMD lane per tile: the columns under them deinterleave into the even and odd columns of every
 /// tile's patch (or pixel pair), and each ξ plane gets the group's values with one vector store.
-/// The tests keep the scalar one-tile-at-a-time transforms as their oracle, bit for bit.
+/// The tests keep the scalar one-tile-at-a-time transforms as their oracle, bit for bit, and check
+/// both against the matrices themselves (`WinogradReference` in TestSupport).
 extension Winograd2x2Kernels {
     // Four lanes: with SSE (the default x86-64 target) a group's whole patch, 16 vectors, then fits
     // the 16 registers; eight lanes spilled registers and measured slower.

@@ -6,7 +6,7 @@ import XCTest
 import Randomness
 import TestSupport
 
-final class DirectConvolutionTests: XCTestCase {
+final class Direct3x3Tests: XCTestCase {
     typealias Case = Winograd4x4Tests.Case
 
     // Widths around the 16-pixel output blocks and 8-pixel dW blocks (1, 5, 8, 15–17, 31–33),

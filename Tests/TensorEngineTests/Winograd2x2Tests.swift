@@ -5,7 +5,7 @@ import XCTest
 import Randomness
 import TestSupport
 
-final class WinogradTests: XCTestCase {
+final class Winograd2x2Tests: XCTestCase {
     struct Case { let n, cin, cout, h, w: Int }
 
     // Odd and even sizes, batch 1, non-square planes, 1×1 planes, more channels out than in and back,
