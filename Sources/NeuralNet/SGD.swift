@@ -1,30 +1,6 @@
 import Foundation
 import TensorEngine
 
-/// Momentum buffers of an `SGD` optimizer, one per parameter in optimizer order (`nil` before the
-/// parameter's first step). Codable so checkpoints resume bit-exactly.
-public struct SGDState: Codable, Equatable {
-    public var momentumBuffers: [Tensor?]
-    public init(momentumBuffers: [Tensor?]) { self.momentumBuffers = momentumBuffers }
-}
-
-/// Errors restoring optimizer state.
-public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equatable {
-    case parameterCountMismatch(expected: Int, found: Int)
-    case shapeMismatch(parameterIndex: Int, expected: [Int], found: [Int])
-
-    public var description: String {
-        switch self {
-        case let .parameterCountMismatch(expected, found):
-            return "optimizer state has \(found) momentum buffers, the model has \(expected) parameters"
-        case let .shapeMismatch(index, expected, found):
-            return "optimizer momentum buffer \(index) has shape \(found), parameter has shape \(expected)"
-        }
-    }
-
-    public var errorDescription: String? { description }
-}
-
 /// Stochastic gradient descent with exactly PyTorch's `torch.optim.SGD` update (dampening 0),
 /// applied in float32 to every parameter:
 ///
@@ -113,24 +89,5 @@ public final class SGD {
                 for j in theta.indices { theta[j] = theta[j] - lr * g[j] }
             }
         }
-    }
-}
-
-/// Per-epoch cosine annealing without warm-up: lr(e) = ½·lr₀·(1 + cos(π·e/T)), e = 0 … T−1
-/// (NATS-Bench: lr₀ = 0.1, so lr(0) = 0.1 and the last epoch is just above 0).
-public struct CosineSchedule: Codable, Equatable {
-    public let baseLearningRate: Double
-    public let totalEpochs: Int
-
-    public init(baseLearningRate: Double, totalEpochs: Int) {
-        precondition(totalEpochs > 0, "CosineSchedule needs at least one epoch")
-        self.baseLearningRate = baseLearningRate
-        self.totalEpochs = totalEpochs
-    }
-
-    /// Learning rate for epoch `epoch` (0-based), computed in Double then rounded to Float.
-    public func learningRate(epoch: Int) -> Float {
-        precondition(epoch >= 0, "epoch must be ≥ 0")
-        return Float(0.5 * baseLearningRate * (1 + cos(Double.pi * Double(epoch) / Double(totalEpochs))))
     }
 }

@@ -7,8 +7,8 @@ public enum AllocatorTuning {
     /// Makes glibc serve tensor-sized blocks (up to 32 MiB) from its heap and keep freed memory
     /// mapped instead of handing it back to the kernel. Every op allocates its output afresh; with
     /// glibc's defaults each multi-megabyte tensor is a fresh `mmap`, so every step page-faults its
-    /// whole working set in again (measured: a 16-channel 32×32 batch-norm forward+backward at
-    /// batch 64 took 16.9 ms with the defaults, 2.9 ms with this). Peak RSS is unchanged in kind:
+    /// whole working set in again (several times slower; figures in PERFORMANCE.md). Peak RSS is
+    /// unchanged in kind:
     /// the heap holds at most the peak of live tensors plus fragmentation.
     public static func keepFreedMemory() {
         #if canImport(Glibc)

@@ -14,8 +14,8 @@ public enum BLAS {
     /// Single-precision GEMM (row-major). Complexity O(m·n·k).
     ///
     /// With `beta` 0, C is cleared here and OpenBLAS is asked for C += A·B: its own β pass (which
-    /// the ZEN build runs one float at a time) took 5–7% of a training step for the small Winograd
-    /// products; `memset` does the same job in a fraction of that. The result is the same bits.
+    /// the ZEN build runs one float at a time) is slow on the small Winograd products, and `memset`
+    /// does the same job in a fraction of the time. The result is the same bits.
     @inline(__always)
     public static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                              alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,

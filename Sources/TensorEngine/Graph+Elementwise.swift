@@ -45,14 +45,3 @@ extension Graph {
     /// A constant of zeros (the NATS `none` operation).
     public func zeros(_ shape: [Int]) -> Variable { constant(.zeros(shape)) }
 }
-
-extension Tensor {
-    /// `factor · self`.
-    public func scaled(by factor: Float) -> Tensor {
-        var out = self
-        out.data.withUnsafeMutableBufferPointer { o in
-            for i in o.indices { o[i] *= factor }
-        }
-        return out
-    }
-}

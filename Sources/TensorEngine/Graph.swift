@@ -1,8 +1,3 @@
-/// A handle to one value recorded on a `Graph` (an index into its tape).
-public struct Variable: Hashable, Sendable {
-    public let index: Int
-}
-
 /// The tape of one forward pass, with reverse-mode differentiation.
 ///
 /// Every op appends its output to the tape, so tape order is a topological order. When the graph
@@ -117,24 +112,5 @@ public final class Graph {
         backwards.append(backward)
         gradients.append(nil)
         return Variable(index: values.count - 1)
-    }
-}
-
-extension Tensor {
-    /// `self += other` element-wise (same shape), split across the workers (gradient sums of
-    /// whole activations are a memory pass each).
-    public mutating func add(_ other: Tensor) {
-        precondition(shape == other.shape, "add: shapes \(shape) and \(other.shape) differ")
-        let n = count
-        guard n > 0 else { return }
-        let chunks = Parallel.chunkCount(items: n / 16_384)
-        data.withUnsafeMutableBufferPointer { dstBuffer in
-            other.data.withUnsafeBufferPointer { srcBuffer in
-                let (dst, src) = (dstBuffer.baseAddress!, srcBuffer.baseAddress!)
-                Parallel.forEach(chunks: chunks) { chunk in
-                    for i in Parallel.range(ofChunk: chunk, of: chunks, items: n) { dst[i] += src[i] }
-                }
-            }
-        }
     }
 }

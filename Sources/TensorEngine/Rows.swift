@@ -34,8 +34,7 @@ enum Rows {
     static func copy(_ src: UnsafePointer<Float>, count: Int, rectify: Bool, into dst: UnsafeMutablePointer<Float>) {
         var i = 0
         if rectify {
-            // Not `pointwiseMax`: the standard library leaves that generic call out of line (12% of a C8 N1
-            // training step went to the call).
+            // Not `pointwiseMax`: the standard library leaves that generic call out of line.
             while i + 8 <= count {
                 let v = loadVector(src + i)
                 storeVector(v.replacing(with: 0, where: v .< 0), dst + i)

@@ -29,7 +29,7 @@ final class ConvolutionTests: XCTestCase {
             let geo = ConvGeometry(input: x.shape, weight: [3, 2, k, k], stride: stride, padding: padding)
             for rectify in [false, true] {
                 var cols = [Float](repeating: .nan, count: geo.patchSize * geo.outPixels)
-                x.data.withUnsafeBufferPointer { Conv2DKernels.im2col($0.baseAddress!, geo, rectify: rectify, into: &cols) }
+                x.data.withUnsafeBufferPointer { Im2ColKernels.im2col($0.baseAddress!, geo, rectify: rectify, into: &cols) }
                 var expected: [Float] = []
                 for c in 0..<2 {
                     for ky in 0..<k {

@@ -47,7 +47,7 @@ final class Winograd4x4Tests: XCTestCase {
     /// Forward, dX and dW of `kernels` against the naive direct convolution on random data, for
     /// every case (each of which `applies` must accept), within `tolerance` relative to the
     /// largest expected value.
-    static func assertProductsMatchNaiveConvolution<K: SameConvolutionKernels>(
+    static func assertProductsMatchNaiveConvolution<K: SamePadding3x3Kernels>(
         _ kernels: K.Type, _ cases: [Case], tolerance: Float, seed: UInt64, applies: (ConvGeometry) -> Bool,
         file: StaticString = #filePath, line: UInt = #line) {
         var generator = SeededGenerator(seed: seed)
@@ -181,8 +181,8 @@ final class Winograd4x4Tests: XCTestCase {
             XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "dX vs naive \(c)")
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "dW vs naive \(c)")
             for (name, both) in [
-                ("F(2×2)", Self.bothProducts(WinogradKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
-                ("im2col", Self.bothProducts(Conv2DKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("F(2×2)", Self.bothProducts(Winograd2x2Kernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
+                ("im2col", Self.bothProducts(Im2ColKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)),
                 ("dispatch", Self.bothProducts(ConvolutionDispatch.self, x: x, weight: w, dy: dy, prior: prior, geo)),
             ] {
                 XCTAssertLessThan(maxRelativeDifference(both.dx, expectedDx), tolerance, "\(name) dX \(c)")
@@ -198,20 +198,16 @@ final class Winograd4x4Tests: XCTestCase {
         for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 40, cin: 16, cout: 16, h: 14, w: 14)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
-            Self.assertAffineBackwardEqualsStoredMap(Winograd4x4Kernels.self, Winograd4x4Kernels.backward, x: x, weight: w,
+            Self.assertAffineBackwardEqualsStoredMap(Winograd4x4Kernels.self, x: x, weight: w,
                                                      using: &generator, "\(c)")
         }
     }
-
-    /// A kernel family's one-pass backward with dY given as a per-channel affine map.
-    typealias AffineBackward = (UnsafePointer<Float>, Bool, UnsafePointer<Float>, ChannelAffine?, Tensor, ConvGeometry,
-                                ConvIO, UnsafeMutablePointer<Float>) -> Tensor
 
     /// Asserts that `backward` with dY = a·dy + b·z + c for random dy, z, a, b, c (batch norm's dz,
     /// formed as dY is read), ReLU-masked and added onto a prefilled dX, gives exactly the
     /// products of the stored map (`bothProducts`).
     static func assertAffineBackwardEqualsStoredMap<K: ConvolutionProducts>(
-        _ kernels: K.Type, _ backward: AffineBackward, x: Tensor, weight w: Tensor,
+        _ kernels: K.Type, x: Tensor, weight w: Tensor,
         using generator: inout SeededGenerator, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
         let dy = randomTensor(geo.outputShape, using: &generator), z = randomTensor(geo.outputShape, using: &generator)
@@ -231,8 +227,9 @@ final class Winograd4x4Tests: XCTestCase {
             dy.data.withUnsafeBufferPointer { dys in
                 z.data.withUnsafeBufferPointer { zs in
                     dx.data.withUnsafeMutableBufferPointer { d in
-                        backward(xs.baseAddress!, true, dys.baseAddress!, ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k),
-                                 w, geo, ConvIO(outputMask: xs.baseAddress!, accumulate: true), d.baseAddress!)
+                        K.backward(input: xs.baseAddress!, rectifyInput: true, outputGradient: dys.baseAddress!,
+                                   outputGradientAffine: ChannelAffine(z: zs.baseAddress!, a: a, b: b, c: k), weight: w,
+                                   geo, io: ConvIO(outputMask: xs.baseAddress!, accumulate: true), into: d.baseAddress!)
                     }
                 }
             }
@@ -326,74 +323,5 @@ final class Winograd4x4Tests: XCTestCase {
                 + [Self.bothProducts(Winograd4x4Kernels.self, x: x, weight: w, dy: dy, prior: x, geo)].flatMap { [$0.dx, $0.dw] }
         }
         assertSameForAnyThreadCount(run)
-    }
-}
-
-final class ConvolutionDispatchTests: XCTestCase {
-    func geometry(_ n: Int, _ c: Int, _ h: Int, _ w: Int, kernel: Int = 3, stride: Int = 1, padding: Int = 1) -> ConvGeometry {
-        ConvGeometry(input: [n, c, h, w], weight: [c, c, kernel, kernel], stride: stride, padding: padding)
-    }
-
-    /// The rule of `ConvolutionDispatch.kernel(for:)` on the NATS planes and around its edges.
-    func testKernelChoice() {
-        for side in [8, 16, 32, 7, 11, 12, 13, 14, 33] {
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, side, side)), .winograd4x4, "\(side)²")
-        }
-        for side in [1, 2, 3, 4, 5, 6, 9, 10] {
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, side, side)), .winograd2x2, "\(side)²")
-        }
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 6)), .winograd2x2)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 9)), .winograd4x4)
-        // At most 8 channels on either side: the direct kernel, whatever the plane.
-        for (c, side) in [(8, 32), (8, 16), (3, 32), (1, 28), (8, 5)] {
-            let geo = ConvGeometry(input: [2, c, side, side], weight: [8, c, 3, 3], stride: 1, padding: 1)
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .direct, "\(c) → 8 at \(side)²")
-        }
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: [2, 8, 16, 16], weight: [9, 8, 3, 3],
-                                                                    stride: 1, padding: 1)), .winograd4x4)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, stride: 2)), .im2col)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, kernel: 1, padding: 0)), .im2col)
-        XCTAssertEqual(ConvolutionDispatch.kernel(for: geometry(2, 16, 32, 32, padding: 0)), .im2col)
-    }
-
-    /// Graph.conv2d runs the chosen kernel, forward and backward: F(4×4) past 8 channels, the
-    /// direct kernel up to 8.
-    func testGraphConvolutionUsesTheChosenKernel() {
-        var generator = SeededGenerator(seed: 44)
-        func check<K: ConvolutionProducts>(_ kernels: K.Type, _ kernel: ConvolutionKernel, inChannels: Int, outChannels: Int) {
-            let x = randomTensor([3, inChannels, 16, 12], using: &generator)
-            let w = randomTensor([outChannels, inChannels, 3, 3], using: &generator)
-            let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), kernel)
-            let dy = randomTensor(geo.outputShape, using: &generator)
-            let (px, pw) = (Parameter(x), Parameter(w))
-            let g = Graph(recording: true)
-            let y = g.conv2d(g.parameter(px), weight: g.parameter(pw), padding: 1)
-            g.backward(from: y, seed: dy)
-            XCTAssertEqual(g.value(y), K.forward(input: x, weight: w, geo), "\(kernel)")
-            XCTAssertEqual(px.grad, K.inputGradient(outputGradient: dy, weight: w, geo), "\(kernel)")
-            XCTAssertEqual(pw.grad, K.weightGradient(input: x, outputGradient: dy, geo), "\(kernel)")
-        }
-        check(Winograd4x4Kernels.self, .winograd4x4, inChannels: 5, outChannels: 10)
-        check(DirectKernels.self, .direct, inChannels: 5, outChannels: 6)
-    }
-
-    /// The fused ReLU → conv → BN op on planes routed to F(4×4) and to the direct kernel, against
-    /// finite differences.
-    func testFusedOpThroughEachKernelMatchesFiniteDifferences() {
-        var generator = SeededGenerator(seed: 45)
-        for (inChannels, kernel) in [(9, ConvolutionKernel.winograd4x4), (2, .direct)] {
-            let statistics = BatchNormStatistics(channels: 3)
-            let x = randomTensor([2, inChannels, 8, 7], using: &generator, minMagnitude: 0.1)
-            XCTAssertEqual(ConvolutionDispatch.kernel(for: ConvGeometry(input: x.shape, weight: [3, inChannels, 3, 3],
-                                                                        stride: 1, padding: 1)), kernel)
-            let inputs = [x, randomTensor([3, inChannels, 3, 3], using: &generator), randomTensor([3], using: &generator),
-                          randomTensor([3], using: &generator)]
-            assertGradientsMatch(inputs: inputs, tolerance: 1e-3) { g, v in
-                g.reluConvBatchNormSum([ConvBNBranch(input: v[0], weight: v[1], gamma: v[2], beta: v[3],
-                                                     statistics: statistics, stride: 1, padding: 1)],
-                                       training: true)
-            }
-        }
     }
 }

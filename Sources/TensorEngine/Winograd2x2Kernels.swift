@@ -9,7 +9,7 @@
 /// - dW = G ᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G, i.e. 16 GEMMs dU[ξ] = dM[ξ]·V[ξ]ᵀ.
 /// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
 /// in chunk order, so results do not depend on the thread count.
-enum WinogradKernels: SameConvolutionKernels {
+enum Winograd2x2Kernels: SamePadding3x3Kernels {
     /// How one same-size 3×3 convolution is cut into tiles and chunks of images.
     struct Tiling {
         let height, width, tilesY, tilesX: Int
@@ -43,7 +43,7 @@ enum WinogradKernels: SameConvolutionKernels {
                 let images = tiling.chunks.images(ofChunk: chunk)
                 let p = images.count * tiling.tilesPerImage
                 let (vStride, mStride) = (planeStride(channels: cin, tiles: p), planeStride(channels: cout, tiles: p))
-                withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, dm, pad in
+                ScratchBuffer.with(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, dm, pad in
                     transformInputs(x, images, channels: cin, tiling, rectify: rectifyInput, padded: pad, into: v)
                     transformOutputGradients(dy, images, channels: cout, tiling, into: dm)
                     let target = partialBase + chunk * uCount
@@ -54,17 +54,7 @@ enum WinogradKernels: SameConvolutionKernels {
                 }
             }
         }
-        // Σ of the partials in chunk order.
-        var du = [Float](repeating: 0, count: uCount)
-        du.withUnsafeMutableBufferPointer { sum in
-            partials.withUnsafeBufferPointer { all in
-                for c in 0..<chunks {
-                    let part = all.baseAddress! + c * uCount
-                    for i in 0..<uCount { sum[i] += part[i] }
-                }
-            }
-        }
-        return weightGradientFromTransformed(du, outChannels: cout, inChannels: cin)
+        return weightGradientFromTransformed(ChunkSum.ordered(partials, chunks: chunks), outChannels: cout, inChannels: cin)
     }
 
     // MARK: Core
@@ -80,7 +70,7 @@ enum WinogradKernels: SameConvolutionKernels {
                 let images = tiling.chunks.images(ofChunk: chunk)
                 let p = images.count * tiling.tilesPerImage
                 let vStride = planeStride(channels: inChannels, tiles: p), mStride = planeStride(channels: outChannels, tiles: p)
-                withScratch(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, m, pad in
+                ScratchBuffer.with(16 * vStride, 16 * mStride, tiling.paddedHeight * tiling.paddedWidth) { v, m, pad in
                     transformInputs(x, images, channels: inChannels, tiling, rectify: io.rectifyInput, padded: pad, into: v)
                     for xi in 0..<16 {  // M[ξ] [outC, P] = U[ξ] [outC, inC] · V[ξ] [inC, P]
                         BLAS.sgemm(m: outChannels, n: p, k: inChannels, a: u + xi * outChannels * inChannels, lda: inChannels,
@@ -92,55 +82,4 @@ enum WinogradKernels: SameConvolutionKernels {
             }
         }
     }
-
-    /// Runs `body` with three uninitialised scratch buffers of the given sizes.
-    @inline(__always)
-    static func withScratch(_ a: Int, _ b: Int, _ c: Int,
-                            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: a + b + c)
-        defer { buffer.deallocate() }
-        body(buffer, buffer + a, buffer + a + b)
-    }
-}
-
-/// How a convolution kernel reads its input and stores its output, so that a ReLU before it and
-/// the gradient bookkeeping after it cost no extra pass over memory.
-/// A convolution input computed per channel while it is read: a[c]·x + b[c]·z + c[c], with z
-/// shaped like x. The fused op's backward uses it for batch norm's dz = A·dy + B·z + C, so dz is
-/// never stored (`Winograd4x4Kernels.backward`).
-struct ChannelAffine {
-    let z: UnsafePointer<Float>
-    let a, b, c: [Float]
-
-    /// out = a[ch]·x + b[ch]·z + c[ch] over [batch, channels, planeSize] (channels = a.count).
-    func apply(to x: UnsafePointer<Float>, batch: Int, planeSize: Int, into out: UnsafeMutablePointer<Float>) {
-        let channels = a.count
-        Parallel.forEach(chunks: channels) { ch in
-            let (ka, kb, kc) = (a[ch], b[ch], c[ch])
-            for n in 0..<batch {
-                let base = (n * channels + ch) * planeSize
-                let (xp, zp, op) = (x + base, z + base, out + base)
-                for i in 0..<planeSize { op[i] = ka * xp[i] + kb * zp[i] + kc }
-            }
-        }
-    }
-
-    /// Runs `body` with the map applied to `x`, stored in a temporary buffer.
-    func stored<R>(_ x: UnsafePointer<Float>, batch: Int, planeSize: Int,
-                   _ body: (UnsafePointer<Float>) -> R) -> R {
-        let count = batch * a.count * planeSize
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
-        defer { buffer.deallocate() }
-        apply(to: x, batch: batch, planeSize: planeSize, into: buffer)
-        return body(buffer)
-    }
-}
-
-struct ConvIO {
-    /// Convolve relu(x) instead of x (the ReLU of ReLU → conv → BN).
-    var rectifyInput = false
-    /// Zero each output value where this same-shaped tensor is ≤ 0 (a ReLU's backward).
-    var outputMask: UnsafePointer<Float>? = nil
-    /// Add into the output instead of overwriting it (gradient accumulation).
-    var accumulate = false
 }

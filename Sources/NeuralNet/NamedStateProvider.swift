@@ -1,60 +1,10 @@
 import Foundation
 import TensorEngine
 
-/// Where one named state value lives (references, so loading writes through to the layer).
-public enum StateSlot {
-    case parameter(Parameter)
-    case runningMean(BatchNormStatistics)
-    case runningVariance(BatchNormStatistics)
-    /// PyTorch `num_batches_tracked`, an integer (I64 in safetensors).
-    case batchesTracked(BatchNormStatistics)
-
-    public var isParameter: Bool { if case .parameter = self { return true } else { return false } }
-}
-
-/// One saved value: float32 tensors, or an integer counter.
-public enum StateValue: Equatable, Codable {
-    case float32(Tensor)
-    case int64(Int64)
-}
-
-/// A dotted name and the slot it refers to, e.g. `stem.1.running_mean`.
-public struct NamedStateEntry {
-    public var name: String
-    public var slot: StateSlot
-    public init(_ name: String, _ slot: StateSlot) { self.name = name; self.slot = slot }
-}
-
-extension Array where Element == NamedStateEntry {
-    /// The same entries with `prefix.` put in front of every name.
-    public func prefixed(by prefix: String) -> [NamedStateEntry] {
-        map { NamedStateEntry(prefix.isEmpty ? $0.name : prefix + "." + $0.name, $0.slot) }
-    }
-}
-
 /// Anything that owns parameters and buffers under stable dotted names (a layer or a network).
 /// The order of `namedState` is the canonical order for optimizers and state dicts.
 public protocol NamedStateProvider: AnyObject {
     var namedState: [NamedStateEntry] { get }
-}
-
-/// Errors loading a state dict.
-public enum StateDictError: Error, CustomStringConvertible, LocalizedError, Equatable {
-    case missing(names: [String])
-    case unexpected(names: [String])
-    case shapeMismatch(name: String, expected: [Int], found: [Int])
-    case typeMismatch(name: String, expected: String)
-
-    public var description: String {
-        switch self {
-        case .missing(let names): return "state dict is missing \(names.count) entr\(names.count == 1 ? "y" : "ies"): \(names.joined(separator: ", "))"
-        case .unexpected(let names): return "state dict has \(names.count) unexpected entr\(names.count == 1 ? "y" : "ies"): \(names.joined(separator: ", "))"
-        case let .shapeMismatch(name, expected, found): return "state dict entry '\(name)' has shape \(found), expected \(expected)"
-        case let .typeMismatch(name, expected): return "state dict entry '\(name)' must be \(expected)"
-        }
-    }
-
-    public var errorDescription: String? { description }
 }
 
 extension NamedStateProvider {

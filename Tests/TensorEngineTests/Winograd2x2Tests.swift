@@ -5,7 +5,7 @@ import XCTest
 import Randomness
 import TestSupport
 
-final class WinogradTests: XCTestCase {
+final class Winograd2x2Tests: XCTestCase {
     struct Case { let n, cin, cout, h, w: Int }
 
     // Odd and even sizes, batch 1, non-square planes, 1×1 planes, more channels out than in and back,
@@ -26,19 +26,19 @@ final class WinogradTests: XCTestCase {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
             let w = randomTensor([c.cout, c.cin, 3, 3], using: &generator)
             let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-            XCTAssertTrue(WinogradKernels.applies(geo))
+            XCTAssertTrue(Winograd2x2Kernels.applies(geo))
             let dy = randomTensor(geo.outputShape, using: &generator)
 
-            let y = WinogradKernels.forward(input: x, weight: w, geo)
+            let y = Winograd2x2Kernels.forward(input: x, weight: w, geo)
             let expected = NaiveConvolution.forward(x, weight: w, stride: 1, padding: 1)
             XCTAssertEqual(y.shape, expected.shape, "\(c)")
             XCTAssertLessThan(maxRelativeDifference(y, expected), 1e-5, "forward \(c)")
 
-            let dx = WinogradKernels.inputGradient(outputGradient: dy, weight: w, geo)
+            let dx = Winograd2x2Kernels.inputGradient(outputGradient: dy, weight: w, geo)
             let expectedDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
             XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), 1e-5, "dX \(c)")
 
-            let dw = WinogradKernels.weightGradient(input: x, outputGradient: dy, geo)
+            let dw = Winograd2x2Kernels.weightGradient(input: x, outputGradient: dy, geo)
             let expectedDw = NaiveConvolution.weightGradient(dy, input: x, weightShape: w.shape, stride: 1, padding: 1)
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), 1e-5, "dW \(c)")
         }
@@ -52,8 +52,8 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(ConvolutionDispatch.kernel(for: geo), .winograd2x2)
         let g = Graph(recording: false)
         let y = g.value(g.conv2d(g.constant(x), weight: g.constant(w), padding: 1))
-        XCTAssertEqual(y, WinogradKernels.forward(input: x, weight: w, geo))
-        XCTAssertLessThan(maxRelativeDifference(y, Conv2DKernels.forward(input: x, weight: w, geo)), 1e-5)
+        XCTAssertEqual(y, Winograd2x2Kernels.forward(input: x, weight: w, geo))
+        XCTAssertLessThan(maxRelativeDifference(y, Im2ColKernels.forward(input: x, weight: w, geo)), 1e-5)
     }
 
     func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
@@ -61,12 +61,12 @@ final class WinogradTests: XCTestCase {
         let x = randomTensor([40, 64, 8, 8], using: &generator)
         let w = randomTensor([64, 64, 3, 3], using: &generator)
         let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
-        XCTAssertGreaterThan(WinogradKernels.Tiling(batch: 40, height: 8, width: 8, widestChannels: 64).chunks.count, 2)
+        XCTAssertGreaterThan(Winograd2x2Kernels.Tiling(batch: 40, height: 8, width: 8, widestChannels: 64).chunks.count, 2)
         let dy = randomTensor(geo.outputShape, using: &generator)
         func run() -> [Tensor] {
-            [WinogradKernels.forward(input: x, weight: w, geo),
-             WinogradKernels.inputGradient(outputGradient: dy, weight: w, geo),
-             WinogradKernels.weightGradient(input: x, outputGradient: dy, geo)]
+            [Winograd2x2Kernels.forward(input: x, weight: w, geo),
+             Winograd2x2Kernels.inputGradient(outputGradient: dy, weight: w, geo),
+             Winograd2x2Kernels.weightGradient(input: x, outputGradient: dy, geo)]
         }
         assertSameForAnyThreadCount(run)
     }
@@ -88,20 +88,20 @@ final class WinogradTests: XCTestCase {
             var y = Tensor(repeating: .nan, shape: geo.outputShape)  // every value must be written
             x.data.withUnsafeBufferPointer { xp in
                 y.data.withUnsafeMutableBufferPointer { yp in
-                    WinogradKernels.forward(input: xp.baseAddress!, rectifyInput: true, weight: weight, geo,
+                    Winograd2x2Kernels.forward(input: xp.baseAddress!, rectifyInput: true, weight: weight, geo,
                                             into: yp.baseAddress!)
                 }
             }
-            XCTAssertEqual(y, WinogradKernels.forward(input: rectified, weight: weight, geo), "forward \(h)×\(w)")
-            XCTAssertNotEqual(y, WinogradKernels.forward(input: x, weight: weight, geo), "forward \(h)×\(w)")
+            XCTAssertEqual(y, Winograd2x2Kernels.forward(input: rectified, weight: weight, geo), "forward \(h)×\(w)")
+            XCTAssertNotEqual(y, Winograd2x2Kernels.forward(input: x, weight: weight, geo), "forward \(h)×\(w)")
 
             let dw = x.data.withUnsafeBufferPointer { xp in
                 dy.data.withUnsafeBufferPointer { dyp in
-                    WinogradKernels.weightGradient(input: xp.baseAddress!, rectifyInput: true,
+                    Winograd2x2Kernels.weightGradient(input: xp.baseAddress!, rectifyInput: true,
                                                    outputGradient: dyp.baseAddress!, geo)
                 }
             }
-            XCTAssertEqual(dw, WinogradKernels.weightGradient(input: rectified, outputGradient: dy, geo), "dW \(h)×\(w)")
+            XCTAssertEqual(dw, Winograd2x2Kernels.weightGradient(input: rectified, outputGradient: dy, geo), "dW \(h)×\(w)")
             let expectedDw = NaiveConvolution.weightGradient(dy, input: rectified, weightShape: weight.shape,
                                                              stride: 1, padding: 1)
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), 1e-5, "dW \(h)×\(w)")
@@ -117,14 +117,14 @@ final class WinogradTests: XCTestCase {
             // A ReLU output as the mask: exact zeros where its input was negative.
             let mask = Tensor(shape: [3, 4, h, w], data: randomTensor([3, 4, h, w], using: &generator).data.map { max($0, 0) })
             let existing = randomTensor(mask.shape, using: &generator)
-            let plain = WinogradKernels.inputGradient(outputGradient: dy, weight: weight, geo)
+            let plain = Winograd2x2Kernels.inputGradient(outputGradient: dy, weight: weight, geo)
 
             for accumulate in [false, true] {
                 var dx = accumulate ? existing : Tensor(repeating: .nan, shape: mask.shape)
                 dy.data.withUnsafeBufferPointer { dyp in
                     mask.data.withUnsafeBufferPointer { mp in
                         dx.data.withUnsafeMutableBufferPointer { dxp in
-                            WinogradKernels.inputGradient(outputGradient: dyp.baseAddress!, weight: weight, geo,
+                            Winograd2x2Kernels.inputGradient(outputGradient: dyp.baseAddress!, weight: weight, geo,
                                                           io: ConvIO(outputMask: mp.baseAddress!, accumulate: accumulate),
                                                           into: dxp.baseAddress!)
                         }
@@ -149,9 +149,9 @@ final class WinogradTests: XCTestCase {
         var generator = SeededGenerator(seed: 26)
         for (h, w) in transformShapes {
             let (batch, channels) = (3, 2)
-            let t = WinogradKernels.Tiling(batch: batch, height: h, width: w, widestChannels: channels)
+            let t = Winograd2x2Kernels.Tiling(batch: batch, height: h, width: w, widestChannels: channels)
             let images = 1..<batch  // not starting at image 0
-            let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+            let p = images.count * t.tilesPerImage, stride = Winograd2x2Kernels.planeStride(channels: channels, tiles: p)
             var x = randomTensor([batch, channels, h, w], using: &generator)
             x.data[channels * h * w] = -0.0  // the first pixel of `images`: relu(−0) is +0
             let transformed = randomTensor([16 * stride], using: &generator)
@@ -164,14 +164,14 @@ final class WinogradTests: XCTestCase {
                 for rectify in [false, true] {
                     var fast = [Float](repeating: .nan, count: 16 * stride), slow = fast
                     var pad = [Float](repeating: .nan, count: t.paddedHeight * t.paddedWidth)
-                    WinogradKernels.transformInputs(xp.baseAddress!, images, channels: channels, t, rectify: rectify,
+                    Winograd2x2Kernels.transformInputs(xp.baseAddress!, images, channels: channels, t, rectify: rectify,
                                                     padded: &pad, into: &fast)
                     ScalarTransforms.inputs(xp.baseAddress!, images, channels: channels, t, rectify: rectify, into: &slow)
                     XCTAssertEqual(planes(fast).map(\.bitPattern), planes(slow).map(\.bitPattern),
                                    "inputs \(h)×\(w) rectify \(rectify)")
                 }
                 var fast = [Float](repeating: .nan, count: 16 * stride), slow = fast
-                WinogradKernels.transformOutputGradients(xp.baseAddress!, images, channels: channels, t, into: &fast)
+                Winograd2x2Kernels.transformOutputGradients(xp.baseAddress!, images, channels: channels, t, into: &fast)
                 ScalarTransforms.outputGradients(xp.baseAddress!, images, channels: channels, t, into: &slow)
                 XCTAssertEqual(planes(fast), planes(slow), "output gradients \(h)×\(w)")
             }
@@ -180,7 +180,7 @@ final class WinogradTests: XCTestCase {
                     var fast = accumulate ? existing.data : [Float](repeating: .nan, count: x.count), slow = fast
                     mask.data.withUnsafeBufferPointer { mp in
                         let m = useMask ? mp.baseAddress! : nil
-                        WinogradKernels.transformOutputs(transformed.data, images, channels: channels, t, mask: m,
+                        Winograd2x2Kernels.transformOutputs(transformed.data, images, channels: channels, t, mask: m,
                                                          accumulate: accumulate, into: &fast)
                         ScalarTransforms.outputs(transformed.data, images, channels: channels, t, mask: m,
                                                  accumulate: accumulate, into: &slow)
@@ -199,7 +199,7 @@ final class WinogradTests: XCTestCase {
         let weight = randomTensor([outC, inC, 3, 3], using: &generator)
         let g: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
         for flipped in [false, true] {
-            let u = WinogradKernels.transformedWeights(weight, outChannels: outC, inChannels: inC, flipped: flipped)
+            let u = Winograd2x2Kernels.transformedWeights(weight, outChannels: outC, inChannels: inC, flipped: flipped)
             let (rows, cols) = flipped ? (inC, outC) : (outC, inC)
             for o in 0..<outC {
                 for i in 0..<inC {
@@ -219,7 +219,7 @@ final class WinogradTests: XCTestCase {
         }
         // dW = Gᵀ dU G.
         let du = randomTensor([16 * outC * inC], using: &generator).data
-        let dw = WinogradKernels.weightGradientFromTransformed(du, outChannels: outC, inChannels: inC)
+        let dw = Winograd2x2Kernels.weightGradientFromTransformed(du, outChannels: outC, inChannels: inC)
         for o in 0..<outC {
             for i in 0..<inC {
                 for r in 0..<3 {
@@ -238,12 +238,12 @@ final class WinogradTests: XCTestCase {
 
 /// The scalar tile transforms, one tile at a time: the oracle for the vector ones.
 private enum ScalarTransforms {
-    typealias Tiling = WinogradKernels.Tiling
+    typealias Tiling = Winograd2x2Kernels.Tiling
 
     static func inputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                        rectify: Bool, into v: UnsafeMutablePointer<Float>) {
         let (h, w, ph, pw) = (t.height, t.width, 2 * t.tilesY + 2, 2 * t.tilesX + 2)
-        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        let p = images.count * t.tilesPerImage, stride = Winograd2x2Kernels.planeStride(channels: channels, tiles: p)
         var padded = [Float](repeating: 0, count: ph * pw)
         for (local, n) in images.enumerated() {
             for c in 0..<channels {
@@ -274,7 +274,7 @@ private enum ScalarTransforms {
     static func outputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                         mask: UnsafePointer<Float>?, accumulate: Bool, into y: UnsafeMutablePointer<Float>) {
         let (h, w) = (t.height, t.width)
-        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        let p = images.count * t.tilesPerImage, stride = Winograd2x2Kernels.planeStride(channels: channels, tiles: p)
         for (local, n) in images.enumerated() {
             for c in 0..<channels {
                 for ty in 0..<t.tilesY {
@@ -302,7 +302,7 @@ private enum ScalarTransforms {
     static func outputGradients(_ dy: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                 into dm: UnsafeMutablePointer<Float>) {
         let (h, w) = (t.height, t.width)
-        let p = images.count * t.tilesPerImage, stride = WinogradKernels.planeStride(channels: channels, tiles: p)
+        let p = images.count * t.tilesPerImage, stride = Winograd2x2Kernels.planeStride(channels: channels, tiles: p)
         for (local, n) in images.enumerated() {
             for c in 0..<channels {
                 for ty in 0..<t.tilesY {

@@ -5,6 +5,7 @@
 ///     Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1].
 /// (Symmetric points let each 1-D transform share its even and odd parts. Measured against ±½ and
 /// mixed point sets in float32, they give the same forward error and the smaller dW error.)
+/// The tests check every transform here against these matrices (`WinogradReference` in TestSupport).
 ///
 /// Transformed data is laid out [ξ][channel][tile] with tile = image-in-chunk · tilesPerImage +
 /// ty · tilesX + tx, each channel's tiles a run of `ChunkLayout.run` (a whole number of SIMD8

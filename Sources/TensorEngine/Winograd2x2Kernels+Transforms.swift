@@ -1,4 +1,4 @@
-/// The F(2×2, 3×3) transforms (see `WinogradKernels`), with
+/// The F(2×2, 3×3) transforms (see `Winograd2x2Kernels`), with
 ///     Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
 ///     Aᵀ = [1 1 1 0; 0 1 −1 −1].
 /// Transformed data is laid out [ξ][channel][tile], tile = image-in-chunk · tilesPerImage + ty · tilesX + tx.
@@ -6,8 +6,9 @@
 /// The data transforms work on a group of `groupTiles` consecutive tiles of a tile row at once, one
 /// SIMD lane per tile: the columns under them deinterleave into the even and odd columns of every
 /// tile's patch (or pixel pair), and each ξ plane gets the group's values with one vector store.
-/// The tests keep the scalar one-tile-at-a-time transforms as their oracle, bit for bit.
-extension WinogradKernels {
+/// The tests keep the scalar one-tile-at-a-time transforms as their oracle, bit for bit, and check
+/// both against the matrices themselves (`WinogradReference` in TestSupport).
+extension Winograd2x2Kernels {
     // Four lanes: with SSE (the default x86-64 target) a group's whole patch, 16 vectors, then fits
     // the 16 registers; eight lanes spilled registers and measured slower.
     typealias Lanes = SIMD4<Float>
@@ -79,7 +80,7 @@ extension WinogradKernels {
 
     /// Distance between the ξ planes of a transformed block. Not a multiple of a large power of two:
     /// every tile touches all 16 planes, and planes 64 KiB apart would all map to the same L1 sets
-    /// (measured: the input transform of a 16-channel 32×32 batch ran 5× slower that way).
+    /// (the input transform then runs several times slower).
     /// The 32 values past the last channel also take the spill of `storeGroup` (at most `groupTiles` − 1).
     @inline(__always) static func planeStride(channels: Int, tiles: Int) -> Int { channels * tiles + 32 }
 

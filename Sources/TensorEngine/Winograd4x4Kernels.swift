@@ -3,7 +3,7 @@
 ///
 /// Each 4×4 output tile is `Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A` for the 6×6 input patch d around it, so a
 /// tile costs 36 multiplies per (in, out) channel pair instead of 144 (F(2×2, 3×3): 64 for the same
-/// four 2×2 tiles). The products are organised as in `WinogradKernels`, with 36 ξ planes:
+/// four 2×2 tiles). The products are organised as in `Winograd2x2Kernels`, with 36 ξ planes:
 /// transformed inputs V[ξ][Cin][tiles], weights U[ξ][Cout][Cin], 36 GEMMs M[ξ] = U[ξ]·V[ξ] per
 /// chunk of images, then the output transform.
 /// - dX is the same convolution of dY with the weights flipped and transposed.
@@ -17,7 +17,7 @@
 /// Images are processed in chunks fixed by the problem size (see `Tiling`); dW partials are added
 /// in chunk order, so results do not depend on the thread count. The transforms run on 8
 /// consecutive tiles at once (SIMD8, see the transforms file).
-enum Winograd4x4Kernels: SameConvolutionKernels {
+enum Winograd4x4Kernels: SamePadding3x3Kernels {
     /// How one same-size 3×3 convolution is cut into 4×4 tiles and chunks of images.
     struct Tiling {
         let height, width, tilesY, tilesX: Int
@@ -27,8 +27,7 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
             (tilesY, tilesX) = ((height + 3) / 4, (width + 3) / 4)
             // Transformed values per ξ plane of the widest side: 8 K for OpenBLAS, whose packing
             // per call wants long rows (V and M near 1 MB each); 2 K where the products run in
-            // registers, so that V and M (300 KB each) stay in L2 (measured 10–13 % faster C8 N1
-            // steps at batch 256 than with 8 K).
+            // registers, so that V and M (300 KB each) stay in L2.
             let perPlane = multipliesInRegisters(inner: widestChannels) ? 2_048 : 8_192
             let targetTiles = max(1, perPlane / max(1, widestChannels))
             chunks = ImageChunks(batch: batch, targetImages: targetTiles / (tilesY * tilesX))
@@ -48,7 +47,7 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
         }
         /// Distance between the ξ planes of a transformed block of `channels` channels. Not a
         /// multiple of a large power of two: every tile touches all 36 planes, and planes a large
-        /// power of two apart would map to the same L1 sets (see `WinogradKernels.planeStride`).
+        /// power of two apart would map to the same L1 sets (see `Winograd2x2Kernels.planeStride`).
         func planeStride(channels: Int) -> Int { channels * run + 32 }
     }
 
@@ -69,7 +68,7 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
             let partialBase = partialBuffer.baseAddress!
             Parallel.forEach(chunks: groups) { group in
                 let largest = ChunkLayout(images: min(geo.batch, tiling.chunks.imagesPerChunk), tiling)
-                withScratch(36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout),
+                ScratchBuffer.with(36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout),
                             scratchSize(tiling, largest)) { v, dm, scratch in
                     let target = partialBase + group * uCount
                     for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
@@ -95,8 +94,21 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
     /// bit-identical to calling those two. With `outputGradientAffine`, dY is that affine map of
     /// `dy` (computed as it is read; bit-identical to passing the stored result).
     static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
-                         outputGradientAffine affine: ChannelAffine? = nil,
                          weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        products(x, rectifyInput: rectifyInput, dy, affine: nil, weight: weight, geo, io: io, into: dx)
+    }
+
+    /// `backward` with dY = `affine` applied to `dy`.
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         outputGradientAffine affine: ChannelAffine,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        products(x, rectifyInput: rectifyInput, dy, affine: affine, weight: weight, geo, io: io, into: dx)
+    }
+
+    /// The one-pass backward of `backward`, with dY the `affine` map of `dy` when given.
+    static func products(_ x: UnsafePointer<Float>, rectifyInput: Bool, _ dy: UnsafePointer<Float>,
+                         affine: ChannelAffine?, weight: Tensor, _ geo: ConvGeometry, io: ConvIO,
+                         into dx: UnsafeMutablePointer<Float>) -> Tensor {
         precondition(applies(geo), "Winograd F(4×4, 3×3) needs a 3×3, stride-1, padding-1 convolution")
         precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
         let (cin, cout) = (geo.inChannels, geo.outChannels)
@@ -112,7 +124,7 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
                     let largest = ChunkLayout(images: min(geo.batch, tiling.chunks.imagesPerChunk), tiling)
                     let (inSize, outSize) = (36 * largest.planeStride(channels: cin), 36 * largest.planeStride(channels: cout))
                     // dY's two transforms; then the dX products, whose buffer then takes x's transform.
-                    withScratch(outSize, outSize, inSize + scratchSize(tiling, largest)) { vdy, dm, rest in
+                    ScratchBuffer.with(outSize, outSize, inSize + scratchSize(tiling, largest)) { vdy, dm, rest in
                         let (products, scratch) = (rest, rest + inSize)
                         for chunk in Parallel.range(ofChunk: group, of: groups, items: chunks) {
                             let images = tiling.chunks.images(ofChunk: chunk)
@@ -143,9 +155,8 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
 
     /// Whether the products of a chunk run in `SmallProducts` instead of OpenBLAS: M[ξ] = U[ξ]·V[ξ]
     /// with at most 16 channels summed, dU[ξ] with at most 16 × 16 entries. There OpenBLAS packs
-    /// its operands about as long as it multiplies (on the C8 N1 proxy, whose 8- and 16-channel
-    /// layers this covers, steps were 4–10 % faster than with OpenBLAS for both; taking the
-    /// 32-channel layers too was no faster).
+    /// its operands about as long as it multiplies; from 32 channels on it is as fast as the
+    /// register products.
     static func multipliesInRegisters(inner: Int) -> Bool { inner <= 16 }
     static func multipliesInRegisters(rows: Int, cols: Int) -> Bool { rows * cols <= 256 }
 
@@ -203,7 +214,7 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
                 let images = tiling.chunks.images(ofChunk: chunk)
                 let layout = ChunkLayout(images: images.count, tiling)
                 let (vStride, mStride) = (layout.planeStride(channels: inChannels), layout.planeStride(channels: outChannels))
-                withScratch(36 * vStride, 36 * mStride, scratchSize(tiling, layout)) { v, m, scratch in
+                ScratchBuffer.with(36 * vStride, 36 * mStride, scratchSize(tiling, layout)) { v, m, scratch in
                     transformInputs(x, images, channels: inChannels, tiling, layout, rectify: io.rectifyInput,
                                     scratch: scratch, into: v)
                     multiply(u, v, vStride, rows: outChannels, inner: inChannels, layout, into: m, mStride)
@@ -212,14 +223,5 @@ enum Winograd4x4Kernels: SameConvolutionKernels {
                 }
             }
         }
-    }
-
-    /// Runs `body` with three uninitialised scratch buffers of the given sizes.
-    @inline(__always)
-    static func withScratch(_ a: Int, _ b: Int, _ c: Int,
-                            _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: a + b + c)
-        defer { buffer.deallocate() }
-        body(buffer, buffer + a, buffer + a + b)
     }
 }

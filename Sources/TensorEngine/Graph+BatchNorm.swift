@@ -1,28 +1,3 @@
-/// Running statistics of one batch-norm layer (PyTorch `BatchNorm2d` buffers).
-///
-/// Training-mode forward passes update them in place: `running = (1 − momentum)·running +
-/// momentum·batch`, with the batch's UNBIASED variance (n/(n−1)) for `runningVariance`, and
-/// increment `batchesTracked`.
-public final class BatchNormStatistics {
-    /// Running mean, shape [C]; starts at 0.
-    public var runningMean: Tensor
-    /// Running (unbiased) variance, shape [C]; starts at 1.
-    public var runningVariance: Tensor
-    /// Number of training-mode batches seen (PyTorch `num_batches_tracked`).
-    public var batchesTracked: Int64 = 0
-    public let momentum: Float
-    public let epsilon: Float
-
-    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
-        runningMean = .zeros([channels])
-        runningVariance = Tensor(repeating: 1, shape: [channels])
-        self.momentum = momentum
-        self.epsilon = epsilon
-    }
-
-    public var channels: Int { runningMean.count }
-}
-
 extension Graph {
     /// Batch normalisation over N, H, W for each channel of `x` [N, C, H, W], then `γ·x̂ + β`
     /// (`gamma`, `beta` shape [C]).
@@ -57,17 +32,4 @@ extension Graph {
             g.accumulate(r.beta, into: beta)
         }
     }
-}
-
-/// The [N, C, plane] view of an NCHW tensor used by per-channel kernels.
-public struct PlaneLayout: Sendable {
-    public let batch, channels, planeSize: Int
-    public init(shape: [Int]) {
-        precondition(shape.count == 4, "expected [N, C, H, W], got \(shape)")
-        (batch, channels, planeSize) = (shape[0], shape[1], shape[2] * shape[3])
-    }
-    /// Values that share one channel: N·H·W.
-    public var valuesPerChannel: Int { batch * planeSize }
-    /// Offset of plane (n, c).
-    @inline(__always) public func plane(_ n: Int, _ c: Int) -> Int { (n * channels + c) * planeSize }
 }

@@ -6,7 +6,7 @@ extension Winograd4x4Kernels {
     /// U [36][outC][inC] = G g Gᵀ for every (o, i); `flipped` transforms the dX weights
     /// g'[i][o] = g[o][i] rotated by 180° (then U is [36][inC][outC]). Output channels are split
     /// across the workers when there are over a thousand (o, i) pairs: at batch 64 this per-step
-    /// work was a few % of a full-net step on one core, while for fewer pairs waking a worker
+    /// work is noticeable on one core, while for fewer pairs waking a worker
     /// costs about as much as the work.
     static func transformedWeights(_ weight: Tensor, outChannels: Int, inChannels: Int, flipped: Bool) -> [Float] {
         let (rows, cols) = flipped ? (inChannels, outChannels) : (outChannels, inChannels)
@@ -69,9 +69,7 @@ extension Winograd4x4Kernels {
                             for lane in 0..<lanes { v[lane] = p[lane] }
                             return v
                         }
-                        var sum = load(src + xi * pairs)
-                        for p in 1..<max(1, partials) { sum += load(src + p * partialCount + xi * pairs) }
-                        return sum
+                        return ChunkSum.ordered(chunks: partials) { load(src + $0 * partialCount + xi * pairs) }
                     }
                     // Gᵀ dU, column by column (row r of column l), then each of its 3 rows times G.
                     let q = (gradientWeightTransform(at(0), at(6), at(12), at(18), at(24), at(30)),

@@ -2,14 +2,11 @@
 /// forward product and both backward products.
 ///
 /// With so few channels the Winograd transforms cost more than the multiplies they save (in the
-/// 8-channel layers of the C8 N1 proxy the F(4×4) products were under a tenth of the work), while
+/// 8-channel layers of the C8 N1 proxy the F(4×4) products are under a tenth of the work), while
 /// a direct kernel keeps every operand in registers: an output block of 4 channels × 16 pixels of
 /// one row is 8 SIMD8 accumulators, and each of the 9 · Cin taps adds a broadcast weight times two
-/// input vectors loaded from a zero-bordered copy of the image. Measured against F(4×4) on one
-/// thread, batch 64, 8 → 8 channels at 32²: forward 1.21 / 1.39 ms, dX 1.13 / 1.33 ms, dW 1.5–1.7 /
-/// 1.1–1.5 ms; 3 → 8 channels: 0.49 / 0.85, 0.58 / 0.94, 0.60 / 0.74 ms. Since then fused
-/// multiply-adds (`addProduct`) and the 12-accumulator dW made a whole 8 → 8 training step
-/// (forward, dX, dW) 25 % faster: 3.57 → 2.68 ms, best of 6–8 interleaved runs on one thread.
+/// input vectors loaded from a zero-bordered copy of the image, with fused multiply-adds
+/// (`addProduct`). (Its timings against F(4×4) are in PERFORMANCE.md.)
 /// - dX is the same convolution of dY with the weights flipped and transposed.
 /// - dW[o][i][ky][kx] = Σ dY[o][y][x] · x[i][y + ky − 1][x + kx − 1]: SIMD8 accumulators per
 ///   (o, i, tap) over the pixels, summed across lanes per image.
@@ -17,7 +14,7 @@
 /// Images are processed in chunks fixed by the batch size (`ImageChunks`); dW partials are added
 /// in chunk order, so results do not depend on the thread count. Results match the direct sum up
 /// to float rounding (products summed tap by tap, in a fixed order).
-enum DirectKernels: SameConvolutionKernels {
+enum Direct3x3Kernels: SamePadding3x3Kernels {
     typealias Vector = SIMD8<Float>
 
     /// The widest side (in or out channels) these kernels are used for.
@@ -64,10 +61,18 @@ enum DirectKernels: SameConvolutionKernels {
     }
 
     /// dX (stored as `io` says) and dW in one pass over the images: each image's dY is copied into
-    /// zero-bordered planes once, for both. With `outputGradientAffine`, dY is that map of `dy`
-    /// (formed as it is copied). Bit-identical to `inputGradient` and `weightGradient`.
+    /// zero-bordered planes once, for both. Bit-identical to `inputGradient` and `weightGradient`.
     static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
-                         outputGradientAffine affine: ChannelAffine? = nil,
+                         weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
+        precondition(applies(geo), "direct convolution needs a 3×3, stride-1, padding-1 convolution")
+        precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
+        return products(x, rectifyInput: rectifyInput, dy, affine: nil, weight: weight, geo, io: io, into: dx)
+    }
+
+    /// `backward` with dY = `affine` applied to `dy`, formed as each image's dY is copied
+    /// (bit-identical to passing the stored map).
+    static func backward(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
+                         outputGradientAffine affine: ChannelAffine,
                          weight: Tensor, _ geo: ConvGeometry, io: ConvIO, into dx: UnsafeMutablePointer<Float>) -> Tensor {
         precondition(applies(geo), "direct convolution needs a 3×3, stride-1, padding-1 convolution")
         precondition(!io.rectifyInput, "dX reads dY as is; pass the forward's ReLU as rectifyInput")
@@ -85,7 +90,7 @@ enum DirectKernels: SameConvolutionKernels {
         w.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
             Parallel.forEach(chunks: chunks.count) { chunk in
-                withZeroedScratch(planes.count) { padded in
+                ScratchBuffer.with(planes.count, zeroed: true) { padded in
                     for n in chunks.images(ofChunk: chunk) {
                         planes.fill(from: x, image: n, rectify: io.rectifyInput, affine: nil, into: padded)
                         convolveImage(padded, planes, weights: w, outChannels: outChannels, image: n,
@@ -113,7 +118,7 @@ enum DirectKernels: SameConvolutionKernels {
             partials.withUnsafeMutableBufferPointer { partialBuffer in
                 let partialBase = partialBuffer.baseAddress!
                 Parallel.forEach(chunks: chunks.count) { chunk in
-                    withZeroedScratch(xPlanes.count + dyPlanes.count) { scratch in
+                    ScratchBuffer.with(xPlanes.count + dyPlanes.count, zeroed: true) { scratch in
                         let (xs, ds) = (scratch, scratch + xPlanes.count)
                         for n in chunks.images(ofChunk: chunk) {
                             dyPlanes.fill(from: dy, image: n, rectify: false, affine: affine, into: ds)
@@ -128,11 +133,7 @@ enum DirectKernels: SameConvolutionKernels {
                 }
             }
         }
-        var dw = Tensor.zeros([cout, cin, 3, 3])
-        for chunk in 0..<chunks.count {
-            for k in 0..<wCount { dw.data[k] += partials[chunk * wCount + k] }
-        }
-        return dw
+        return Tensor(shape: [cout, cin, 3, 3], data: ChunkSum.ordered(partials, chunks: chunks.count))
     }
 
     /// The weights as the kernel reads them: [inC][3][3][outC rounded up to 4], zero past outC, so
@@ -264,14 +265,5 @@ enum DirectKernels: SameConvolutionKernels {
 
     @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
-    }
-
-    /// Runs `body` with a zeroed scratch buffer of `count` floats.
-    @inline(__always)
-    static func withZeroedScratch(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        defer { buffer.deallocate() }
-        buffer.initialize(repeating: 0, count: count)
-        body(buffer)
     }
 }

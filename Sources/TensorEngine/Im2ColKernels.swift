@@ -2,7 +2,7 @@
 /// (dX = col2im(Wᵀ·dY), dW = Σₙ dYₙ·colsₙᵀ). Images are split into chunks processed in parallel;
 /// each chunk reuses one column buffer and sums its own dW partial, and partials are added in
 /// chunk order, so results do not depend on the thread count.
-enum Conv2DKernels: ConvolutionProducts {
+enum Im2ColKernels: ConvolutionProducts {
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y`.
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
@@ -12,11 +12,10 @@ enum Conv2DKernels: ConvolutionProducts {
         weight.data.withUnsafeBufferPointer { w in
             let w = w.baseAddress!
             Parallel.forEach(chunks: chunks) { chunk in
-                var cols = [Float](repeating: 0, count: direct ? 0 : geo.patchSize * geo.outPixels)
-                cols.withUnsafeMutableBufferPointer { colsBuffer in
+                ScratchBuffer.with(direct ? 0 : geo.patchSize * geo.outPixels) { cols in
                     for n in Parallel.range(ofChunk: chunk, of: chunks, items: geo.batch) {
                         let columns = columnsOf(x + n * geo.inputImageSize, geo, rectify: rectifyInput,
-                                                direct: direct, scratch: colsBuffer.baseAddress)
+                                                direct: direct, scratch: cols)
                         BLAS.sgemm(m: geo.outChannels, n: geo.outPixels, k: geo.patchSize,
                                    a: w, lda: geo.patchSize, b: columns, ldb: geo.outPixels,
                                    c: y + n * geo.outputImageSize, ldc: geo.outPixels)
@@ -30,10 +29,10 @@ enum Conv2DKernels: ConvolutionProducts {
     /// into `scratch`.
     @inline(__always)
     static func columnsOf(_ image: UnsafePointer<Float>, _ geo: ConvGeometry, rectify: Bool, direct: Bool,
-                          scratch: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+                          scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         if direct { return image }
-        im2col(image, geo, rectify: rectify, into: scratch!)
-        return UnsafePointer(scratch!)
+        im2col(image, geo, rectify: rectify, into: scratch)
+        return UnsafePointer(scratch)
     }
 
     static func backward(input: Tensor, weight: Tensor, outputGradient: Tensor, _ geo: ConvGeometry,
@@ -83,19 +82,18 @@ enum Conv2DKernels: ConvolutionProducts {
             let w = w.baseAddress!
             let partialBase = needWeight ? partialBuffer.baseAddress : nil
             Parallel.forEach(chunks: chunks) { chunk in
-                var cols = [Float](repeating: 0, count: needWeight && !direct ? geo.patchSize * geo.outPixels : 0)
-                var dcols = [Float](repeating: 0, count: needInput && !dxDirect ? geo.patchSize * geo.outPixels : 0)
-                var dimage = [Float](repeating: 0, count: needInput && !dxDirect && !geo.isPointwise ? geo.inputImageSize : 0)
-                cols.withUnsafeMutableBufferPointer { colsBuffer in
-                dcols.withUnsafeMutableBufferPointer { dcolsBuffer in
-                dimage.withUnsafeMutableBufferPointer { dimageBuffer in
+                // Every value of the three parts is written before it is read: im2col fills all of
+                // cols, the GEMM all of dcols, and dimage is cleared per image before col2im adds.
+                ScratchBuffer.with(needWeight && !direct ? geo.patchSize * geo.outPixels : 0,
+                                   needInput && !dxDirect ? geo.patchSize * geo.outPixels : 0,
+                                   needInput && !dxDirect && !geo.isPointwise ? geo.inputImageSize : 0) { cols, dcols, dimage in
                     var first = true
                     for n in Parallel.range(ofChunk: chunk, of: chunks, items: geo.batch) {
                         let dyImage = dy + n * geo.outputImageSize
                         if let dxBase {
                             let dxImage = dxBase + n * geo.inputImageSize
                             // dcols [Cin·k·k, Ho·Wo] = Wᵀ · dY
-                            let target = dxDirect ? dxImage : dcolsBuffer.baseAddress!
+                            let target = dxDirect ? dxImage : dcols
                             BLAS.sgemm(transA: true, m: geo.patchSize, n: geo.outPixels, k: geo.outChannels,
                                        a: w, lda: geo.patchSize, b: dyImage, ldb: geo.outPixels,
                                        c: target, ldc: geo.outPixels)
@@ -103,7 +101,7 @@ enum Conv2DKernels: ConvolutionProducts {
                                 // The image's dX: the GEMM result itself (pointwise) or its col2im fold.
                                 var source = UnsafePointer(target)
                                 if !geo.isPointwise {
-                                    let folded = dimageBuffer.baseAddress!
+                                    let folded = dimage
                                     folded.update(repeating: 0, count: geo.inputImageSize)
                                     col2im(UnsafePointer(target), geo, addingInto: folded)
                                     source = UnsafePointer(folded)
@@ -114,7 +112,7 @@ enum Conv2DKernels: ConvolutionProducts {
                         }
                         if let partialBase, let x {
                             let columns = columnsOf(x + n * geo.inputImageSize, geo, rectify: io.rectifyInput,
-                                                    direct: direct, scratch: colsBuffer.baseAddress)
+                                                    direct: direct, scratch: cols)
                             // partial [Cout, Cin·k·k] += dY [Cout, Ho·Wo] · colsᵀ
                             BLAS.sgemm(transB: true, m: geo.outChannels, n: geo.patchSize, k: geo.outPixels,
                                        a: dyImage, lda: geo.outPixels, b: columns, ldb: geo.outPixels,
@@ -123,22 +121,11 @@ enum Conv2DKernels: ConvolutionProducts {
                         first = false
                     }
                 }
-                }
-                }
             }
         }
         }
         guard needWeight else { return nil }
-        var dw = Tensor.zeros(weight.shape)
-        dw.data.withUnsafeMutableBufferPointer { d in
-            partials.withUnsafeBufferPointer { p in
-                for c in 0..<chunks {
-                    let base = c * weightCount
-                    for i in 0..<weightCount { d[i] += p[base + i] }
-                }
-            }
-        }
-        return dw
+        return Tensor(shape: weight.shape, data: ChunkSum.ordered(partials, chunks: chunks))
     }
 
     /// dX alone, stored into `dx` as `io` says.
@@ -215,7 +202,6 @@ enum Conv2DKernels: ConvolutionProducts {
 
     /// dst[ox] = src[2·ox] (or its ReLU) for the columns of `columns` in whole groups of 8, reading
     /// no further than src[2·(columns.upperBound − 1)]; returns the first column left to copy.
-    /// (Stride-2 rows were a scalar loop: 5 % of a C8 N1 training step.)
     @inline(__always)
     static func copyEvenColumns(_ src: UnsafePointer<Float>, _ columns: Range<Int>, rectify: Bool,
                                 into dst: UnsafeMutablePointer<Float>) -> Int {

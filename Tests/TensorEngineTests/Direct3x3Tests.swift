@@ -6,7 +6,7 @@ import XCTest
 import Randomness
 import TestSupport
 
-final class DirectConvolutionTests: XCTestCase {
+final class Direct3x3Tests: XCTestCase {
     typealias Case = Winograd4x4Tests.Case
 
     // Widths around the 16-pixel output blocks and 8-pixel dW blocks (1, 5, 8, 15–17, 31–33),
@@ -27,7 +27,7 @@ final class DirectConvolutionTests: XCTestCase {
     let tolerance: Float = 1e-5
 
     func testProductsMatchNaiveConvolution() {
-        Winograd4x4Tests.assertProductsMatchNaiveConvolution(DirectKernels.self, cases, tolerance: tolerance, seed: 51,
+        Winograd4x4Tests.assertProductsMatchNaiveConvolution(Direct3x3Kernels.self, cases, tolerance: tolerance, seed: 51,
                                                              applies: { ConvolutionDispatch.kernel(for: $0) == .direct })
     }
 
@@ -45,23 +45,23 @@ final class DirectConvolutionTests: XCTestCase {
             var y = Tensor.zeros(geo.outputShape)
             x.data.withUnsafeBufferPointer { xs in
                 y.data.withUnsafeMutableBufferPointer { ys in
-                    DirectKernels.forward(input: xs.baseAddress!, rectifyInput: true, weight: w, geo, into: ys.baseAddress!)
+                    Direct3x3Kernels.forward(input: xs.baseAddress!, rectifyInput: true, weight: w, geo, into: ys.baseAddress!)
                 }
             }
-            XCTAssertEqual(y, DirectKernels.forward(input: relu, weight: w, geo), "rectified forward \(c)")
+            XCTAssertEqual(y, Direct3x3Kernels.forward(input: relu, weight: w, geo), "rectified forward \(c)")
 
             let prior = randomTensor(x.shape, using: &generator)
-            let (dx, dw) = Winograd4x4Tests.bothProducts(DirectKernels.self, x: x, weight: w, dy: dy, prior: prior, geo)
-            let plain = DirectKernels.inputGradient(outputGradient: dy, weight: w, geo)
+            let (dx, dw) = Winograd4x4Tests.bothProducts(Direct3x3Kernels.self, x: x, weight: w, dy: dy, prior: prior, geo)
+            let plain = Direct3x3Kernels.inputGradient(outputGradient: dy, weight: w, geo)
             XCTAssertEqual(dx.data, (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? plain.data[$0] : 0) }, "dX \(c)")
-            XCTAssertEqual(dw, DirectKernels.weightGradient(input: relu, outputGradient: dy, geo), "dW \(c)")
+            XCTAssertEqual(dw, Direct3x3Kernels.weightGradient(input: relu, outputGradient: dy, geo), "dW \(c)")
             let naiveDx = NaiveConvolution.inputGradient(dy, weight: w, inputShape: x.shape, stride: 1, padding: 1)
             let expectedDx = Tensor(shape: x.shape, data: (0..<x.count).map { prior.data[$0] + (x.data[$0] > 0 ? naiveDx.data[$0] : 0) })
             XCTAssertLessThan(maxRelativeDifference(dx, expectedDx), tolerance, "masked accumulated dX vs naive \(c)")
             let expectedDw = NaiveConvolution.weightGradient(dy, input: relu, weightShape: w.shape, stride: 1, padding: 1)
             XCTAssertLessThan(maxRelativeDifference(dw, expectedDw), tolerance, "rectified dW vs naive \(c)")
 
-            Winograd4x4Tests.assertAffineBackwardEqualsStoredMap(DirectKernels.self, DirectKernels.backward, x: x, weight: w,
+            Winograd4x4Tests.assertAffineBackwardEqualsStoredMap(Direct3x3Kernels.self, x: x, weight: w,
                                                                  using: &generator, "\(c)")
         }
     }
@@ -72,9 +72,9 @@ final class DirectConvolutionTests: XCTestCase {
         let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
         let dy = randomTensor(geo.outputShape, using: &generator)
         assertSameForAnyThreadCount {
-            [DirectKernels.forward(input: x, weight: w, geo),
-             DirectKernels.inputGradient(outputGradient: dy, weight: w, geo),
-             DirectKernels.weightGradient(input: x, outputGradient: dy, geo)]
+            [Direct3x3Kernels.forward(input: x, weight: w, geo),
+             Direct3x3Kernels.inputGradient(outputGradient: dy, weight: w, geo),
+             Direct3x3Kernels.weightGradient(input: x, outputGradient: dy, geo)]
         }
     }
 }

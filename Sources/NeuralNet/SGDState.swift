@@ -1,0 +1,9 @@
+import Foundation
+import TensorEngine
+
+/// Momentum buffers of an `SGD` optimizer, one per parameter in optimizer order (`nil` before the
+/// parameter's first step). Codable so checkpoints resume bit-exactly.
+public struct SGDState: Codable, Equatable {
+    public var momentumBuffers: [Tensor?]
+    public init(momentumBuffers: [Tensor?]) { self.momentumBuffers = momentumBuffers }
+}

@@ -1,0 +1,13 @@
+import Foundation
+import TensorEngine
+
+/// Where one named state value lives (references, so loading writes through to the layer).
+public enum StateSlot {
+    case parameter(Parameter)
+    case runningMean(BatchNormStatistics)
+    case runningVariance(BatchNormStatistics)
+    /// PyTorch `num_batches_tracked`, an integer (I64 in safetensors).
+    case batchesTracked(BatchNormStatistics)
+
+    public var isParameter: Bool { if case .parameter = self { return true } else { return false } }
+}
