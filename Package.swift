@@ -5,6 +5,7 @@ import Foundation
 
 // Module layering (arrows = imports, one way only); see ARCHITECTURE.md.
 //   rednas (CLI) ─► RedNASCore ─► Evolution, CellSpace, Networks, Redundancy, Datasets, ConfigKit
+//   rednas ─► ActivationFiles ─► Redundancy, Persistence
 //   Networks ─► NeuralNet ─► TensorEngine ─► COpenBLAS
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
@@ -61,6 +62,8 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v5),
         .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v5),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
+        // Activation files from other frameworks (safetensors) → the Redundancy path.
+        .target(name: "ActivationFiles", dependencies: ["Redundancy", "Persistence"], swiftSettings: v5),
 
         // Wiring and CLI.
         .target(name: "RedNASCore", dependencies: [
@@ -69,6 +72,7 @@ let package = Package(
         ], swiftSettings: v5),
         .executableTarget(name: "rednas", dependencies: [
             "RedNASCore", "CellSpace", "Datasets", "Redundancy", "ConfigKit", "NeuralNet", "TensorEngine", "Persistence",
+            "ActivationFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: v5),
 
@@ -85,6 +89,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorEngine", "Randomness", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "NeuralNet", "TensorEngine", "CellSpace", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "RedundancyTests", dependencies: ["Redundancy", "TensorEngine", "Randomness"], swiftSettings: v5),
+        .testTarget(name: "ActivationFilesTests", dependencies: ["ActivationFiles", "Redundancy", "Persistence"], swiftSettings: v5),
         .testTarget(name: "RedNASCoreTests", dependencies: ["RedNASCore", "Persistence", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v5),
     ]
