@@ -59,6 +59,10 @@ final class ActivationScoringTests: XCTestCase {
                                                       dtype: dtype, batched: true)
                 let m = try measure([one], reduction)
                 XCTAssertEqual(m.result, oracle, "\(dtype) \(reduction) batch axis")
+                // CKA is scale-invariant, so also check the decoded values themselves.
+                let set = try ActivationSet(urls: [one])
+                XCTAssertEqual(try set.activation(batch: set.batches[1], tap: 2).values, batches[1][2].values, "\(dtype)")
+                XCTAssertEqual(try set.activation(batch: set.batches[1], tap: 2).shape, batches[1][2].shape)
                 XCTAssertEqual(m.samples, 32)
                 XCTAssertEqual(m.taps, ["block0", "block1", "block2", "block3"])
             }
