@@ -79,7 +79,7 @@ def main():
             loss.backward()
             opt.step()
             sched.step()
-            if s % 50 == 0:
+            if s % 20 == 0:
                 print(f"epoch {epoch} step {s}/{len(xtr) // a.batch_size} loss {loss.item():.3f}", flush=True)
     model.eval()
     correct = 0
