@@ -5,6 +5,7 @@ import Foundation
 
 // Module layering (arrows = imports, one way only); see ARCHITECTURE.md.
 //   rednas (CLI) ─► RedNASCore ─► Evolution, CellSpace, Networks, Redundancy, Datasets, ConfigKit
+//   rednas ─► ActivationFiles ─► Redundancy, Persistence
 //   Networks ─► NeuralNet ─► TensorEngine ─► COpenBLAS
 /// CI builds with REDNAS_WARNINGS_AS_ERRORS=1: a warning in the project's own targets fails the build
 /// (the flag is set per target, so the dependencies' warnings do not count).
@@ -65,6 +66,8 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v6),
         .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v6),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
+        // Activation files from other frameworks (safetensors) → the Redundancy path.
+        .target(name: "ActivationFiles", dependencies: ["Redundancy", "Persistence"], swiftSettings: v6),
 
         // Run vocabulary and the modules above it (see ARCHITECTURE.md).
         .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v6),
@@ -89,13 +92,16 @@ let package = Package(
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark", "CellSpace",
             "Configuration", "Datasets", "NeuralNet", "Persistence", "RedNASCore", "Reports", "RunModel",
-            "Search", "TensorEngine", "Training",
+            "Search", "TensorEngine", "Training", "ActivationFiles",
         ], swiftSettings: v6),
 
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
                 path: "Tests/TestSupport", swiftSettings: v6),
 
+        .testTarget(name: "ActivationFilesTests", dependencies: [
+            "ActivationFiles", "Persistence", "Redundancy",
+        ], swiftSettings: v6),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v6),
         .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v6),
         .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v6),

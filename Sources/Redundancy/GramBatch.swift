@@ -47,6 +47,8 @@ public struct GramBatch: Sendable {
 
     /// Forms and stores the prepared Gram of the next representation; the features are not kept,
     /// so a caller may stream layers and release each activation right after. Complexity O(n²p).
+    /// Memory: besides the n² Gram, one Double panel of at most `panelElements` values (the features
+    /// are widened a block of columns at a time, so a wide flattened layer is never copied whole).
     /// - Throws: `RedundancyError.sampleCountMismatch` if `features.rows` ≠ `sampleCount`.
     public mutating func append(_ features: FeatureMatrix) throws {
         guard features.rows == sampleCount else {
@@ -56,12 +58,18 @@ public struct GramBatch: Sendable {
         let offset = grams.count
         grams.append(contentsOf: repeatElement(0, count: n * n))
         var sums = [Double](repeating: 0, count: n)
-        let shifted = Self.shiftedByFirstRow(features)
+        let p = features.columns
+        let width = max(1, min(p, Self.panelElements / n))
         grams.withUnsafeMutableBufferPointer { all in
             let gram = all.baseAddress! + offset
-            shifted.withUnsafeBufferPointer { x in
-                BLAS.dgemm(transB: true, m: n, n: n, k: features.columns, a: x.baseAddress!, lda: features.columns,
-                           b: x.baseAddress!, ldb: features.columns, c: gram, ldc: n)
+            // K = Σ over column panels of X_panel X_panelᵀ (the first panel overwrites, the rest add).
+            for start in stride(from: 0, to: p, by: width) {
+                let w = min(width, p - start)
+                let panel = Self.shiftedByFirstRow(features, columns: start..<(start + w))
+                panel.withUnsafeBufferPointer { x in
+                    BLAS.dgemm(transB: true, m: n, n: n, k: w, a: x.baseAddress!, lda: w,
+                               b: x.baseAddress!, ldb: w, beta: start == 0 ? 0 : 1, c: gram, ldc: n)
+                }
             }
             sums.withUnsafeMutableBufferPointer { s in
                 switch estimator {
@@ -74,20 +82,24 @@ public struct GramBatch: Sendable {
         totals.append(sums.reduce(0, +))
     }
 
-    /// X widened to Double with row 0 subtracted from every row (n × p, row-major).
-    private static func shiftedByFirstRow(_ features: FeatureMatrix) -> [Double] {
-        let n = features.rows, p = features.columns
-        var out = [Double](repeating: 0, count: n * p)
+    /// The widening panel's size in Doubles (8 MiB): bounds `append`'s transient memory.
+    static let panelElements = 1 << 20
+
+    /// Columns `columns` of X widened to Double with row 0 subtracted from every row
+    /// (n × columns.count, row-major).
+    private static func shiftedByFirstRow(_ features: FeatureMatrix, columns: Range<Int>) -> [Double] {
+        let n = features.rows, p = features.columns, w = columns.count, c0 = columns.lowerBound
+        var out = [Double](repeating: 0, count: n * w)
         out.withUnsafeMutableBufferPointer { dst in
             // Two concrete loops rather than one generic one: an unspecialised Double(T) per element is slow.
             switch features.storage {
             case .float(let v):
                 v.withUnsafeBufferPointer { src in
-                    for i in 0..<n { for j in 0..<p { dst[i * p + j] = Double(src[i * p + j]) - Double(src[j]) } }
+                    for i in 0..<n { for j in 0..<w { dst[i * w + j] = Double(src[i * p + c0 + j]) - Double(src[c0 + j]) } }
                 }
             case .double(let v):
                 v.withUnsafeBufferPointer { src in
-                    for i in 0..<n { for j in 0..<p { dst[i * p + j] = src[i * p + j] - src[j] } }
+                    for i in 0..<n { for j in 0..<w { dst[i * w + j] = src[i * p + c0 + j] - src[c0 + j] } }
                 }
             }
         }

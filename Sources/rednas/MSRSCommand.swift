@@ -5,27 +5,35 @@ import RedNASCore
 import Configuration
 import Training
 
-/// `rednas msrs`: redundancy score of a trained network from its weights file.
+/// `rednas msrs`: redundancy score of a trained network from its weights file, or of any model from
+/// its activation files.
 struct MSRSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msrs",
-        abstract: "Measure MSRS (Model Structural Redundancy Score) of trained weights, with an optional CKA heatmap.",
+        abstract: "Measure MSRS (Model Structural Redundancy Score) of trained weights or of activation files, with an optional CKA heatmap.",
         discussion: """
             The config's `dataset` and `msrs` sections choose the images (default: the first 10
             unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8).
             A run's config.yaml works. Example:
 
               rednas msrs --config Results/run/config.yaml --weights Results/run/candidates/0003-09930/weights.safetensors --heatmap cka.svg
+
+            Any model (e.g. PyTorch, via tools/rednas_taps.py): one safetensors file per batch, or one
+            with a batch axis; README "Redundancy of your own model (PyTorch)" documents the format.
+
+              rednas msrs --activations acts/batch-*.safetensors --heatmap cka.svg
             """)
 
     @Option(help: "Architecture index or NATS string; must match the weights file (optional).")
     var arch: String?
 
     @Option(help: "The .safetensors weights file (written by rednas train/search).")
-    var weights: String
+    var weights: String?
 
     @Option(help: "A search config (dataset and msrs sections are used).")
-    var config: String
+    var config: String?
+
+    @OptionGroup var external: ActivationOptions
 
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
@@ -36,7 +44,28 @@ struct MSRSCommand: ParsableCommand {
     @Option(help: "Write the CKA heatmap as SVG to this file.")
     var heatmap: String?
 
+    func validate() throws {
+        if external.activations.isEmpty {
+            guard weights != nil, config != nil else {
+                throw ValidationError("give --config and --weights (a RedNAS network) or --activations FILE… (another framework's activations)")
+            }
+            guard external.pooling == nil, external.kind == nil else {
+                throw ValidationError("--pooling and --kind go with --activations; with --config use its msrs section")
+            }
+        } else {
+            guard weights == nil, config == nil, arch == nil, overrides.isEmpty else {
+                throw ValidationError("--activations cannot be combined with --config, --weights, --arch or --set")
+            }
+        }
+    }
+
     func run() throws {
+        if !external.activations.isEmpty {
+            let m = try external.measure()
+            try ActivationReport.printMSRS(m, files: external.activations, json: json, heatmap: heatmap)
+            return
+        }
+        guard let config, let weights else { return }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         try InputChecks.requireFile(weights, option: "--weights")
         let m = try InputChecks.namingConfig(config) {

@@ -1,0 +1,44 @@
+import Foundation
+import Redundancy
+
+/// MSRS of activations written by another framework, through the same path as RedNAS's own networks:
+/// each tap → `FeatureMatrix` (GAP or flatten) → `GramBatch.append` → `MSRSAccumulator` (spec §2–§5).
+///
+/// Streaming: per batch the taps are read one at a time; each is reduced, its Gram formed, and the
+/// activation released before the next is read. Peak memory is therefore one tap's activation
+/// (4 bytes/element, plus a bounded widening panel, see `GramBatch.append`) plus the current batch's
+/// prepared Grams, L·(n² + n + 1) Doubles (L = 100, n = 256: 52 MB), plus the accumulator's L² sums.
+/// Batches are processed one after another and only their L × L similarity matrices are kept.
+public struct ActivationRedundancy: Sendable {
+    public let result: MSRSResult
+    /// One label per tap.
+    public let labels: [String]
+    /// Tensor names in tap order.
+    public let taps: [String]
+    public let reduction: FeatureReduction
+    /// Samples over all batches (including dropped ones).
+    public let samples: Int
+    public let seconds: Double
+
+    /// Measures MSRS over every batch of `set`.
+    /// - Parameter progress: called after each batch with (batches done, total).
+    /// - Throws: `ActivationError` for bad values (naming file and tensor); `RedundancyError` for bad parameters.
+    public static func measure(_ set: ActivationSet, reduction: FeatureReduction = .globalAveragePool,
+                               parameters: MSRSParameters = .init(),
+                               progress: ((Int, Int) -> Void)? = nil) throws -> ActivationRedundancy {
+        let started = Date()
+        var accumulator = try MSRSAccumulator(layerCount: set.taps.count, parameters: parameters)
+        for (b, batch) in set.batches.enumerated() {
+            var grams = try GramBatch(sampleCount: batch.sampleCount, estimator: parameters.estimator)
+            for tap in set.taps.indices {
+                let (values, shape) = try set.activation(batch: batch, tap: tap)
+                try grams.append(FeatureMatrix(reducing: values, shape: shape, by: reduction))
+            }
+            try accumulator.add(grams)
+            progress?(b + 1, set.batches.count)
+        }
+        return ActivationRedundancy(result: accumulator.finish(), labels: set.labels, taps: set.taps, reduction: reduction,
+                                    samples: set.batches.reduce(0) { $0 + $1.sampleCount },
+                                    seconds: Date().timeIntervalSince(started))
+    }
+}
