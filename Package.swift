@@ -62,16 +62,16 @@ let package = Package(
         .target(name: "Persistence", swiftSettings: v6),
 
         // Numerics.
-        .target(name: "TensorEngine", dependencies: ["COpenBLAS", "Randomness"], swiftSettings: numeric),
+        .target(name: "TensorEngine", dependencies: ["COpenBLAS"], swiftSettings: numeric),
         .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v6),
-        .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace"], swiftSettings: v6),
+        .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace", "Randomness"], swiftSettings: v6),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
         // Activation files from other frameworks (safetensors) → the Redundancy path.
         .target(name: "ActivationFiles", dependencies: ["Redundancy", "Persistence"], swiftSettings: v6),
 
         // Run vocabulary and the modules above it (see ARCHITECTURE.md).
         .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v6),
-        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution"], swiftSettings: v6),
+        .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution", "CellSpace"], swiftSettings: v6),
         .target(name: "Training", dependencies: [
             "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
             "Redundancy", "RunModel", "TensorEngine",
@@ -83,16 +83,16 @@ let package = Package(
             "CellSpace", "Evolution", "Redundancy", "RunModel", "Search",
         ], swiftSettings: v6),
         .target(name: "Benchmark", dependencies: [
-            "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine",
+            "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine", "Datasets",
         ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
             "CellSpace", "ConfigKit", "Configuration", "Persistence", "Reports", "RunModel", "Search",
-            "Training",
+            "Training", "Datasets",
         ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
-            .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark", "CellSpace",
-            "Configuration", "Datasets", "NeuralNet", "Persistence", "RedNASCore", "Reports", "RunModel",
-            "Search", "TensorEngine", "Training", "ActivationFiles",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",
+            "Configuration", "Persistence", "RedNASCore", "Reports", "RunModel",
+            "Search", "Training", "ActivationFiles", "Redundancy",
         ], swiftSettings: v6),
 
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
@@ -135,7 +135,7 @@ let package = Package(
         ], swiftSettings: v6),
         .testTarget(name: "TrainingTests", dependencies: [
             "CellSpace", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy",
-            "RunModel", "TensorEngine", "Training",
+            "RunModel", "TensorEngine", "Training", "ConfigKit", "Configuration",
         ], swiftSettings: v6),
     ]
 )

@@ -1,9 +1,13 @@
+import CellSpace
 import Randomness
 import TensorEngine
 
 /// Kernel-level timings of the convolution shapes of the NATS network (and the ops around them),
 /// used to profile the engine without building a whole network.
 package enum KernelBenchmark {
+    /// The largest first-stage channel count `--channels` accepts (the network limit).
+    package static var channelLimit: Int { NetworkSpec.Limits.channels }
+
     /// One convolution shape: [batch, inChannels, side, side] ⊛ [outChannels, inChannels, k, k].
     package struct ConvShape: Sendable, CustomStringConvertible {
         package let inChannels, outChannels, side, kernel, stride, padding: Int

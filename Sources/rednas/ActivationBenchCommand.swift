@@ -4,8 +4,8 @@ import Benchmark
 import Foundation
 import Persistence
 import RedNASCore
+import Training
 import Redundancy
-import TensorEngine
 
 /// `rednas bench-activations`: time and peak memory of scoring activation files at scale.
 struct ActivationBenchCommand: ParsableCommand {
@@ -42,7 +42,7 @@ struct ActivationBenchCommand: ParsableCommand {
     var pooling: FeatureReduction = .globalAveragePool
 
     func run() throws {
-        ComputeThreads.set(threads)
+        ComputeThreadSetting.apply(threads)
         if !score.isEmpty { return try scoreInProcess() }
         let fm = FileManager.default
         let folder = URL(fileURLWithPath: dir ?? fm.temporaryDirectory.appendingPathComponent("rednas-bench-\(UUID())").path)

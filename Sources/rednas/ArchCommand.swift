@@ -1,6 +1,6 @@
 import ArgumentParser
-import CellSpace
 import Foundation
+import RedNASCore
 
 /// `rednas arch`: describe one NATS-Bench topology architecture (string, index, canonical form,
 /// validity, parameters and FLOPs of the network built from it).
@@ -51,81 +51,18 @@ struct ArchCommand: ParsableCommand {
             throw ValidationError(architecture.isEmpty ? "give one architecture: a benchmark index (0...15624) or a NATS string"
                                   : "give one architecture, found \(architecture.count): \(architecture.joined(separator: " "))")
         }
-        let limits = NetworkSpec.Limits.self
-        try Self.check("--channels", channels, 1...limits.channels)
-        try Self.check("--classes", classes, 1...limits.classes)
-        guard inputChannels == 1 || inputChannels == 3 else {
-            throw ValidationError("--input-channels must be 1 (grayscale) or 3 (RGB), got \(inputChannels)")
+        do { try query.validate() } catch let problem as ArchitectureQuery.Problem {
+            throw ValidationError(problem.description)
         }
-        try Self.check("--input-size", inputSize, 4...limits.inputSize)
-        guard inputSize % 4 == 0 else {
-            throw ValidationError("--input-size must be a multiple of 4 (the two reductions halve it), got \(inputSize)")
-        }
-        _ = try network()
     }
 
-    private static func check(_ option: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-        guard range.contains(value) else {
-            throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
-        }
+    private var query: ArchitectureQuery {
+        ArchitectureQuery(architecture: architecture[0], channels: channels, cells: cells, classes: classes,
+                          inputChannels: inputChannels, inputSize: inputSize)
     }
 
     func run() throws {
-        let cell = try Cell(specifier: architecture[0])
-        let summary = ArchitectureSummary(cell: cell, network: try network())
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-        } else {
-            print(Self.readable(summary))
-        }
-    }
-
-    private func network() throws -> NetworkSpec {
-        let parts = cells.split(separator: ",", omittingEmptySubsequences: false)
-            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.allSatisfy({ $0 != nil }), parts.count == 1 || parts.count == 3 else {
-            throw ValidationError("--cells must be one count N or three counts n1,n2,n3 (got '\(cells)')")
-        }
-        let counts = parts.map { $0! }
-        if let bad = counts.first(where: { !(0...NetworkSpec.Limits.cellsPerStage).contains($0) }) {
-            throw ValidationError("--cells must be between 0 and \(NetworkSpec.Limits.cellsPerStage) per stage, got \(bad)")
-        }
-        do {
-            return try NetworkSpec(channels: channels, cellsPerStage: counts.count == 1 ? Array(repeating: counts[0], count: 3) : counts,
-                                   classes: classes, inputChannels: inputChannels, inputSize: inputSize)
-        } catch let error as NetworkSpecError {
-            throw ValidationError(error.description)
-        }
-    }
-
-    static func readable(_ s: ArchitectureSummary) -> String {
-        var lines = ["Architecture \(s.index)", "  \(s.arch)", "Edges:"]
-        for edge in s.edges {
-            lines.append("  node \(edge.target) ← \(edge.source): \(edge.op)")
-        }
-        let histogram = Operation.allCases.compactMap { op -> String? in
-            let n = s.operationCounts[op.rawValue] ?? 0
-            return n > 0 ? "\(n) × \(op.rawValue)" : nil
-        }
-        lines += [
-            "Operations: " + histogram.joined(separator: ", "),
-            "Canonical form: \(s.canonical)",
-            "Valid: " + (s.valid ? "yes (a non-none path joins input and output)" : "no (no non-none path from input to output)"),
-            "Network: C=\(s.channels), cells per stage \(s.cellsPerStage.map(String.init).joined(separator: "/")), "
-                + "\(s.classes) classes, input \(s.inputChannels)×\(s.inputSize)×\(s.inputSize)",
-            "Parameters: \(grouped(s.params)) (\(String(format: "%.6f", s.paramsM)) M)",
-            "FLOPs: \(grouped(s.flops)) per image (\(String(format: "%.4f", s.flopsM)) M)",
-        ]
-        return lines.joined(separator: "\n")
-    }
-
-    /// 1531546 → "1,531,546".
-    private static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        return digits.enumerated().map { i, d in
-            (i > 0 && (digits.count - i) % 3 == 0 ? "," : "") + String(d)
-        }.joined()
+        let summary = try query.summary()
+        print(json ? try ArchitectureQuery.json(summary) : ArchitectureQuery.readable(summary))
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
-import CellSpace
 import Foundation
 import RedNASCore
-import TensorEngine
+import Training
 import Benchmark
 
 /// `rednas bench`: training/inference throughput of named networks, sgemm peak, MSRS timing, memory.
@@ -48,8 +47,8 @@ struct BenchCommand: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
         guard batchSizes != nil else { throw ValidationError("--batches must be integers from 1 to 4096 separated by commas, got '\(batches)'") }
         guard minSeconds >= 0, minSeconds <= 3600 else { throw ValidationError("--min-seconds must be between 0 and 3600, got \(minSeconds)") }
-        guard (1...NetworkSpec.Limits.channels).contains(channels) else {
-            throw ValidationError("--channels must be between 1 and \(NetworkSpec.Limits.channels), got \(channels)")
+        guard (1...KernelBenchmark.channelLimit).contains(channels) else {
+            throw ValidationError("--channels must be between 1 and \(KernelBenchmark.channelLimit), got \(channels)")
         }
         for name in caseNames where BenchmarkCase.named(name) == nil {
             throw ValidationError("unknown case '\(name)' in --cases; known: \(BenchmarkCase.all.map(\.name).joined(separator: ", "))")
@@ -68,7 +67,7 @@ struct BenchCommand: ParsableCommand {
     var modeNames: [String] { modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() throws {
-        ComputeThreads.set(threads)
+        ComputeThreadSetting.apply(threads)
         let stopwatch = Stopwatch(warmup: 2, minimumRuns: 5, minimumSeconds: minSeconds)
         if kernels { return runKernels(stopwatch) }
         if inProcess { return try runInProcess(stopwatch) }

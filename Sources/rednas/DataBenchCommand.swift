@@ -1,5 +1,5 @@
 import ArgumentParser
-import Datasets
+import Benchmark
 import Foundation
 
 /// `rednas data bench PATH`: how fast the loader prepares training batches (no training).
@@ -27,26 +27,6 @@ struct DataBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try Dataset.load(from: path)
-        let loader = try BatchLoader(part: dataset.train, batchSize: batch, shuffle: true,
-                                     augmentation: noAugment ? .disabled : .defaultFor(dataset),
-                                     normalization: try .defaultFor(dataset), seed: 0)
-        print("\(dataset.name) \(dataset.shape), \(dataset.train.count) train images, batch \(batch), "
-            + "augmentation \(noAugment ? "none" : Augmentation.defaultFor(dataset).description)")
-        for prefetch in [false, true] {
-            let start = Date()
-            var images = 0
-            for epoch in 0..<epochs {
-                if prefetch {
-                    for b in loader.prefetching(epoch: epoch) { images += b.count }
-                } else {
-                    let order = loader.order(epoch: epoch)
-                    for b in 0..<loader.batchCount { images += loader.makeBatch(b, of: order, epoch: epoch).count }
-                }
-            }
-            let seconds = Date().timeIntervalSince(start)
-            print(String(format: "%@: %d images in %.3f s = %.0f images/s", prefetch ? "prefetching " : "synchronous",
-                         images, seconds, Double(images) / seconds))
-        }
+        try DataLoaderBenchmark.run(path: path, batch: batch, epochs: epochs, augment: !noAugment) { print($0) }
     }
 }

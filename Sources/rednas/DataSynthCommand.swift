@@ -1,5 +1,5 @@
 import ArgumentParser
-import Datasets
+import RedNASCore
 
 /// `rednas data synth --out DIR`: writes a learnable synthetic dataset in CIFAR-10 binary format.
 struct DataSynthCommand: ParsableCommand {
@@ -31,19 +31,13 @@ struct DataSynthCommand: ParsableCommand {
         guard train >= 0 else { throw ValidationError("--train must be 0 or more, got \(train)") }
         guard test >= 0 else { throw ValidationError("--test must be 0 or more, got \(test)") }
         guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
-        // 3,073 bytes a record, written from memory: refuse what cannot be held before generating it.
-        let bytes = (Double(train) + Double(test)) * 3073
-        guard bytes <= Double(MemoryLimit.bytes) else {
-            throw ValidationError("--train \(train) and --test \(test) make \(MemoryLimit.format(bytes)) of records, more than "
-                + "this machine's \(MemoryLimit.format(Double(MemoryLimit.bytes))) of memory")
-        }
+        if let problem = DataInspection.syntheticSizeProblem(train: train, test: test) { throw ValidationError(problem) }
         guard (1...10).contains(classes) else { throw ValidationError("--classes must be between 1 and 10") }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a non-negative number") }
     }
 
     func run() throws {
-        let synth = try SyntheticCIFAR(trainCount: train, testCount: test, classCount: classes, noise: noise, seed: UInt64(seed))
-        try synth.write(to: out)
+        try DataInspection.writeSynthetic(train: train, test: test, classes: classes, noise: noise, seed: UInt64(seed), to: out)
         print("wrote \(train) train + \(test) test images, \(classes) classes, to \(out)")
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import NeuralNet
-import TensorEngine
+import Benchmark
 
 /// `rednas demo`: trains a tiny network on synthetic images to show the engine working.
 struct DemoCommand: ParsableCommand {
@@ -29,16 +28,6 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(threads)
-        var options = DemoTraining.Options()
-        options.epochs = epochs
-        options.seed = UInt64(seed)
-        print("Training TinyConvNet (conv3x3 → BN → ReLU → avg-pool → linear) on \(options.trainImages) synthetic "
-              + "3×8×8 images, \(SyntheticPatterns.classes) classes; seed \(seed), \(threads) thread(s)")
-        print("epoch      lr    loss  train acc  test acc    img/s")
-        DemoTraining(options: options).run { r in
-            print(String(format: "%5d  %6.4f  %6.4f   %6.2f%%   %6.2f%%  %7.0f", r.epoch + 1, r.learningRate, r.trainLoss,
-                         100 * r.trainAccuracy, 100 * r.testAccuracy, r.imagesPerSecond))
-        }
+        EngineDemo.run(epochs: epochs, seed: UInt64(seed), threads: threads) { print($0) }
     }
 }

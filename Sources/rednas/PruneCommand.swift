@@ -1,8 +1,6 @@
 import ArgumentParser
-import CellSpace
 import Foundation
 import RedNASCore
-import TensorEngine
 import Configuration
 import RunModel
 import Training
@@ -84,13 +82,7 @@ struct PruneCommand: ParsableCommand {
             throw ValidationError("\(directory.path) already holds an earlier prune (\(earlier.joined(separator: ", "))); "
                 + "pass --overwrite to replace it or --out DIR to write elsewhere")
         }
-        let network = try NetworkWeights.loadNetwork(from: weightsURL)
-        if let arch {
-            let expected = try Cell(specifier: arch)
-            guard expected == network.cell else {
-                throw ValidationError("\(weights) holds \(network.cell.architectureString) (index \(network.cell.index)), not the requested \(expected.architectureString) (index \(expected.index))")
-            }
-        }
+        let network = try NetworkWeights.loadNetwork(from: weightsURL, requiring: arch)
         let target: KeepTarget = keep.map { .count($0) } ?? .ratio(ratio!)
         let line = ProgressLine.automatic(quiet: json)
         let outcome = try InputChecks.namingConfig(config) {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RedNASCore
-import TensorEngine
 import Configuration
 import RunModel
 import Training

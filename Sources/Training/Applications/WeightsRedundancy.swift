@@ -17,14 +17,7 @@ package struct WeightsRedundancy {
     /// Loads the network from `weights` (its metadata gives the shape; `arch`, when given, must
     /// match it) and measures MSRS with the config's `msrs` section on its `dataset` section.
     package static func measure(weights: URL, arch: String?, config: ExperimentConfig) throws -> WeightsRedundancy {
-        let network = try NetworkWeights.loadNetwork(from: weights)
-        if let arch {
-            let expected = try Cell(specifier: arch)
-            guard expected == network.cell else {
-                throw WeightsError.badMetadata(path: weights.path, key: "arch",
-                    detail: "is \(network.cell.architectureString) (index \(network.cell.index)), not the requested \(expected.architectureString) (index \(expected.index))")
-            }
-        }
+        let network = try NetworkWeights.loadNetwork(from: weights, requiring: arch)
         let setup = try ProtocolSetup.resolve(dataset: config.dataset, network: config.network, training: config.training)
         guard setup.spec.inputChannels == network.spec.inputChannels, setup.spec.inputSize == network.spec.inputSize else {
             throw TrainingError.dataMismatch("the weights expect \(network.spec.inputChannels)×\(network.spec.inputSize)² images, "

@@ -73,6 +73,22 @@ package enum NetworkWeights {
         return network
     }
 
+    /// `loadNetwork(from:)`, refusing a file whose architecture is not `specifier` (an index or a
+    /// NATS string) when one is given.
+    /// - Throws: `WeightsError.badMetadata` naming the file and both architectures.
+    package static func loadNetwork(from url: URL, requiring specifier: String?) throws -> NATSNetwork {
+        let network = try loadNetwork(from: url)
+        if let specifier {
+            let expected = try Cell(specifier: specifier)
+            guard expected == network.cell else {
+                throw WeightsError.badMetadata(path: url.path, key: "arch",
+                    detail: "is \(network.cell.architectureString) (index \(network.cell.index)), not the requested "
+                        + "\(expected.architectureString) (index \(expected.index))")
+            }
+        }
+        return network
+    }
+
     /// The cell and network shape recorded in a weights file's metadata.
     package static func architecture(in file: SafeTensors, path: String) throws -> (Cell, NetworkSpec) {
         func field(_ key: String) throws -> String {
