@@ -2,7 +2,7 @@ import Foundation
 
 /// What can be wrong with a set of activation files. Every case names the file and, where one is at
 /// fault, the tensor, so the message can be shown to the user as it is.
-public enum ActivationError: Error, Equatable, Sendable {
+package enum ActivationError: Error, Equatable, Sendable {
     case noFiles
     /// The file cannot be opened or is not a valid safetensors file (damaged, truncated, foreign).
     case unreadable(file: String, detail: String)
@@ -25,7 +25,7 @@ public enum ActivationError: Error, Equatable, Sendable {
 }
 
 extension ActivationError: CustomStringConvertible, LocalizedError {
-    public var description: String {
+    package var description: String {
         switch self {
         case .noFiles:
             return "no activation files given"
@@ -51,5 +51,5 @@ extension ActivationError: CustomStringConvertible, LocalizedError {
         }
     }
 
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -11,15 +11,15 @@ import Foundation
 /// Tensors are F32, F16 or BF16, C order, sample-major with channels on the axis after the samples;
 /// every tap of a batch has the same n. Several files are several batches, in the order given
 /// (all must list the same taps with the same per-sample shapes). Tensors not listed are ignored.
-public enum ActivationFormat {
-    public static let formatKey = "format"
-    public static let formatValue = "rednas-activations/1"
-    public static let tapsKey = "taps"
-    public static let labelsKey = "labels"
-    public static let batchedKey = "batched"
+package enum ActivationFormat {
+    package static let formatKey = "format"
+    package static let formatValue = "rednas-activations/1"
+    package static let tapsKey = "taps"
+    package static let labelsKey = "labels"
+    package static let batchedKey = "batched"
 
     /// The metadata a writer puts in a file.
-    public static func metadata(taps: [String], labels: [String]? = nil, batched: Bool = false) -> [String: String] {
+    package static func metadata(taps: [String], labels: [String]? = nil, batched: Bool = false) -> [String: String] {
         func json(_ strings: [String]) -> String {
             String(decoding: try! JSONSerialization.data(withJSONObject: strings), as: UTF8.self)
         }

@@ -9,21 +9,21 @@ import Redundancy
 /// (4 bytes/element, plus a bounded widening panel, see `GramBatch.append`) plus the current batch's
 /// prepared Grams, L·(n² + n + 1) Doubles (L = 100, n = 256: 52 MB), plus the accumulator's L² sums.
 /// Batches are processed one after another and only their L × L similarity matrices are kept.
-public struct ActivationRedundancy: Sendable {
-    public let result: MSRSResult
+package struct ActivationRedundancy: Sendable {
+    package let result: MSRSResult
     /// One label per tap.
-    public let labels: [String]
+    package let labels: [String]
     /// Tensor names in tap order.
-    public let taps: [String]
-    public let reduction: FeatureReduction
+    package let taps: [String]
+    package let reduction: FeatureReduction
     /// Samples over all batches (including dropped ones).
-    public let samples: Int
-    public let seconds: Double
+    package let samples: Int
+    package let seconds: Double
 
     /// Measures MSRS over every batch of `set`.
     /// - Parameter progress: called after each batch with (batches done, total).
     /// - Throws: `ActivationError` for bad values (naming file and tensor); `RedundancyError` for bad parameters.
-    public static func measure(_ set: ActivationSet, reduction: FeatureReduction = .globalAveragePool,
+    package static func measure(_ set: ActivationSet, reduction: FeatureReduction = .globalAveragePool,
                                parameters: MSRSParameters = .init(),
                                progress: ((Int, Int) -> Void)? = nil) throws -> ActivationRedundancy {
         let started = Date()

@@ -6,30 +6,30 @@ import Persistence
 /// Opening reads only the headers: it checks every listed tensor exists, is a float tensor, has a
 /// consistent shape and sample count, and that the files agree on the taps. Tensor bytes are read
 /// one tap of one batch at a time by `features(batch:tap:)`.
-public final class ActivationSet {
+package final class ActivationSet {
     /// One batch: a file and, for a batched file, the index along its batch axis.
-    public struct Batch: Equatable, Sendable {
-        public let file: Int
-        public let index: Int
+    package struct Batch: Equatable, Sendable {
+        package let file: Int
+        package let index: Int
         /// n, the samples of this batch.
-        public let sampleCount: Int
+        package let sampleCount: Int
     }
 
     /// Tensor names in tap order (from the first file).
-    public let taps: [String]
+    package let taps: [String]
     /// Display labels, one per tap.
-    public let labels: [String]
+    package let labels: [String]
     /// Every batch in order: files in the order given, then the batch axis.
-    public let batches: [Batch]
+    package let batches: [Batch]
     /// The per-sample shape of each tap (C, …), identical in every file.
-    public let sampleShapes: [[Int]]
-    public let paths: [String]
+    package let sampleShapes: [[Int]]
+    package let paths: [String]
     private let files: [SafeTensorsFile]
     private let batchedFiles: [Bool]
 
     /// Opens and validates `urls`. `minimumSamples` is the estimator's smallest batch (4 for unbiased CKA).
     /// - Throws: `ActivationError` naming the file and tensor at fault.
-    public init(urls: [URL], minimumSamples: Int = 4) throws {
+    package init(urls: [URL], minimumSamples: Int = 4) throws {
         guard !urls.isEmpty else { throw ActivationError.noFiles }
         var files: [SafeTensorsFile] = [], batches: [Batch] = [], batchedFiles: [Bool] = []
         var taps: [String] = [], labels: [String] = [], sampleShapes: [[Int]] = []
@@ -101,7 +101,7 @@ public final class ActivationSet {
     /// Tap `tap` of `batch`: its values widened to Float (n × per-sample shape, C order) and shape [n] + per-sample.
     /// Memory: 4 bytes per element plus one read chunk.
     /// - Throws: `ActivationError.nonFinite` for a NaN/∞ value, `.unreadable` if the read fails.
-    public func activation(batch: Batch, tap: Int) throws -> (values: [Float], shape: [Int]) {
+    package func activation(batch: Batch, tap: Int) throws -> (values: [Float], shape: [Int]) {
         let file = files[batch.file], name = taps[tap], path = paths[batch.file]
         let perBatch = batch.sampleCount * sampleShapes[tap].reduce(1, *)
         let range = batchedFiles[batch.file] ? (batch.index * perBatch)..<((batch.index + 1) * perBatch) : 0..<perBatch

@@ -6,10 +6,10 @@ import Persistence
 /// Each tap is the previous one of its width plus fresh noise (x_l = x_{l−1} + 0.5·u, u uniform in
 /// [−1, 1]), so neighbouring taps are similar and distant ones less so, as in a trained network.
 /// Written one tensor at a time: generating a file needs memory for two taps, not the file.
-public enum SyntheticActivations {
+package enum SyntheticActivations {
     /// Writes one activation file: `taps` tensors, tap l of shape [n] + `sampleShape(l)`, in `dtype`
     /// (F32 or BF16). The generator state continues across calls through `seed`.
-    public static func write(to url: URL, samples n: Int, taps: Int, dtype: SafeTensors.DType,
+    package static func write(to url: URL, samples n: Int, taps: Int, dtype: SafeTensors.DType,
                              seed: UInt64, sampleShape: (Int) -> [Int]) throws {
         precondition(dtype == .f32 || dtype == .bf16, "synthetic activations are F32 or BF16")
         let names = (0..<taps).map { String(format: "tap%03d", $0) }
