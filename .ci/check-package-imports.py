@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Checks that Package.swift lists, for every target, exactly the modules its files import.
+
+Run from the repository root; exits 1 and names each target whose list differs.
+"""
+import glob
+import re
+import sys
+
+SYSTEM = {"Foundation", "FoundationXML", "Glibc", "Darwin", "Dispatch", "Synchronization", "XCTest", "os"}
+PRODUCTS = {"swift-argument-parser": "ArgumentParser"}
+
+
+def imports(folder):
+    found = set()
+    for path in glob.glob(folder + "/**/*.swift", recursive=True):
+        with open(path, encoding="utf-8") as f:
+            found |= set(re.findall(r"^(?:@testable )?import (\w+)", f.read(), re.M))
+    return found - SYSTEM
+
+
+def main():
+    with open("Package.swift", encoding="utf-8") as f:
+        manifest = f.read()
+    problems = []
+    pattern = r'\.(target|executableTarget|testTarget)\(name: "(\w+)", dependencies: \[(.*?)\]'
+    for kind, name, deps in re.findall(pattern, manifest, re.S):
+        declared = {PRODUCTS.get(d, d) for d in re.findall(r'"([\w-]+)"', deps)}
+        folder = ("Tests/" if kind == "testTarget" or name == "TestSupport" else "Sources/") + name
+        used = imports(folder)
+        if name == "CLITests":
+            used |= {"rednas"}  # runs the built binary, so it depends on it without importing it
+        if declared != used:
+            problems.append(f"{name}: imported but not declared {sorted(used - declared)}, "
+                            f"declared but not imported {sorted(declared - used)}")
+    for p in problems:
+        print(f"Package.swift: {p}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
