@@ -6,6 +6,15 @@ package enum BenchmarkRunner {
     /// Launches `executable` with `arguments` and decodes every stdout line that is a JSON record.
     /// - Throws: `BenchmarkError.childFailed` with the child's stderr if it exits non-zero.
     package static func runChild(executable: String, arguments: [String]) throws -> [BenchmarkRecord] {
+        let decoder = JSONDecoder()
+        return try childOutput(executable: executable, arguments: arguments).split(separator: "\n").compactMap { line in
+            try? decoder.decode(BenchmarkRecord.self, from: Data(line.utf8))
+        }
+    }
+
+    /// Launches `executable` with `arguments` and returns what it printed to stdout.
+    /// - Throws: `BenchmarkError.childFailed` with the child's stderr if it exits non-zero.
+    package static func childOutput(executable: String, arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -20,10 +29,7 @@ package enum BenchmarkRunner {
             throw BenchmarkError.childFailed(arguments: arguments, status: process.terminationStatus,
                                              message: String(decoding: errorData, as: UTF8.self))
         }
-        let decoder = JSONDecoder()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            try? decoder.decode(BenchmarkRecord.self, from: Data(line.utf8))
-        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// One JSON line (sorted keys).

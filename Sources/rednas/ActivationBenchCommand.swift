@@ -13,11 +13,9 @@ struct ActivationBenchCommand: ParsableCommand {
         commandName: "bench-activations",
         abstract: "Time and peak memory of `msrs --activations` on generated files (GAP and flattened).",
         discussion: """
-            Cases: gap — 10 files (batches) × 100 taps of 256 samples × C channels (C = 64, 128, 256,
-            512 for 25 taps each, F32, already pooled); flatten — one file of --flatten-taps taps of
-            256 × 64×32×32 = 65,536 values per sample (BF16), scored with --pooling flatten. Files are
-            generated first (not timed), then each case is scored in a fresh child process whose peak
-            resident memory (VmHWM) is its own.
+            Cases: gap — 10 files (batches) × 100 taps of 256 samples × C channels (C = 64, 128, 256, 512 for 25 taps each, F32, already pooled); flatten — one file of --flatten-taps taps of 256 × 64×32×32 = 65,536 values per sample (BF16), scored with --pooling flatten.
+
+            Files are generated first (not timed), then each case is scored in a fresh child process whose peak resident memory (VmHWM) is its own.
             """)
 
     @Option(help: "Comma-separated cases: gap, flatten.")
@@ -96,19 +94,6 @@ struct ActivationBenchCommand: ParsableCommand {
     }
 
     private func runChild(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("benchmark child failed (\(process.terminationStatus)): \(String(decoding: errorData, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try BenchmarkRunner.childOutput(executable: "/proc/self/exe", arguments: arguments)
     }
 }
