@@ -16,6 +16,10 @@ extension RunStore {
     ///    restarted over).
     package func verifiedJournal(expected: RunBinding?,
                                  difference: (RunBinding) -> String) throws -> StoredJournal {
+        // Evidence first, journal second: a live run commits the journal before it writes state.json
+        // (and a candidate's metrics before its record), so read in this order a running search
+        // never looks as if it lost records.
+        let evidence = recordedWork()
         let journal = try loadJournal()
         if let stored = journal.binding, let expected, stored.fingerprint != expected.fingerprint {
             let what = difference(stored)
@@ -31,20 +35,24 @@ extension RunStore {
                 "\(journal.positions[i]) holds evaluation #\(record.number) where #\(i) was expected (\(kind)); "
                 + "the journal was edited and no longer matches the run — restore it from a backup")
         }
-        try checkNoWorkBeyond(journal)
+        try checkNoWorkBeyond(journal, evidence)
         return journal
     }
 
-    private func checkNoWorkBeyond(_ journal: StoredJournal) throws {
+    private func recordedWork() -> (stateEvaluations: Int?, finished: [Int]) {
+        let state = loadState().flatMap { try? JSONDecoder().decode(SearchState<Cell>.self, from: $0) }
+        return (state?.history.count, finishedCandidateNumbers())
+    }
+
+    private func checkNoWorkBeyond(_ journal: StoredJournal, _ work: (stateEvaluations: Int?, finished: [Int])) throws {
         let count = journal.records.count
         var evidence: [String] = []
-        if let data = loadState(), let state = try? JSONDecoder().decode(SearchState<Cell>.self, from: data),
-           state.history.count > count {
-            evidence.append("the state checkpoint records \(state.history.count) evaluations")
+        if let recorded = work.stateEvaluations, recorded > count {
+            evidence.append("the state checkpoint records \(recorded) evaluations")
         }
         // The candidate after the last journaled one may have finished training just before a kill
         // (its record not yet committed); anything further proves records were lost.
-        let beyond = finishedCandidateNumbers().filter { $0 > count }
+        let beyond = work.finished.filter { $0 > count }
         if let last = beyond.max() {
             evidence.append("finished candidate #\(last) is stored (\(beyond.count) finished candidate(s) beyond the journal)")
         }

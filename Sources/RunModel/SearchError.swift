@@ -7,6 +7,8 @@ package enum SearchError: Error, CustomStringConvertible, LocalizedError, Equata
     case notARun(String)
     case journalMismatch(path: String, number: Int, journal: String, proposed: String)
     case configChanged(path: String, keys: [String])
+    /// `--set` on resume would lower a budget limit (or add one where there was none).
+    case budgetShrinks(path: String, changes: [String])
     case damaged(path: String, detail: String)
     /// The journal's recorded binding differs from the run's current config/space.
     case foreignRun(path: String, recorded: String, current: String, differences: String)
@@ -27,6 +29,9 @@ package enum SearchError: Error, CustomStringConvertible, LocalizedError, Equata
         case let .configChanged(path, keys):
             return "\(path): the config differs from the run's in \(keys.joined(separator: ", ")); "
                 + "only the budget (search.budget.*) may grow on resume"
+        case let .budgetShrinks(path, changes):
+            return "\(path): this would shrink the run's budget: \(changes.joined(separator: ", ")); the budget may grow, "
+                + "not shrink (every limit: no limit is larger than any) — raise a limit or remove one"
         case let .damaged(path, detail):
             return "\(path): \(detail)"
         case let .foreignRun(path, recorded, current, differences):

@@ -135,7 +135,8 @@ final class RunIntegrityTests: XCTestCase {
     func testEveryBudgetKeyMayOnlyGrow() throws {
         let run = try copy()
         try assertRefused(["resume", run.path, "--quiet", "--set", "search.budget.seconds=5"],
-                          saying: ["search.budget.seconds unlimited → 5.0", "may grow, not shrink"])
+                          saying: ["config.yaml: this would shrink the run's budget: search.budget.seconds unlimited → 5.0",
+                                   "the budget may grow, not shrink"])
         try assertRefused(["resume", run.path, "--quiet", "--set", "search.budget.evaluations=2"],
                           saying: ["search.budget.evaluations 3 → 2"])
         XCTAssertEqual(try lines(run).count, 4)

@@ -15,7 +15,13 @@ package enum SearchSession {
         let url = URL(fileURLWithPath: runDir ?? defaultRunPath(config))
         let run = RunDirectory(url)
         if run.exists { throw SearchError.runExists(run.url.path) }
-        if FileManager.default.fileExists(atPath: run.journal.path) { throw SearchError.runExists(run.url.path) }
+        if FileManager.default.fileExists(atPath: run.journal.path) {
+            // A search killed while creating the run leaves a journal holding only its header: start over it.
+            guard let journal = try? run.loadJournal(), journal.records.isEmpty, journal.tornTail == nil else {
+                throw SearchError.runExists(run.url.path)
+            }
+            try FileManager.default.removeItem(at: run.journal)
+        }
         let spaceFile = try SearchSpaceFile.load(contentsOfFile: config.search.space)
         let space = try spaceFile.space(restrictedTo: config.search.ops)
         var resolvedSpace = spaceFile
@@ -41,7 +47,7 @@ package enum SearchSession {
         if !forbidden.isEmpty { throw SearchError.configChanged(path: run.config.path, keys: forbidden) }
         let shrunk = budgetShrinks(from: stored.search.budget, to: updated.search.budget)
         if !shrunk.isEmpty {
-            throw SearchError.configChanged(path: run.config.path, keys: shrunk.map { "\($0) (the budget may grow, not shrink)" })
+            throw SearchError.budgetShrinks(path: run.config.path, changes: shrunk)
         }
         if updated != stored { try AtomicFile.write(try updated.resolvedYAML(), to: run.config) }
         return updated
