@@ -68,14 +68,17 @@ public struct SafeTensors: Equatable {
 
 extension SafeTensors {
     /// Serialises in entry order; the header is padded with spaces to a multiple of 8 bytes.
+    /// The data section's CRC-32C goes into `__metadata__` as `crc32c`; `decode` verifies it.
     public func encoded() throws -> Data {
         var header: [String: Any] = [:]
         var offset = 0
+        var crc = CRC32C.start
         for e in entries {
             header[e.name] = ["dtype": e.dtype.rawValue, "shape": e.shape, "data_offsets": [offset, offset + e.bytes.count]]
             offset += e.bytes.count
+            crc = CRC32C.update(crc, e.bytes)
         }
-        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        header["__metadata__"] = metadata.merging([Self.checksumKey: CRC32C.hexString(CRC32C.finish(crc))]) { _, new in new }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while (8 + json.count) % 8 != 0 { json.append(UInt8(ascii: " ")) }
         var out = Data(capacity: 8 + json.count + offset)
@@ -94,6 +97,9 @@ extension SafeTensors {
 // MARK: - Decoding
 
 extension SafeTensors {
+    /// The `__metadata__` key holding the data section's CRC-32C (8 hex digits).
+    public static let checksumKey = "crc32c"
+
     public static func read(from url: URL) throws -> SafeTensors {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -149,6 +155,14 @@ extension SafeTensors {
             cursor += entry.bytes.count
         }
         guard cursor == dataLength else { throw bad("\(dataLength - cursor) trailing bytes after the last tensor") }
+        // Files written before checksums (or by other tools) carry none; what is present is verified.
+        if let recorded = metadata.removeValue(forKey: checksumKey) {
+            let computed = CRC32C.hex(data[dataStart...])
+            guard computed == recorded.lowercased() else {
+                throw PersistenceError.malformed(path: path, detail: "the tensor data fails its checksum (recorded crc32c \(recorded), "
+                    + "computed \(computed)) — the file was changed or damaged after it was written and cannot be trusted")
+            }
+        }
         return SafeTensors(entries: entries.map(\.entry), metadata: metadata)
     }
 }

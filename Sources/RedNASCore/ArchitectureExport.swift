@@ -52,7 +52,9 @@ package struct ArchitectureExport: Codable, Equatable {
 
 extension ArchitectureExport {
     /// Builds the export of `summary.best` and writes the retraining config to `retrainConfigURL`.
-    package static func make(from summary: RunSnapshot, retrainConfigURL: URL) throws -> ArchitectureExport {
+    /// Missing weights are an error unless `allowMissingWeights` (then the export has no `weights` key).
+    package static func make(from summary: RunSnapshot, retrainConfigURL: URL,
+                             allowMissingWeights: Bool = false) throws -> ArchitectureExport {
         guard let best = summary.best else {
             throw SearchError.damaged(path: summary.directory.url.path, detail: "no finished evaluation yet: nothing to export")
         }
@@ -66,14 +68,26 @@ extension ArchitectureExport {
         retrain.seed = Int(best.seed)  // < 2^63 by construction (SearchSettings.candidateSeed)
         retrain.threads = config.threads
         retrain.output = config.output
-        try AtomicFile.write(try retrain.resolvedYAML(), to: retrainConfigURL)
 
         let weightsURL = summary.candidateFolder(best).appendingPathComponent(best.metrics.weights ?? "weights.safetensors")
-        let weights = FileManager.default.fileExists(atPath: weightsURL.path) ? weightsURL.path : nil
         // The weights file records the full network shape (classes and input size come from the data).
-        let spec = weights.flatMap { path in
-            (try? SafeTensors.read(from: URL(fileURLWithPath: path))).flatMap { try? NetworkWeights.architecture(in: $0, path: path).1 }
+        var weights: String?, spec: NetworkSpec?
+        if FileManager.default.fileExists(atPath: weightsURL.path) {
+            let file = try SafeTensors.read(from: weightsURL)  // verifies the file's checksum
+            if let recorded = file.metadata[NetworkWeights.runFingerprintKey], let run = summary.binding?.fingerprint,
+               recorded != run {
+                throw SearchError.damaged(path: weightsURL.path, detail: "belongs to another search run (run fingerprint "
+                                          + "\(recorded.prefix(12))…, this run's journal records \(run.prefix(12))…)")
+            }
+            spec = try NetworkWeights.architecture(in: file, path: weightsURL.path).1
+            weights = weightsURL.path
+        } else if !allowMissingWeights {
+            throw SearchError.damaged(path: weightsURL.path, detail: "the weights of the best candidate (#\(best.number), "
+                                      + "index \(best.index)) are missing, so the export would be incomplete. Restore the "
+                                      + "candidate folder, or pass --allow-missing-weights to export without weights "
+                                      + "(the retrain command still reproduces them)")
         }
+        try AtomicFile.write(try retrain.resolvedYAML(), to: retrainConfigURL)
         let retrainOut = summary.directory.url.appendingPathComponent("retrain-\(best.index)").path
         let command = "rednas train --config \(shellQuoted(retrainConfigURL.path)) --arch \(best.index) --out \(shellQuoted(retrainOut))"
         return ArchitectureExport(

@@ -31,7 +31,8 @@ package enum SearchRunner {
         }
         var monitor: SearchMonitor?
         var pending: [SearchEvent] = []
-        let driver = try SearchDriver(store: run, settings: settings, evaluator: evaluator, stop: stop) { event in
+        let driver = try SearchDriver(store: run, settings: settings, evaluator: evaluator, binding: try run.currentBinding(),
+                                      stop: stop) { event in
             if let monitor { monitor.handle(event) } else { pending.append(event) }
         }
         monitor = SearchMonitor(run: run, settings: settings, line: line, records: driver.records)

@@ -7,8 +7,11 @@ package struct CandidateTask: Equatable, Sendable {
     package var cell: Cell
     /// The candidate's own seed (weight init, data order, augmentation), derived from the run seed.
     package var seed: UInt64
+    /// The fingerprint of the run the candidate belongs to (its config and space), recorded in its
+    /// checkpoints and weights; nil outside a bound run.
+    package var runFingerprint: String?
 
-    package init(number: Int, cell: Cell, seed: UInt64) {
-        self.number = number; self.cell = cell; self.seed = seed
+    package init(number: Int, cell: Cell, seed: UInt64, runFingerprint: String? = nil) {
+        self.number = number; self.cell = cell; self.seed = seed; self.runFingerprint = runFingerprint
     }
 }

@@ -4,8 +4,14 @@ import Foundation
 /// this interface; the run directory (`RunDirectory`) is the embedded store.
 ///
 /// Contract: `appendToJournal` is the commit point of an evaluation — once it returns, the record
-/// survives a kill; `loadJournal` returns exactly the committed records in commit order; the state
-/// checkpoint is a cache that the driver can always rebuild from the journal.
+/// survives a kill; `loadJournal` returns exactly the committed records in commit order, each
+/// verified against the checksum it was written with (a mismatch throws, naming the record); the
+/// state checkpoint is a cache that the driver can always rebuild from the journal.
+///
+/// The checks that do not depend on how records are stored — the run's binding to its config and
+/// space, an unbroken record sequence, no recorded work beyond the journal — live once, in
+/// `verifiedJournal` (RunIntegrity.swift); every reader and the driver go through it, so another
+/// store (a database) inherits them by implementing the primitives below.
 package protocol RunStore {
     /// Where the run lives, for messages (a path; never a secret).
     var location: String { get }
@@ -13,16 +19,52 @@ package protocol RunStore {
     var journalLocation: String { get }
     /// Drops a torn final journal record left by a kill; returns what was dropped, or nil.
     func repairJournal() throws -> String?
-    /// The committed evaluation records, in commit order.
-    func loadJournal() throws -> [EvaluationRecord]
-    /// Durably commits one evaluation record.
+    /// The committed evaluation records in commit order, checksums verified, with the run's binding.
+    func loadJournal() throws -> StoredJournal
+    /// Records the run's binding (a new run, or the migration of a run from before bindings, whose
+    /// first `legacyRecords` records carry no checksum).
+    func bindJournal(_ binding: RunBinding, legacyRecords: Int) throws
+    /// Durably commits one evaluation record (with its checksum).
     func appendToJournal(_ record: EvaluationRecord) throws
     /// The last saved search-state checkpoint, if any.
     func loadState() -> Data?
     /// Atomically replaces the search-state checkpoint.
     func saveState(_ data: Data) throws
+    /// Numbers of the candidates whose finished work the store holds outside the journal (trained
+    /// folders with their metrics): evidence a journal that lost records is checked against.
+    func finishedCandidateNumbers() -> [Int]
     /// The working folder of a candidate (created if needed): its epoch checkpoints, weights and logs.
     func workspace(for task: CandidateTask) throws -> URL
     /// Appends a line to the run's log (best effort: logging never stops a search).
     func log(_ line: String)
+}
+
+/// What a run is bound to: a SHA-256 fingerprint of its resolved config (budget excluded) and its
+/// search space, and the texts it covers (so a mismatch can say what differs).
+package struct RunBinding: Equatable, Sendable {
+    package var fingerprint: String
+    /// "config" (resolved YAML) and "space" (resolved YAML).
+    package var bound: [String: String]
+
+    package init(fingerprint: String, bound: [String: String]) {
+        self.fingerprint = fingerprint; self.bound = bound
+    }
+}
+
+/// A journal as a store read it.
+package struct StoredJournal: Sendable {
+    package var records: [EvaluationRecord]
+    /// Where each record is, for messages ("line 7").
+    package var positions: [String]
+    /// nil: a run from before bindings (or a store that never recorded one).
+    package var binding: RunBinding?
+    /// Whether the store holds a journal at all (a missing one is not the same as an empty one).
+    package var exists: Bool
+    /// A torn final record that was skipped (readers do not repair), described.
+    package var tornTail: String?
+
+    package init(records: [EvaluationRecord], positions: [String], binding: RunBinding?, exists: Bool, tornTail: String? = nil) {
+        self.records = records; self.positions = positions; self.binding = binding
+        self.exists = exists; self.tornTail = tornTail
+    }
 }

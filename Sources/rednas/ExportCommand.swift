@@ -21,12 +21,17 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "json or yaml.")
     var format: Format = .json
 
+    @Flag(help: "Export even when the best candidate's weights file is missing (the export then has no `weights` key).")
+    var allowMissingWeights = false
+
     func run() throws {
         let run = RunDirectory(URL(fileURLWithPath: directory))
         let summary = try RunSnapshot.load(run, .strict)
+        for problem in summary.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
         let target = URL(fileURLWithPath: output ?? run.url.appendingPathComponent("export.\(format.rawValue)").path)
         let retrainConfig = target.deletingPathExtension().appendingPathExtension("train.yaml")
-        let export = try ArchitectureExport.make(from: summary, retrainConfigURL: retrainConfig)
+        let export = try ArchitectureExport.make(from: summary, retrainConfigURL: retrainConfig,
+                                                 allowMissingWeights: allowMissingWeights)
         let text = format == .json ? try export.json() : try export.yaml()
         try AtomicFile.write(text, to: target)
         print(text, terminator: "")

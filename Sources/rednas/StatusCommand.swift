@@ -17,6 +17,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let summary = try RunSnapshot.load(RunDirectory(URL(fileURLWithPath: directory)), .strict)
+        for problem in summary.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
         let report = StatusReport(summary)
         print(json ? try report.json() : report.text())
     }

@@ -50,8 +50,9 @@ final class SearchKillResumeTests: XCTestCase {
     /// number, arch, seed, accuracies, MSRS, reuse — everything but wall-clock fields.
     private func journal(_ run: URL) throws -> [String] {
         let text = try String(contentsOf: run.appendingPathComponent("journal.jsonl"), encoding: .utf8)
-        return try text.split(separator: "\n").map { line in
+        return try text.split(separator: "\n").compactMap { line in
             let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            if o["journal"] != nil { return nil }  // the header line (the run's fingerprint)
             let m = o["metrics"] as! [String: Any]
             return ["number", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
                 + " \(m["validAccuracy"]!) \(m["testAccuracy"] ?? "-") \(m["msrs"] ?? "-")"

@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 import RunModel
 
 /// Drives a search in a run store: proposes candidates, has them evaluated, journals each
@@ -13,6 +14,9 @@ import RunModel
 /// 4. state.json is replaced.
 /// On resume the state is rebuilt by replaying the journal through the same deterministic
 /// proposals, so a lost or stale state.json is repaired and a foreign journal is refused.
+/// Before that the journal goes through the store's `verifiedJournal` (binding, checksums,
+/// record sequence, no recorded work beyond it) — the same checks every reader applies.
+/// A run from before bindings gets one on its first resume (see `init`).
 package final class SearchDriver {
     package let store: RunStore
     package let settings: SearchSettings
@@ -23,9 +27,14 @@ package final class SearchDriver {
 
     package private(set) var state: SearchState<Cell>
     package private(set) var records: [EvaluationRecord] = []
+    /// The run's fingerprint, recorded in each candidate's checkpoints and weights.
+    package private(set) var fingerprint: String?
 
-    /// Opens (or starts) the run: repairs a torn journal tail, replays the journal.
-    package init(store: RunStore, settings: SearchSettings, evaluator: CandidateEvaluator,
+    /// Opens (or starts) the run: repairs a torn journal tail, verifies the journal (against
+    /// `binding`, the binding of the run's current config and space, when given), replays it.
+    /// A journal without a binding (a run from before bindings, or a new one) gets `binding`
+    /// recorded first, its existing records marked as legacy (they carry no checksums).
+    package init(store: RunStore, settings: SearchSettings, evaluator: CandidateEvaluator, binding: RunBinding? = nil,
                 stop: StopSignal = StopSignal(), events: @escaping (SearchEvent) -> Void = { _ in }) throws {
         self.store = store
         self.settings = settings
@@ -39,7 +48,18 @@ package final class SearchDriver {
             store.log("repaired journal: dropped a torn final line (\(torn))")
             events(.repaired("dropped a torn final journal line left by a kill"))
         }
-        try replay(try store.loadJournal())
+        let journal = try store.verifiedJournal(expected: binding) { stored in
+            binding?.differences(from: stored) ?? ""
+        }
+        if journal.binding == nil, let binding {
+            try Self.writing(store) { try store.bindJournal(binding, legacyRecords: journal.records.count) }
+            if !journal.records.isEmpty {
+                store.log("recorded the run's fingerprint \(binding.fingerprint) in the journal (a run from before fingerprints; "
+                          + "its \(journal.records.count) earlier records carry no checksums)")
+            }
+        }
+        fingerprint = binding?.fingerprint ?? journal.binding?.fingerprint
+        try Self.writing(store) { try replay(journal.records) }
     }
 
     private func replay(_ journaled: [EvaluationRecord]) throws {
@@ -65,15 +85,29 @@ package final class SearchDriver {
     package var isFinished: Bool { state.hasExhausted(settings.budget) }
 
     /// Runs until the budget is used or a stop is requested. Returns why it ended.
+    /// Runs `body`, turning a failed write (disk full, I/O error) into `SearchError.storeWriteFailed`,
+    /// which says the run is resumable and how.
+    static func writing<T>(_ store: RunStore, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as PersistenceError {
+            guard case .io = error else { throw error }
+            throw SearchError.storeWriteFailed(run: store.location, detail: error.description)
+        }
+    }
+
     @discardableResult
     package func run() throws -> SearchEnd {
+        try Self.writing(store) { try runLoop() }
+    }
+
+    private func runLoop() throws -> SearchEnd {
         events(.started(done: records.count, best: bestNumber.map { records[$0] }))
         while !state.hasExhausted(settings.budget) {
             if stop.isRequested { return finish(.stopped) }
             let proposal = search.propose(&state)
             try saveState()
             let number = records.count
-            let task = CandidateTask(number: number, cell: proposal.genome, seed: settings.candidateSeed(number))
+            let task = CandidateTask(number: number, cell: proposal.genome, seed: settings.candidateSeed(number),
+                                     runFingerprint: fingerprint)
             guard let record = try evaluate(task, parent: proposal.parent) else { return finish(.stopped) }
             try store.appendToJournal(record)
             search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)

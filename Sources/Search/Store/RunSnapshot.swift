@@ -8,11 +8,13 @@ import RunModel
 /// summary. Safe on a run that is still going: it never writes, and a torn final journal line is
 /// skipped (only `resume` repairs it).
 ///
-/// Two ways to load it:
-/// - `.strict` (`status`, `export`): the config must decode and the journal must be whole up to a
-///   torn tail; anything else is an error that names the file.
-/// - `.lenient` (`report`): a damaged run still gives a snapshot; what could not be read is
-///   described in `problems` and the rest is shown.
+/// Every load applies the checks `resume` applies (`RunDirectory.verifiedJournal`: the run's
+/// binding to its config and space, each line's checksum, the record sequence, no recorded work
+/// beyond the journal). Two ways to load it:
+/// - `.strict` (`status`, `export`): the config must decode and the journal must pass every check
+///   (a torn tail is skipped and noted); anything else is an error that names the file and record.
+/// - `.lenient` (`report`): a damaged run still gives a snapshot; what failed is described in
+///   `problems` (the CLI prints them as warnings) and the rest is shown.
 package struct RunSnapshot {
     package enum Loading: Sendable { case strict, lenient }
 
@@ -27,6 +29,8 @@ package struct RunSnapshot {
     package var problems: [String]
     /// Whether a process held the run's lock when the snapshot was taken.
     package var isRunning: Bool
+    /// The binding recorded in the journal (nil for a run from before bindings).
+    package var binding: RunBinding?
 
     package init(directory: RunDirectory, config: ExperimentConfig?, records: [EvaluationRecord],
                 status: SearchStatus?, problems: [String] = [], isRunning: Bool = false) {
@@ -48,10 +52,12 @@ package struct RunSnapshot {
         }
         var problems: [String] = []
         let config = try loadConfig(run, loading, problems: &problems)
-        let records = try loadRecords(run, loading, problems: &problems)
+        let (records, binding) = try loadRecords(run, loading, problems: &problems)
         let status = loadStatus(run, problems: &problems)
-        return RunSnapshot(directory: run, config: config, records: records, status: status, problems: problems,
-                           isRunning: RunLock.isHeld(run))
+        var snapshot = RunSnapshot(directory: run, config: config, records: records, status: status, problems: problems,
+                                   isRunning: RunLock.isHeld(run))
+        snapshot.binding = binding
+        return snapshot
     }
 
     private static func loadConfig(_ run: RunDirectory, _ loading: Loading,
@@ -67,28 +73,33 @@ package struct RunSnapshot {
         }
     }
 
-    /// The journal via `Journal.load`. When it refuses (damage before the end), a strict load fails;
-    /// a lenient one reads line by line, skipping bad lines.
+    /// The journal through `verifiedJournal`. When a check fails, a strict load fails; a lenient one
+    /// notes the failure and reads what it can, line by line, skipping bad lines.
     private static func loadRecords(_ run: RunDirectory, _ loading: Loading,
-                                    problems: inout [String]) throws -> [EvaluationRecord] {
+                                    problems: inout [String]) throws -> ([EvaluationRecord], RunBinding?) {
         do {
-            let contents = try Journal<EvaluationRecord>(url: run.journal).load()
-            if let torn = contents.tornTail { problems.append("journal: skipped a torn final line (\(torn))") }
-            return contents.records
+            let journal = try run.verifiedJournal()
+            if let torn = journal.tornTail { problems.append("journal: skipped a torn final line (\(torn))") }
+            if journal.exists, journal.binding == nil, !journal.records.isEmpty {
+                problems.append("journal: a run from before fingerprints and checksums; the next `rednas resume` records them")
+            }
+            return (journal.records, journal.binding)
         } catch {
             if loading == .strict { throw error }
-            guard let data = try? Data(contentsOf: run.journal) else {
-                problems.append("journal unreadable: \(error)")
-                return []
-            }
+            problems.append("journal: \(error)")
+            guard let data = try? Data(contentsOf: run.journal) else { return ([], nil) }
             var records: [EvaluationRecord] = [], bad: [Int] = []
             let decoder = JSONDecoder()
             for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+                if number == 0, let header = try? decoder.decode(JournalHeader.self, from: Data(line)),
+                   header.journal == JournalHeader.kind { continue }
                 if let record = try? decoder.decode(EvaluationRecord.self, from: Data(line)) { records.append(record) } else { bad.append(number + 1) }
             }
-            problems.append("journal damaged: skipped undecodable line(s) \(bad.prefix(10).map(String.init).joined(separator: ", "))"
-                            + (bad.count > 10 ? " and \(bad.count - 10) more" : ""))
-            return records
+            if !bad.isEmpty {
+                problems.append("journal damaged: skipped undecodable line(s) \(bad.prefix(10).map(String.init).joined(separator: ", "))"
+                                + (bad.count > 10 ? " and \(bad.count - 10) more" : ""))
+            }
+            return (records, nil)
         }
     }
 

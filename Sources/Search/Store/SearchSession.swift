@@ -15,38 +15,60 @@ package enum SearchSession {
         let url = URL(fileURLWithPath: runDir ?? defaultRunPath(config))
         let run = RunDirectory(url)
         if run.exists { throw SearchError.runExists(run.url.path) }
-        if FileManager.default.fileExists(atPath: run.journal.path) { throw SearchError.runExists(run.url.path) }
+        if FileManager.default.fileExists(atPath: run.journal.path) {
+            // A search killed while creating the run leaves a journal holding only its header: start over it.
+            guard let journal = try? run.loadJournal(), journal.records.isEmpty, journal.tornTail == nil else {
+                throw SearchError.runExists(run.url.path)
+            }
+            try FileManager.default.removeItem(at: run.journal)
+        }
         let spaceFile = try SearchSpaceFile.load(contentsOfFile: config.search.space)
         let space = try spaceFile.space(restrictedTo: config.search.ops)
         var resolvedSpace = spaceFile
         resolvedSpace.operations = space.operationNames
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         try AtomicFile.write(try ResolvedConfig.yaml(resolvedSpace), to: run.space)
+        // The journal starts with the run's binding (fingerprint of config and space).
+        try run.bindJournal(try RunBinding.of(config: config, space: resolvedSpace), legacyRecords: 0)
         // The config goes last: its presence is what marks the folder as a run.
         try AtomicFile.write(try config.resolvedYAML(), to: run.config)
         return run
     }
 
-    /// The stored config of a run, with `overrides` applied; refuses any change but a budget increase.
+    /// The stored config of a run, with `overrides` applied; refuses any change but a budget increase,
+    /// and a run whose files no longer match its journal (see `RunDirectory.verifiedJournal`).
     package static func reopen(_ run: RunDirectory, overrides: [String] = []) throws -> ExperimentConfig {
         guard run.exists else { throw SearchError.notARun(run.url.path) }
         let stored = try ExperimentConfig.load(contentsOfFile: run.config.path)
+        _ = try run.verifiedJournal()
         guard !overrides.isEmpty else { return stored }
         let updated = try ExperimentConfig.load(contentsOfFile: run.config.path, overrides: overrides)
         let forbidden = try updated.changesForbiddenOnResume(comparedTo: stored)
         if !forbidden.isEmpty { throw SearchError.configChanged(path: run.config.path, keys: forbidden) }
-        let (old, new) = (stored.search.budget, updated.search.budget)
-        if shrinks(old.evaluations, new.evaluations) || shrinks(old.seconds, new.seconds) {
-            throw SearchError.configChanged(path: run.config.path, keys: ["search.budget (it may grow, not shrink)"])
+        let shrunk = budgetShrinks(from: stored.search.budget, to: updated.search.budget)
+        if !shrunk.isEmpty {
+            throw SearchError.budgetShrinks(path: run.config.path, changes: shrunk)
         }
         if updated != stored { try AtomicFile.write(try updated.resolvedYAML(), to: run.config) }
         return updated
     }
 
-    private static func shrinks<T: Comparable>(_ old: T?, _ new: T?) -> Bool {
-        guard let old else { return false }  // unlimited before
-        guard let new else { return false }  // unlimited now: grows
-        return new < old
+    /// The budget keys that `new` makes smaller than `old`, with their values. Every limit counts:
+    /// nil is unlimited, so adding a limit where there was none (e.g. `search.budget.seconds=5` on a
+    /// run limited only by evaluations) shrinks the budget too.
+    package static func budgetShrinks(from old: BudgetConfig, to new: BudgetConfig) -> [String] {
+        func shrinks<T: Comparable>(_ old: T?, _ new: T?) -> Bool {
+            guard let new else { return false }  // unlimited now: never smaller
+            guard let old else { return true }  // a limit where there was none
+            return new < old
+        }
+        func show<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "unlimited" }
+        var keys: [String] = []
+        if shrinks(old.evaluations, new.evaluations) {
+            keys.append("search.budget.evaluations \(show(old.evaluations)) → \(show(new.evaluations))")
+        }
+        if shrinks(old.seconds, new.seconds) { keys.append("search.budget.seconds \(show(old.seconds)) → \(show(new.seconds))") }
+        return keys
     }
 
     /// What the driver runs with, from the run's config and its stored space.

@@ -29,6 +29,7 @@ package final class TrainingEvaluator: CandidateEvaluator {
         let checkpoints = directory.appendingPathComponent("checkpoint")
         let trainer = try Trainer(cell: task.cell, spec: spec, recipe: recipe, data: data, seed: task.seed,
                                   checkpointDirectory: checkpoints)
+        trainer.runFingerprint = task.runFingerprint
         let log = directory.appendingPathComponent("train.log")
         let outcome = try trainer.run(stop: stop, progress: progress) { epoch in
             Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ test acc %@ (%.1fs, %.0f img/s)",
@@ -52,7 +53,8 @@ package final class TrainingEvaluator: CandidateEvaluator {
             msrsResult = measured
         }
         try NetworkWeights.export(trainer.network, to: directory.appendingPathComponent("weights.safetensors"),
-                                  extraMetadata: ["seed": String(task.seed), "candidate": String(task.number)])
+                                  extraMetadata: ["seed": String(task.seed), "candidate": String(task.number)]
+                                    .merging(task.runFingerprint.map { [NetworkWeights.runFingerprintKey: $0] } ?? [:]) { a, _ in a })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let msrsResult { try AtomicFile.write(try encoder.encode(msrsResult), to: directory.appendingPathComponent("msrs.json")) }

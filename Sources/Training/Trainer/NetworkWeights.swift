@@ -12,6 +12,8 @@ import TensorEngine
 /// `input_size`) so a file alone can rebuild it. PyTorch's `load_state_dict` accepts the tensors.
 package enum NetworkWeights {
     package static let formatTag = "rednas-nats-tss"
+    /// Metadata key of the search run's fingerprint in the weights and checkpoints a run writes.
+    package static let runFingerprintKey = "run_fingerprint"
 
     /// The network's state as safetensors entries, in state order.
     package static func entries(of network: NATSNetwork) -> [SafeTensors.Entry] {

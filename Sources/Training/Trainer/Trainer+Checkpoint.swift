@@ -27,6 +27,24 @@ struct CheckpointManifest: Codable {
     var tensors: String
     var fingerprint: TrainingFingerprint
     var history: [EpochMetrics]
+    /// The fingerprint of the search run the checkpoint belongs to (nil outside a run, or from before it).
+    var run: String?
+    /// CRC-32C of this manifest encoded (pretty, sorted keys) without this field; nil in old checkpoints.
+    var crc32c: String?
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// This manifest with its checksum filled in.
+    func sealed() throws -> CheckpointManifest {
+        var copy = self
+        copy.crc32c = nil
+        copy.crc32c = CRC32C.hex(try copy.encoded())
+        return copy
+    }
 }
 
 extension Trainer {
@@ -51,13 +69,14 @@ extension Trainer {
         for ((name, _), buffer) in zip(network.namedParameters, optimizer.state.momentumBuffers) {
             if let buffer { entries.append(.float32(Self.momentumPrefix + name, shape: buffer.shape, values: buffer.data)) }
         }
-        try SafeTensors(entries: entries, metadata: NetworkWeights.metadata(of: network))
+        var metadata = NetworkWeights.metadata(of: network)
+        if let runFingerprint { metadata[NetworkWeights.runFingerprintKey] = runFingerprint }
+        try SafeTensors(entries: entries, metadata: metadata)
             .write(to: directory.appendingPathComponent(tensorsName))
-        let manifest = CheckpointManifest(format: CheckpointManifest.formatTag, version: 1, epochsCompleted: epochsCompleted,
-                                          tensors: tensorsName, fingerprint: fingerprint, history: history)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(manifest), to: directory.appendingPathComponent(Self.manifestName))
+        let manifest = try CheckpointManifest(format: CheckpointManifest.formatTag, version: 1, epochsCompleted: epochsCompleted,
+                                              tensors: tensorsName, fingerprint: fingerprint, history: history,
+                                              run: runFingerprint).sealed()
+        try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(Self.manifestName))
         let stale = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         for name in stale where name.hasPrefix("checkpoint-epoch-") && name.hasSuffix(".safetensors") && name != tensorsName {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
@@ -78,6 +97,18 @@ extension Trainer {
         guard manifest.format == CheckpointManifest.formatTag, manifest.version == 1 else {
             throw bad("unknown checkpoint format \(manifest.format) version \(manifest.version)")
         }
+        // Checkpoints from before checksums carry none; what is present is verified.
+        if let recorded = manifest.crc32c {
+            let computed = try manifest.sealed().crc32c ?? ""
+            guard computed == recorded else {
+                throw bad("fails its checksum (recorded crc32c \(recorded), computed \(computed)) — the manifest was changed "
+                          + "after it was written and cannot be trusted; remove the checkpoint folder to retrain this candidate from scratch")
+            }
+        }
+        if let recorded = manifest.run, let runFingerprint, recorded != runFingerprint {
+            throw bad("the checkpoint belongs to another search run (run fingerprint \(recorded.prefix(12))…, this run's is "
+                      + "\(runFingerprint.prefix(12))…); remove the checkpoint folder to retrain this candidate from scratch")
+        }
         guard manifest.fingerprint == fingerprint else {
             throw bad("the checkpoint belongs to a different training run (architecture, network, recipe, seed or data differ); "
                       + "use a new output folder or remove the checkpoint")
@@ -86,7 +117,15 @@ extension Trainer {
             throw bad("epoch count \(manifest.epochsCompleted) does not match its history of \(manifest.history.count)")
         }
         let tensorsURL = directory.appendingPathComponent(manifest.tensors)
-        let file = try SafeTensors.read(from: tensorsURL)
+        let file: SafeTensors
+        do { file = try SafeTensors.read(from: tensorsURL) } catch {
+            throw TrainingError.checkpoint(path: tensorsURL.path, detail: "\(error); remove the checkpoint folder "
+                                           + "\(directory.path) to retrain this candidate from scratch")
+        }
+        if let recorded = file.metadata[NetworkWeights.runFingerprintKey], let runFingerprint, recorded != runFingerprint {
+            throw TrainingError.checkpoint(path: tensorsURL.path, detail: "belongs to another search run (run fingerprint "
+                                           + "\(recorded.prefix(12))…, this run's is \(runFingerprint.prefix(12))…)")
+        }
         try NetworkWeights.load(file, path: tensorsURL.path, into: network, ignoringPrefixes: [Self.momentumPrefix])
         var buffers: [Tensor?] = []
         for (name, parameter) in network.namedParameters {

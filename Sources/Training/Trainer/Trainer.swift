@@ -23,6 +23,8 @@ package final class Trainer {
     package let seed: UInt64
     /// Where epoch checkpoints go; nil = no checkpoints (and no resume).
     package let checkpointDirectory: URL?
+    /// The search run this training belongs to: recorded in its checkpoints, which another run refuses.
+    package var runFingerprint: String?
     /// The network being trained (its weights are the latest state after `run`).
     package let network: NATSNetwork
     let optimizer: SGD
