@@ -16,7 +16,7 @@ package enum SearchSession {
         let run = RunDirectory(url)
         if run.exists { throw SearchError.runExists(run.url.path) }
         if FileManager.default.fileExists(atPath: run.journal.path) { throw SearchError.runExists(run.url.path) }
-        let spaceFile = try SearchSpaceFile.load(contentsOfFile: config.search.space)
+        let spaceFile = try SearchSpaceFile.load(setting: config.search.space)
         let space = try spaceFile.space(restrictedTo: config.search.ops)
         var resolvedSpace = spaceFile
         resolvedSpace.operations = space.operationNames
