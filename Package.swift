@@ -128,7 +128,7 @@ let package = Package(
             "Search", "TestSupport",
         ], swiftSettings: v6),
         .testTarget(name: "SearchTests", dependencies: [
-            "CellSpace", "Evolution", "Persistence", "RunModel", "Search",
+            "CellSpace", "Configuration", "Evolution", "Persistence", "RunModel", "Search",
         ], swiftSettings: v6),
         .testTarget(name: "TensorEngineTests", dependencies: [
             "Randomness", "TensorEngine", "TestSupport",

@@ -3,6 +3,12 @@ import ConfigKit
 /// A search experiment (`rednas search`): one YAML file, every key optional (defaults below).
 /// Keys are snake_case; unknown keys, wrong types and out-of-range values are errors naming
 /// file:line:column and the key path.
+///
+/// One config language: every command that takes a config reads the same schema — the sections
+/// `dataset`, `network`, `training`, `msrs`, `search`, `fitness`, `output` and the keys `arch`,
+/// `seed`, `threads` — strictly (a typo or bad value is an error in any section), then uses the
+/// parts it needs and ignores the rest. So a search's `config.yaml`, a `rednas train` config
+/// (with `arch`) and `export.train.yaml` work with `search`, `train`, `msrs`, `eval` and `prune`.
 package struct ExperimentConfig: Codable, Equatable {
     package var dataset = DatasetConfig()
     package var network = NetworkConfig()
@@ -15,6 +21,9 @@ package struct ExperimentConfig: Codable, Equatable {
     /// Worker threads for BLAS and data loading; 0 = all cores.
     package var threads: Int = 0
     package var output = OutputConfig()
+    /// The architecture `rednas train` trains (index or string); the other commands ignore it
+    /// (a search proposes its own; `msrs`, `eval` and `prune` read it from the weights file).
+    package var arch: String? = nil
 
     package init() {}
 
@@ -26,6 +35,7 @@ package struct ExperimentConfig: Codable, Equatable {
         msrs = try c.decode(.msrs, default: d.msrs)
         search = try c.decode(.search, default: d.search)
         fitness = try c.decode(.fitness, default: d.fitness)
+        arch = try c.decodeIfPresent(String.self, forKey: .arch)
         seed = try c.decode(.seed, default: d.seed)
         threads = try c.decode(.threads, default: d.threads)
         output = try c.decode(.output, default: d.output)
@@ -33,7 +43,10 @@ package struct ExperimentConfig: Codable, Equatable {
     }
 }
 
-/// Training one architecture (`rednas train`): dataset, network and training sections.
+/// Training one architecture (`rednas train`): dataset, network and training sections, `arch`,
+/// `seed`, `threads`, `output`. The same schema as ``ExperimentConfig``: its `msrs`, `search` and
+/// `fitness` sections are read with the same strict rules (typos and bad values are errors) and
+/// then ignored, so a search's config works here too.
 package struct TrainRunConfig: Codable, Equatable {
     package var dataset = DatasetConfig()
     package var network = NetworkConfig()
@@ -59,6 +72,21 @@ package struct TrainRunConfig: Codable, Equatable {
         threads = try c.decode(.threads, default: d.threads)
         output = try c.decode(.output, default: d.output)
         try validateRunKeys(seed: seed, threads: threads, at: c)
+        // The sections training does not use: checked, then ignored.
+        let unused = try decoder.container(keyedBy: SectionsTrainingIgnores.self)
+        _ = try unused.decode(.msrs, default: MSRSConfig())
+        _ = try unused.decode(.search, default: SearchConfig())
+        _ = try unused.decode(.fitness, default: FitnessConfig())
+    }
+
+    private enum SectionsTrainingIgnores: String, CodingKey { case msrs, search, fitness }
+
+    /// This config as the full schema (defaults for the sections training ignores).
+    package var experiment: ExperimentConfig {
+        var e = ExperimentConfig()
+        (e.dataset, e.network, e.training, e.arch) = (dataset, network, training, arch)
+        (e.seed, e.threads, e.output) = (seed, threads, output)
+        return e
     }
 }
 

@@ -21,8 +21,9 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     /// Reuse the result of an architecture canonically equal to one already evaluated instead of
     /// training it again (it still counts as one evaluation of the budget).
     package var cache: Bool = true
-    /// Search-space definition file.
-    package var space: String = "SearchSpaces/nats-tss.yaml"
+    /// The search space: `nats-tss` = the standard space built into the binary (the text of
+    /// `SearchSpaces/nats-tss.yaml`); any other value is the path of a space file.
+    package var space: String = "nats-tss"
     /// Restrict the candidate operations (names from the space, e.g. [none, skip_connect, nor_conv_3x3]).
     package var ops: [String]? = nil
 
@@ -45,7 +46,7 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
         try require(population >= 1, "population", "must be at least 1, found \(population)")
         try require(sampleSize >= 1 && sampleSize <= population, "sample_size",
                     "must be between 1 and population (\(population)), found \(sampleSize)")
-        try require(!space.isEmpty, "space", "give the search-space file")
+        try require(!space.isEmpty, "space", "give nats-tss (the built-in space) or a search-space file")
         if let ops {
             try require(!ops.isEmpty, "ops", "must list at least one operation")
             try require(Set(ops).count == ops.count, "ops", "lists an operation twice")

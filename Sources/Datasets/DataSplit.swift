@@ -22,7 +22,8 @@ public struct DataSplit: Equatable, Codable, Sendable {
     public static func natsBenchCIFAR10(for part: ImageSet) throws -> DataSplit {
         guard part.count == 50_000 else {
             throw DatasetError.invalidRequest(
-                "the NATS-Bench CIFAR-10 split needs the 50,000 CIFAR-10 training images; this part has \(part.count)")
+                "the NATS-Bench CIFAR-10 split needs the 50,000 CIFAR-10 training images; this part has \(part.count) "
+                + "(with fewer images, set dataset.split: holdout)")
         }
         return natsBenchCIFAR10()
     }

@@ -1,7 +1,16 @@
 /// One candidate in the two-objective space: accuracy (maximised) and MSRS (minimised).
+///
+/// MSRS is compared at a stated tolerance: values are rounded to the grid of
+/// ``Pareto/msrsTolerance`` (1e-6 of normalised MSRS) before any comparison, so two scores that
+/// differ only in floating-point noise (e.g. 0.2 and 0.2 + 1e-9, from another thread count or
+/// summation order) are equal for dominance. Rounding (rather than "within ε") keeps equality
+/// transitive, so fronts stay well defined and the O(n log n) sweep stays exact.
 public struct ParetoPoint: Equatable, Sendable {
     public var accuracy: Double
     public var msrs: Double
+
+    /// `msrs` on the comparison grid (what dominance reads).
+    public var comparedMSRS: Double { Pareto.comparable(msrs) }
 
     public init(accuracy: Double, msrs: Double) {
         self.accuracy = accuracy
@@ -10,30 +19,41 @@ public struct ParetoPoint: Equatable, Sendable {
 
     /// At least as good in both objectives and strictly better in one.
     public func dominates(_ other: ParetoPoint) -> Bool {
-        accuracy >= other.accuracy && msrs <= other.msrs && (accuracy > other.accuracy || msrs < other.msrs)
+        let (mine, theirs) = (comparedMSRS, other.comparedMSRS)
+        return accuracy >= other.accuracy && mine <= theirs && (accuracy > other.accuracy || mine < theirs)
     }
 }
 
 /// Non-dominated sorting and crowding distance (NSGA-II, Deb et al. 2002) for two objectives.
 public enum Pareto {
+    /// The MSRS comparison grid: normalised MSRS values are compared rounded to 6 decimals.
+    public static let msrsTolerance = 1e-6
+
+    /// `msrs` rounded to the grid of ``msrsTolerance`` (non-finite values unchanged).
+    public static func comparable(_ msrs: Double) -> Double {
+        guard msrs.isFinite else { return msrs }
+        return (msrs / msrsTolerance).rounded() * msrsTolerance
+    }
+
     /// Front number of every point: 0 = not dominated by any point, 1 = dominated only by front 0, …
-    /// Identical points share a front. Complexity O(n log n): the points are swept by accuracy
+    /// Identical points share a front; MSRS is compared on the ``msrsTolerance`` grid. Complexity O(n log n): the points are swept by accuracy
     /// descending (MSRS ascending on ties), so every dominator of a point comes before it, and each
     /// point joins the first front none of whose members dominates it (found by binary search:
     /// a point dominated by front k + 1 is dominated by front k too).
     /// `Tests/TestSupport` holds the quadratic peeling definition this is checked against.
     public static func fronts(_ points: [ParetoPoint]) -> [Int] {
+        let msrs = points.map(\.comparedMSRS)
         let order = points.indices.sorted { a, b in
             let (p, q) = (points[a], points[b])
             if p.accuracy != q.accuracy { return p.accuracy > q.accuracy }
-            if p.msrs != q.msrs { return p.msrs < q.msrs }
+            if msrs[a] != msrs[b] { return msrs[a] < msrs[b] }
             return a < b
         }
         // Per front: its lowest MSRS, and the highest accuracy among its members at that MSRS.
         var lowestMSRS: [Double] = [], accuracyAtLowest: [Double] = []
         var front = [Int](repeating: 0, count: points.count)
         for i in order {
-            let p = points[i]
+            let p = ParetoPoint(accuracy: points[i].accuracy, msrs: msrs[i])
             let dominatedBy = { (k: Int) in
                 lowestMSRS[k] < p.msrs || (lowestMSRS[k] == p.msrs && accuracyAtLowest[k] > p.accuracy)
             }

@@ -10,11 +10,51 @@ package struct RunAnalysis {
     package let fitness: Fitness
     /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`).
     package let answer: Int?
+    /// Under `pareto` fitness, what `Fitness.ranking` sorted each usable record by: its front
+    /// (1 = non-dominated) and its crowding distance within that front; empty for other kinds.
+    package let paretoStanding: [Int: ParetoStanding]
+
+    package struct ParetoStanding: Equatable {
+        /// 1-based front number (1 = not dominated by any usable record).
+        package var front: Int
+        /// NSGA-II crowding distance within the front (+∞ at its ends).
+        package var crowding: Double
+    }
 
     package init(records: [EvaluationRecord], fitness: Fitness) {
         self.records = records
         self.fitness = fitness
         answer = fitness.answerIndex(records.map(\.result))
+        paretoStanding = fitness.kind == .pareto ? Self.standing(records.map(\.result)) : [:]
+    }
+
+    /// Fronts and crowding of the usable results, as `Fitness.ranking` computes them for `pareto`.
+    private static func standing(_ results: [EvaluationResult]) -> [Int: ParetoStanding] {
+        let usable = results.indices.filter { results[$0].isUsable }
+        let points = usable.map { ParetoPoint(accuracy: results[$0].validAccuracy, msrs: results[$0].effectiveMSRS) }
+        let front = Pareto.fronts(points)
+        var out: [Int: ParetoStanding] = [:]
+        for level in Set(front) {
+            let members = points.indices.filter { front[$0] == level }
+            for (member, distance) in zip(members, Pareto.crowding(points, members: members)) {
+                out[usable[member]] = ParetoStanding(front: level + 1, crowding: distance)
+            }
+        }
+        return out
+    }
+
+    /// The heading of the table column that shows what the ranking used.
+    package var rankingColumn: String { fitness.kind == .pareto ? "front · crowding" : "fitness" }
+
+    /// The table cell of that column for the record at `position`: the fitness, or for `pareto`
+    /// the front and crowding distance ("1 · ∞", "2 · 0.53").
+    package func rankingValue(at position: Int) -> String {
+        if fitness.kind == .pareto {
+            guard let s = paretoStanding[position] else { return "—" }
+            let crowd = s.crowding.isInfinite ? "∞" : String(format: "%.2f", s.crowding)
+            return "\(s.front) · \(crowd)"
+        }
+        return fitnessValue(records[position]).map { String(format: "%.2f", $0) } ?? "—"
     }
 
     /// The scalar fitness shown for a record (penalised score for `penalty`, else valid accuracy).

@@ -69,8 +69,11 @@ extension RunReport {
         return rows
     }
 
-    package static let tableColumns = ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.",
-                                      "fitness", "params", "note"]
+    /// The top-K table's headings; the eighth says what the ranking used (the fitness, or for
+    /// `pareto` the front and crowding distance).
+    package var tableColumns: [String] {
+        ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.", analysis.rankingColumn, "params", "note"]
+    }
 
     /// The top-K table rows, best first, as display strings.
     package var tableRows: [[String]] {
@@ -84,7 +87,7 @@ extension RunReport {
             return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
                     m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",
                     m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—",
-                    analysis.fitnessValue(r).map { String(format: "%.2f", $0) } ?? "—",
+                    analysis.rankingValue(at: i),
                     Self.grouped(m.params), note.joined(separator: "; ")]
         }
     }

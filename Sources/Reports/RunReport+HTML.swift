@@ -72,7 +72,7 @@ extension RunReport {
     private func htmlTable() -> String {
         let e = SVGDocument.escape
         let numeric: Set<Int> = [0, 1, 2, 4, 5, 6, 7, 8]
-        var out = "<table class=\"top\">\n<tr>" + Self.tableColumns.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
+        var out = "<table class=\"top\">\n<tr>" + tableColumns.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
         for row in tableRows {
             let isAnswer = row.last?.hasPrefix("answer") == true
             out += (isAnswer ? "<tr class=\"answer\">" : "<tr>") + row.enumerated().map { k, value in

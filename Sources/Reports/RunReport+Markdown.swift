@@ -13,8 +13,8 @@ extension RunReport {
         }
         out += "\n## Best architecture\n\n" + Self.markdownFacts(bestRows)
         out += "\n## Top \(tableRows.count) by fitness\n\n"
-        out += "| " + Self.tableColumns.joined(separator: " | ") + " |\n"
-        out += "|" + Self.tableColumns.indices.map { [0, 1, 2, 4, 5, 6, 7, 8].contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
+        out += "| " + tableColumns.joined(separator: " | ") + " |\n"
+        out += "|" + tableColumns.indices.map { [0, 1, 2, 4, 5, 6, 7, 8].contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
         for row in tableRows {
             out += "| " + row.enumerated().map { k, v in k == 3 ? "`\(Self.cell(v))`" : Self.cell(v) }.joined(separator: " | ") + " |\n"
         }

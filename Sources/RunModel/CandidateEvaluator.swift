@@ -1,3 +1,4 @@
+import CellSpace
 import Foundation
 
 package enum CandidateOutcome: Equatable, Sendable {
@@ -14,4 +15,20 @@ package enum CandidateOutcome: Equatable, Sendable {
 package protocol CandidateEvaluator {
     func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome
+
+    /// The parameter and FLOP counts of `cell`'s own network at this evaluator's shape. A record
+    /// served from the canonical-form cache carries these, not its source's (canonically equal
+    /// cells compute the same function but may hold different, dead, operations). nil = unknown.
+    func networkCounts(for cell: Cell) -> NetworkCounts?
+}
+
+/// Parameters and FLOPs (per image) of one network.
+package struct NetworkCounts: Equatable, Sendable {
+    package var params: Int
+    package var flops: Int
+    package init(params: Int, flops: Int) { self.params = params; self.flops = flops }
+}
+
+extension CandidateEvaluator {
+    package func networkCounts(for cell: Cell) -> NetworkCounts? { nil }
 }

@@ -2,6 +2,7 @@ import ActivationFiles
 import ArgumentParser
 import Foundation
 import Redundancy
+import Training
 
 /// The options shared by `rednas msrs --activations` and `rednas prune-plan`.
 struct ActivationOptions: ParsableArguments {
@@ -17,6 +18,7 @@ struct ActivationOptions: ParsableArguments {
 
     /// Opens the files and measures MSRS (β = 100, τ = 0.8).
     func measure() throws -> ActivationRedundancy {
+        ComputeThreadSetting.apply(0)  // the one thread rule, 0 = every core (no config here)
         let estimator = kind ?? .unbiased
         let set = try ActivationSet(urls: activations.map { URL(fileURLWithPath: $0) },
                                     minimumSamples: estimator.minimumSampleCount)

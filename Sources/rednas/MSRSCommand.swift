@@ -13,8 +13,9 @@ struct MSRSCommand: ParsableCommand {
         abstract: "Measure MSRS (Model Structural Redundancy Score) of trained weights or of activation files, with an optional CKA heatmap.",
         discussion: """
             The config's `dataset` and `msrs` sections choose the images (default: the first 10
-            unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8).
-            A run's config.yaml works. Example:
+            unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8);
+            `threads` the compute threads. Any config RedNAS writes works (a search's config.yaml, a
+            train run's config.yaml, export.train.yaml); sections msrs does not use are ignored. Example:
 
               rednas msrs --config Results/run/config.yaml --weights Results/run/candidates/0003-09930/weights.safetensors --heatmap cka.svg
 
@@ -30,7 +31,7 @@ struct MSRSCommand: ParsableCommand {
     @Option(help: "The .safetensors weights file (written by rednas train/search).")
     var weights: String?
 
-    @Option(help: "A search config (dataset and msrs sections are used).")
+    @Option(help: "Any RedNAS config (dataset, msrs and threads are used).")
     var config: String?
 
     @OptionGroup var external: ActivationOptions
@@ -68,6 +69,8 @@ struct MSRSCommand: ParsableCommand {
         guard let config, let weights else { return }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         try InputChecks.requireFile(weights, option: "--weights")
+        // The one thread rule of search and train: the same workers, so the same bits.
+        ComputeThreadSetting.apply(experiment.threads)
         let m = try InputChecks.namingConfig(config) {
             try WeightsRedundancy.measure(weights: URL(fileURLWithPath: weights), arch: arch, config: experiment)
         }
@@ -85,6 +88,7 @@ struct MSRSCommand: ParsableCommand {
             object["index"] = m.cell.index
             object["arch"] = m.cell.architectureString
             object["seconds"] = m.seconds
+            object["threads"] = ComputeThreadSetting.current
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {

@@ -10,6 +10,6 @@ struct RedNAS: ParsableCommand {
         abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
         version: version,
         subcommands: [SearchCommand.self, ResumeCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self,
-                      TrainCommand.self, MSRSCommand.self, PruneCommand.self, PrunePlanCommand.self, ArchCommand.self, DataCommand.self, BenchCommand.self, ActivationBenchCommand.self, DemoCommand.self]
+                      TrainCommand.self, EvalCommand.self, MSRSCommand.self, PruneCommand.self, PrunePlanCommand.self, ArchCommand.self, DataCommand.self, BenchCommand.self, ActivationBenchCommand.self, DemoCommand.self]
     )
 }

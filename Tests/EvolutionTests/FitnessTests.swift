@@ -67,6 +67,20 @@ final class FitnessTests: XCTestCase {
         XCTAssertEqual(Pareto.crowding(points, members: [1, 4]), [.infinity, .infinity])
     }
 
+    /// MSRS values that differ only by floating-point noise (~1e-9) are equal for dominance: the
+    /// more accurate point dominates; a difference above the 1e-6 grid still counts.
+    func testParetoComparesMSRSAtTheStatedTolerance() {
+        let accurate = ParetoPoint(accuracy: 80, msrs: 0.2 + 1e-9), noisy = ParetoPoint(accuracy: 79, msrs: 0.2)
+        XCTAssertTrue(accurate.dominates(noisy))
+        XCTAssertEqual(Pareto.fronts([accurate, noisy]), [0, 1])
+        XCTAssertEqual(Pareto.fronts([noisy, accurate]), [1, 0])
+        XCTAssertEqual(Fitness(kind: .pareto).ranking([r(79, 0.2), r(80, 0.2 + 1e-9)]), [1, 0])
+        let better = ParetoPoint(accuracy: 79, msrs: 0.2 - 3e-6)
+        XCTAssertFalse(accurate.dominates(better))
+        XCTAssertEqual(Pareto.fronts([accurate, better]), [0, 0])
+        XCTAssertEqual(Pareto.msrsTolerance, 1e-6)
+    }
+
     func testParetoAnswerPrefersLowerMSRSOnAccuracyTies() {
         let fitness = Fitness(kind: .pareto)
         XCTAssertEqual(fitness.answerIndex([r(80, 0.1), r(90, 0.5), r(90, 0.4)]), 2)

@@ -28,6 +28,19 @@ final class ParetoOracleTests: XCTestCase {
         }
     }
 
+    /// MSRS values jittered by float noise (±1e-9) around a coarse grid: equal at the stated
+    /// tolerance, so the fast sweep and the peeling definition still agree.
+    func testFrontsMatchPeelingWithNoiseBelowTheTolerance() {
+        var g = SeededGenerator(seed: 24)
+        for trial in 0..<300 {
+            let points = (0..<g.int(below: 60)).map { _ in
+                ParetoPoint(accuracy: Double(g.int(below: 7)),
+                            msrs: Double(g.int(below: 6)) / 5 + Double(g.int(below: 3) - 1) * 1e-9)
+            }
+            XCTAssertEqual(Pareto.fronts(points), ParetoOracle.fronts(points), "trial \(trial): \(points)")
+        }
+    }
+
     func testFirstFrontIsFrontZero() {
         var g = SeededGenerator(seed: 23)
         for _ in 0..<200 {

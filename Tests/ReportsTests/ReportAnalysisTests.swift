@@ -133,3 +133,31 @@ final class ReportAnalysisTests: XCTestCase {
         XCTAssertEqual(fitness.last?.value, snapshot.fitness.penalizedScore(answer.result))
     }
 }
+
+final class ParetoReportTests: XCTestCase {
+    /// Under `pareto` fitness the top-K table shows what the ranking used — the front and the
+    /// crowding distance — not a "fitness" that only repeats the accuracy.
+    func testParetoTableShowsFrontAndCrowding() throws {
+        let run = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("pareto-table"),
+                                               config: ReportFixtures.config(evaluations: 30, fitness: .pareto))
+        let report = try RunReport.load(run, topK: 30)
+        XCTAssertEqual(report.tableColumns[7], "front · crowding")
+        let results = report.analysis.records.map(\.result)
+        let usable = results.indices.filter { results[$0].isUsable }
+        let oracle = ParetoOracle.fronts(usable.map { ParetoPoint(accuracy: results[$0].validAccuracy,
+                                                                  msrs: results[$0].effectiveMSRS) })
+        var previousFront = 0
+        for row in report.tableRows {
+            let position = try XCTUnwrap(report.analysis.records.firstIndex { "\($0.number)" == row[1] })
+            guard let k = usable.firstIndex(of: position) else { XCTAssertEqual(row[7], "—"); continue }
+            let parts = row[7].components(separatedBy: " · ")
+            XCTAssertEqual(parts.count, 2, row[7])
+            let front = try XCTUnwrap(Int(parts[0]))
+            XCTAssertEqual(front, oracle[k] + 1, "front of #\(row[1])")
+            XCTAssertGreaterThanOrEqual(front, previousFront, "rows are ranked by front")
+            previousFront = front
+        }
+        XCTAssertTrue(report.tableRows.contains { $0[7].hasPrefix("1 · ") })
+        XCTAssertTrue(report.markdown().contains("front · crowding"))
+    }
+}

@@ -12,6 +12,12 @@ final class FakeCandidateEvaluator: CandidateEvaluator {
     var stopAfterStarts: Int?
     private(set) var starts = 0
     private(set) var evaluatedNumbers: [Int] = []
+    /// When set, metrics carry this network's real parameter and FLOP counts (else 1000 / 2000).
+    var spec: NetworkSpec?
+
+    func networkCounts(for cell: Cell) -> NetworkCounts? {
+        spec.map { NetworkCounts(params: $0.parameterCount(for: cell), flops: $0.flops(for: cell)) }
+    }
 
     func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
@@ -31,9 +37,10 @@ final class FakeCandidateEvaluator: CandidateEvaluator {
         }.reduce(0, +)
         let noise = Double(task.seed % 1000) / 1000
         let redundancy = Double(ops.filter { $0 == .skipConnect || $0 == .none }.count) / 6
+        let counts = networkCounts(for: task.cell) ?? NetworkCounts(params: 1000, flops: 2000)
         let metrics = CandidateMetrics(validAccuracy: 30 + score + noise, testAccuracy: 29 + score,
                                        msrs: redundancy * 15, msrsNormalized: redundancy,
-                                       params: 1000, flops: 2000, epochs: 1, trainSeconds: 1.5, msrsSeconds: 0.1)
+                                       params: counts.params, flops: counts.flops, epochs: 1, trainSeconds: 1.5, msrsSeconds: 0.1)
         return .finished(metrics)
     }
 }
@@ -147,6 +154,33 @@ final class SearchDriverTests: XCTestCase {
             XCTAssertEqual(r.seconds, 0)
         }
         XCTAssertEqual(evaluator.evaluatedNumbers.count, 40 - reused.count)
+    }
+
+    /// A record served from the cache keeps its source's accuracy and MSRS but carries its own
+    /// architecture's parameters and FLOPs (a dead convolution still has weights).
+    func testCacheHitsCarryTheirOwnParamsAndFLOPs() throws {
+        let evaluator = FakeCandidateEvaluator()
+        let spec = try NetworkSpec(channels: 8, cells: 1, classes: 10, inputChannels: 1, inputSize: 28)
+        evaluator.spec = spec
+        var s = settings(evaluations: 80, reuse: true)
+        s.space = try SearchSpace(operationNames: ["none", "skip_connect", "nor_conv_3x3"])
+        let run = tempRun()
+        let driver = try SearchDriver(store: run, settings: s, evaluator: evaluator)
+        try driver.run()
+        let reused = driver.records.filter(\.reused)
+        XCTAssertFalse(reused.isEmpty)
+        var differing = 0
+        for r in reused {
+            let source = driver.records[r.reusedFrom!], cell = try r.cell()
+            XCTAssertEqual(r.metrics.params, spec.parameterCount(for: cell), "#\(r.number) index \(r.index)")
+            XCTAssertEqual(r.metrics.flops, spec.flops(for: cell), "#\(r.number) index \(r.index)")
+            XCTAssertEqual(r.metrics.validAccuracy, source.metrics.validAccuracy)
+            XCTAssertEqual(r.metrics.msrsNormalized, source.metrics.msrsNormalized)
+            if r.metrics.params != source.metrics.params { differing += 1 }
+        }
+        XCTAssertGreaterThan(differing, 0, "some cache hit has other counts than its source")
+        let journal = try Journal<EvaluationRecord>(url: run.journal).load().records
+        XCTAssertEqual(journal.map(\.metrics), driver.records.map(\.metrics))
     }
 
     func testTimeBudgetStopsAfterTheCandidateThatCrossesIt() throws {

@@ -74,6 +74,24 @@ final class ConfigLimitsTests: XCTestCase {
                        "dataset.test_subset: 21 is more than the 20 test images in /data; use at most 20 (0 = all)")
     }
 
+    /// CIFAR-10 with fewer than 50,000 training images cannot use the benchmark split (the default
+    /// for cifar10): the error names the key and suggests the hold-out split.
+    func testTheBenchmarkSplitOnFewerImagesSuggestsHoldout() throws {
+        var d = DatasetConfig(kind: .cifar10)
+        d.path = "/data/cifar"
+        XCTAssertEqual(d.split, .benchmark)
+        do {
+            try d.check(against: dataset(train: 5_000, test: 20))
+            XCTFail("accepted")
+        } catch {
+            XCTAssertEqual("\(error)", "dataset.split: benchmark (the NATS-Bench 25k/25k CIFAR-10 split) needs the 50,000 CIFAR-10 "
+                + "training images; /data/cifar holds 5000. Set dataset.split: holdout to hold out valid_fraction (or valid_count) "
+                + "of these images for validation instead")
+        }
+        d.split = .holdout
+        XCTAssertNoThrow(try d.check(against: dataset(train: 5_000, test: 20)))
+    }
+
     func testMemoryCheckNamesTheEstimateAndTheLimit() throws {
         let spec = try NetworkSpec(channels: 8, cells: 1, classes: 10, inputChannels: 1, inputSize: 28)
         XCTAssertNoThrow(try spec.checkMemory(batchSize: 256, dataBytes: 1 << 20, limit: 4e9))

@@ -128,7 +128,10 @@ package final class SearchDriver {
     private func evaluate(_ task: CandidateTask, parent: Int?) throws -> EvaluationRecord? {
         let canonical = task.cell.canonicalString
         if settings.reuseCanonical, let earlier = records.first(where: { $0.canonical == canonical && !$0.reused }) {
-            var record = makeRecord(task, parent: parent, metrics: earlier.metrics, seconds: 0)
+            // The result (accuracy, MSRS, weights) is the earlier one's; the counts are this cell's own.
+            var metrics = earlier.metrics
+            if let counts = evaluator.networkCounts(for: task.cell) { (metrics.params, metrics.flops) = (counts.params, counts.flops) }
+            var record = makeRecord(task, parent: parent, metrics: metrics, seconds: 0)
             record.reusedFrom = earlier.number
             return record
         }

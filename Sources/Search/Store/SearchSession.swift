@@ -22,7 +22,7 @@ package enum SearchSession {
             }
             try FileManager.default.removeItem(at: run.journal)
         }
-        let spaceFile = try SearchSpaceFile.load(contentsOfFile: config.search.space)
+        let spaceFile = try SearchSpaceFile.load(setting: config.search.space)
         let space = try spaceFile.space(restrictedTo: config.search.ops)
         var resolvedSpace = spaceFile
         resolvedSpace.operations = space.operationNames

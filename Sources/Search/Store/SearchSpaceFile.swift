@@ -33,6 +33,22 @@ package struct SearchSpaceFile: Codable, Equatable, ConfigValidatable {
         try ConfigDecoder().decode(SearchSpaceFile.self, contentsOfFile: path)
     }
 
+    /// The space a config's `search.space` names: the built-in `nats-tss` (the default), or a
+    /// space file. A file that does not exist is an error naming the key, the path as resolved
+    /// (relative paths are read from the working directory) and the built-in alternative.
+    package static func load(setting value: String) throws -> SearchSpaceFile {
+        if value == builtInName {
+            return try ConfigDecoder().decode(SearchSpaceFile.self, yaml: builtInYAML, name: "built-in search space nats-tss")
+        }
+        let absolute = URL(fileURLWithPath: value).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: absolute) else {
+            throw SearchError.damaged(path: "search.space",
+                detail: "the space file \(value) does not exist" + (value.hasPrefix("/") ? "" : " (relative to the working directory: \(absolute))")
+                    + "; leave search.space out (or set it to \(builtInName)) for the built-in standard space")
+        }
+        return try load(contentsOfFile: value)
+    }
+
     /// The space, restricted to `ops` when given (each must be in the file's list).
     package func space(restrictedTo ops: [String]?) throws -> SearchSpace {
         guard let ops else { return try SearchSpace(operationNames: operations) }

@@ -24,21 +24,29 @@ package final class TrainingEvaluator: CandidateEvaluator {
         self.redundancy = redundancy; self.msrsSelection = msrsSelection
     }
 
+    package func networkCounts(for cell: Cell) -> NetworkCounts? {
+        NetworkCounts(params: spec.parameterCount(for: cell), flops: spec.flops(for: cell))
+    }
+
     package func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                          progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
         let checkpoints = directory.appendingPathComponent("checkpoint")
         let trainer = try Trainer(cell: task.cell, spec: spec, recipe: recipe, data: data, seed: task.seed,
                                   checkpointDirectory: checkpoints)
         trainer.runFingerprint = task.runFingerprint
+        // The search never reads the test split: it is evaluated once, after the last epoch.
+        trainer.testEvaluation = .atEnd
         let log = directory.appendingPathComponent("train.log")
         let outcome = try trainer.run(stop: stop, progress: progress) { epoch in
-            Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ test acc %@ (%.1fs, %.0f img/s)",
-                                   epoch.epoch + 1, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
+            Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ (%.1fs, %.0f img/s)",
+                                   epoch.epoch, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
                                    epoch.validAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
-                                   epoch.testAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
                                    epoch.seconds, epoch.imagesPerSecond), to: log)
         }
         guard case let .finished(result) = outcome else { return .interrupted }
+        if let test = result.final?.testAccuracy {
+            Self.appendLine(String(format: "test acc %.2f%% (evaluated once, after the last epoch; never used by the search)", test), to: log)
+        }
         var metrics = result.candidateMetrics(params: spec.parameterCount(for: task.cell),
                                               flops: spec.flops(for: task.cell), weights: "weights.safetensors")
         var msrsResult: MSRSResult?

@@ -8,6 +8,9 @@ package enum ComputeThreadSetting {
         requested == 0 ? ProcessInfo.processInfo.activeProcessorCount : requested
     }
 
+    /// The worker count in force.
+    package static var current: Int { ComputeThreads.count }
+
     /// Sets the tensor engine's compute threads (and OpenBLAS's) for `requested`.
     package static func apply(_ requested: Int) { ComputeThreads.set(resolve(requested)) }
 }

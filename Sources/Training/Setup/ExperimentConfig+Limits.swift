@@ -43,6 +43,11 @@ extension DatasetConfig {
         var trainCount = total, validCount = 0
         switch split {
         case .benchmark:
+            guard total == 50_000 else {
+                throw ConfigCheckError(key: "dataset.split", "benchmark (the NATS-Bench 25k/25k CIFAR-10 split) needs the "
+                    + "50,000 CIFAR-10 training images; \(path) holds \(total). Set dataset.split: holdout to hold out "
+                    + "valid_fraction (or valid_count) of these images for validation instead")
+            }
             (trainCount, validCount) = (total / 2, total - total / 2)
         case .holdout:
             if self.validCount > 0 {

@@ -29,6 +29,12 @@ package final class Trainer {
     package let network: NATSNetwork
     let optimizer: SGD
     let trainLoader: BatchLoader
+    /// When the test split is evaluated: after every epoch (`rednas train`'s curves) or once, after
+    /// the last epoch (a search, which never uses it: its record keeps the final test accuracy for
+    /// reporting only). Either way the final epoch's test figures are the same numbers.
+    package var testEvaluation: TestEvaluation = .everyEpoch
+
+    package enum TestEvaluation: Sendable { case everyEpoch, atEnd }
 
     /// Builds the network and checks that recipe, data and network fit together.
     ///
@@ -98,6 +104,11 @@ package final class Trainer {
                 onEpoch(metrics)
             }
         }
+        if testEvaluation == .atEnd, let test = data.test, !history.isEmpty {
+            let r = try NetworkEvaluation.evaluate(network, on: test, normalization: data.normalization,
+                                                   batchSize: recipe.evaluationBatchSize)
+            (history[history.count - 1].testLoss, history[history.count - 1].testAccuracy) = (r.loss, r.accuracy)
+        }
         return .finished(TrainingResult(totalEpochs: recipe.epochs, history: history, diverged: nil))
     }
 
@@ -139,14 +150,14 @@ package final class Trainer {
                                        seconds: seconds, imagesPerSecond: Double(seen) / max(seconds, 1e-9)))
     }
 
-    /// Fills the epoch's valid and test figures (eval mode).
+    /// Fills the epoch's valid figures, and its test figures under `.everyEpoch` (eval mode).
     func evaluate(into metrics: inout EpochMetrics) throws {
         if let valid = data.valid {
             let r = try NetworkEvaluation.evaluate(network, on: valid, normalization: data.normalization,
                                                    batchSize: recipe.evaluationBatchSize)
             (metrics.validLoss, metrics.validAccuracy) = (r.loss, r.accuracy)
         }
-        if let test = data.test {
+        if testEvaluation == .everyEpoch, let test = data.test {
             let r = try NetworkEvaluation.evaluate(network, on: test, normalization: data.normalization,
                                                    batchSize: recipe.evaluationBatchSize)
             (metrics.testLoss, metrics.testAccuracy) = (r.loss, r.accuracy)
