@@ -61,6 +61,7 @@ public struct NetworkSpec: Hashable, Sendable {
     public static let cifar10 = NetworkSpec(known: 16, cells: 5, classes: 10, inputChannels: 3, inputSize: 32)
     /// The benchmark's CIFAR-100 network: 100 classes, 3×32×32.
     public static let cifar100 = NetworkSpec(known: 16, cells: 5, classes: 100, inputChannels: 3, inputSize: 32)
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     /// The benchmark's ImageNet16-120 network: 120 classes, 3×16×16.
     public static let imageNet16_120 = NetworkSpec(known: 16, cells: 5, classes: 120, inputChannels: 3, inputSize: 16)
     /// The same skeleton for Fashion-MNIST: 10 classes, 1×28×28.

@@ -9,7 +9,10 @@ public struct OperationSharesPlot {
     public let windowName: String
     public var maxColumns = 400
 
-    /// - Parameter windowName: how the window is described, e.g. "REA population (P = 10)".
+    /// - Parameters:
+    ///   - shares: each operation's share after every evaluation, as ``OperationShares`` counts them.
+    ///   - window: how many of the latest evaluations each share counts (the population size for REA).
+    ///   - windowName: how the window is described, e.g. "REA population (P = 10)".
     public init(shares: OperationShares, window: Int, windowName: String) {
         self.shares = shares
         self.window = window
