@@ -84,6 +84,9 @@ extension NetworkSpec: Codable {
         case inputChannels = "input_channels", inputSize = "input_size"
     }
 
+    /// Decodes the snake_case keys and validates like the memberwise initialiser.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` naming the invalid field.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {
@@ -97,6 +100,7 @@ extension NetworkSpec: Codable {
         }
     }
 
+    /// Encodes the five fields under their snake_case keys.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(channels, forKey: .channels)
@@ -111,6 +115,7 @@ extension NetworkSpec: Codable {
 public enum NetworkSpecError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case invalid(field: String, value: String, requirement: String)
 
+    /// The field, its value and what it must be.
     public var description: String {
         switch self {
         case .invalid(let field, let value, let requirement):
@@ -118,5 +123,6 @@ public enum NetworkSpecError: Error, Equatable, CustomStringConvertible, Localiz
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

@@ -31,6 +31,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     /// Writing a file failed.
     case writeFailed(path: String, reason: String)
 
+    /// What is wrong, naming the file.
     public var description: String {
         switch self {
         case let .missingFile(path, expected):
@@ -67,6 +68,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }
 

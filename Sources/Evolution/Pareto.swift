@@ -1,8 +1,11 @@
 /// One candidate in the two-objective space: accuracy (maximised) and MSRS (minimised).
 public struct ParetoPoint: Equatable, Sendable {
+    /// Accuracy in percent (maximised).
     public var accuracy: Double
+    /// Normalised MSRS (minimised).
     public var msrs: Double
 
+    /// A point at (`accuracy`, `msrs`).
     public init(accuracy: Double, msrs: Double) {
         self.accuracy = accuracy
         self.msrs = msrs

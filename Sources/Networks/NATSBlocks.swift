@@ -6,7 +6,9 @@ import TensorEngine
 /// ReLU → Conv2d (no bias) → BatchNorm2d: the reference `ReLUConvBN`, whose state is named
 /// `op.1.weight` (conv) and `op.2.*` (batch norm); `op.0` is the parameter-free ReLU.
 public final class ReLUConvBN: NamedStateProvider {
+    /// The convolution (state `op.1`).
     public let conv: Conv2d
+    /// The batch normalisation (state `op.2`).
     public let norm: BatchNorm2d
 
     /// Conv with `kernelSize`, `stride` and padding (k − 1)/2, as the reference builds it.
@@ -34,6 +36,7 @@ public final class ReLUConvBN: NamedStateProvider {
         norm(conv(g.relu(x), in: g), in: g, training: training)
     }
 
+    /// `op.1.weight` and `op.2.*`.
     public var namedState: [NamedStateEntry] {
         conv.namedState.prefixed(by: "op.1") + norm.namedState.prefixed(by: "op.2")
     }
@@ -60,6 +63,7 @@ enum EdgeModule {
 
 /// A searchable cell (reference `InferCell`): node_i = Σ_{j<i} op_{i←j}(node_j), output node 3.
 public final class NATSCell: NamedStateProvider {
+    /// The architecture this cell computes.
     public let cell: Cell
     let edges: [EdgeModule]
 
@@ -112,11 +116,14 @@ public final class NATSCell: NamedStateProvider {
 /// The residual reduction block (reference `ResNetBasicblock`, stride 2):
 /// out = Conv1x1(AvgPool2x2(x)) + conv_b(conv_a(x)), no ReLU after the sum.
 public final class ReductionBlock: NamedStateProvider {
+    /// The first 3×3 convolution, stride 2 (state `conv_a`).
     public let convA: ReLUConvBN
+    /// The second 3×3 convolution, stride 1 (state `conv_b`).
     public let convB: ReLUConvBN
     /// The shortcut's 1×1 conv (`downsample.1`; `downsample.0` is the pool). No BN.
     public let shortcut: Conv2d
 
+    /// A freshly initialised block from `inChannels` to `outChannels` channels at half the resolution.
     public init(inChannels: Int, outChannels: Int, generator: inout SeededGenerator) {
         convA = ReLUConvBN(inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: 2,
                            generator: &generator)
@@ -131,6 +138,7 @@ public final class ReductionBlock: NamedStateProvider {
                                       training: training)
     }
 
+    /// `conv_a.*`, `conv_b.*` and `downsample.1.weight`.
     public var namedState: [NamedStateEntry] {
         convA.namedState.prefixed(by: "conv_a") + convB.namedState.prefixed(by: "conv_b")
             + shortcut.namedState.prefixed(by: "downsample.1")

@@ -3,8 +3,11 @@ import Randomness
 
 /// 2-D convolution without bias (PyTorch `Conv2d(bias=False)`); weight [out, in, k, k].
 public final class Conv2d: NamedStateProvider {
+    /// The convolution kernel, shape [out, in, k, k] (state name `weight`).
     public let weight: Parameter
+    /// Step between kernel positions, the same along both axes.
     public let stride: Int
+    /// Zero padding added on every side of the input planes.
     public let padding: Int
 
     /// Weight initialised kaiming-uniform (a = √5): uniform(±1/√(inChannels·k·k)).
@@ -22,6 +25,7 @@ public final class Conv2d: NamedStateProvider {
         g.conv2d(x, weight: g.parameter(weight), stride: stride, padding: padding)
     }
 
+    /// One entry: `weight`.
     public var namedState: [NamedStateEntry] { [NamedStateEntry("weight", .parameter(weight))] }
 }
 
@@ -34,6 +38,7 @@ public final class BatchNorm2d: NamedStateProvider {
     /// Running mean (0) / variance (1) and batches tracked.
     public let statistics: BatchNormStatistics
 
+    /// A layer for `channels` channels: γ = 1, β = 0, running mean 0, running variance 1.
     public init(channels: Int) {
         gamma = Parameter(Tensor(repeating: 1, shape: [channels]))
         beta = Parameter(.zeros([channels]))
@@ -46,6 +51,7 @@ public final class BatchNorm2d: NamedStateProvider {
         g.batchNorm2d(x, gamma: g.parameter(gamma), beta: g.parameter(beta), statistics: statistics, training: training)
     }
 
+    /// `weight` (γ), `bias` (β), `running_mean`, `running_var` and `num_batches_tracked`, as PyTorch names them.
     public var namedState: [NamedStateEntry] {
         [NamedStateEntry("weight", .parameter(gamma)), NamedStateEntry("bias", .parameter(beta)),
          NamedStateEntry("running_mean", .runningMean(statistics)),
@@ -56,7 +62,9 @@ public final class BatchNorm2d: NamedStateProvider {
 
 /// Fully connected layer with bias (PyTorch `Linear`); weight [out, in], bias [out].
 public final class Linear: NamedStateProvider {
+    /// The weight matrix, shape [out, in].
     public let weight: Parameter
+    /// The bias, shape [out].
     public let bias: Parameter
 
     /// Weight kaiming-uniform (a = √5) = uniform(±1/√in), then bias uniform(±1/√in).
@@ -70,6 +78,7 @@ public final class Linear: NamedStateProvider {
         g.linear(x, weight: g.parameter(weight), bias: g.parameter(bias))
     }
 
+    /// Two entries: `weight` and `bias`.
     public var namedState: [NamedStateEntry] {
         [NamedStateEntry("weight", .parameter(weight)), NamedStateEntry("bias", .parameter(bias))]
     }

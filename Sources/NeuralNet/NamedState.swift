@@ -9,6 +9,7 @@ public enum StateSlot {
     /// PyTorch `num_batches_tracked`, an integer (I64 in safetensors).
     case batchesTracked(BatchNormStatistics)
 
+    /// Whether the slot is a trainable parameter (not a batch-norm statistic).
     public var isParameter: Bool { if case .parameter = self { return true } else { return false } }
 }
 
@@ -20,8 +21,11 @@ public enum StateValue: Equatable, Codable {
 
 /// A dotted name and the slot it refers to, e.g. `stem.1.running_mean`.
 public struct NamedStateEntry {
+    /// The dotted name, e.g. `stem.1.running_mean`.
     public var name: String
+    /// Where the value lives.
     public var slot: StateSlot
+    /// An entry named `name` for `slot`.
     public init(_ name: String, _ slot: StateSlot) { self.name = name; self.slot = slot }
 }
 
@@ -45,6 +49,7 @@ public enum StateDictError: Error, CustomStringConvertible, LocalizedError, Equa
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case typeMismatch(name: String, expected: String)
 
+    /// What is wrong, naming the entries concerned.
     public var description: String {
         switch self {
         case .missing(let names): return "state dict is missing \(names.count) entr\(names.count == 1 ? "y" : "ies"): \(names.joined(separator: ", "))"
@@ -54,6 +59,7 @@ public enum StateDictError: Error, CustomStringConvertible, LocalizedError, Equa
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }
 

@@ -4,7 +4,9 @@ import TensorEngine
 /// Momentum buffers of an `SGD` optimizer, one per parameter in optimizer order (`nil` before the
 /// parameter's first step). Codable so checkpoints resume bit-exactly.
 public struct SGDState: Codable, Equatable {
+    /// One buffer per parameter, in optimizer order; `nil` until that parameter's first step.
     public var momentumBuffers: [Tensor?]
+    /// State with the given buffers; ``SGD/restore(_:)`` checks them against the parameters.
     public init(momentumBuffers: [Tensor?]) { self.momentumBuffers = momentumBuffers }
 }
 
@@ -13,6 +15,7 @@ public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equat
     case parameterCountMismatch(expected: Int, found: Int)
     case shapeMismatch(parameterIndex: Int, expected: [Int], found: [Int])
 
+    /// What does not match, for error messages.
     public var description: String {
         switch self {
         case let .parameterCountMismatch(expected, found):
@@ -22,6 +25,7 @@ public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equat
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }
 
@@ -33,14 +37,27 @@ public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equat
 ///     g = g + μ·b          (nesterov)        g = b         (otherwise)
 ///     θ = θ − lr·g
 public final class SGD {
+    /// The parameters this optimizer updates, in the order of ``SGDState/momentumBuffers``.
     public let parameters: [Parameter]
     /// Set per epoch by the caller (e.g. from `CosineSchedule`).
     public var learningRate: Float
+    /// Momentum μ (0 disables it).
     public let momentum: Float
+    /// Whether the update uses Nesterov momentum.
     public let nesterov: Bool
+    /// L2 weight decay added to each gradient (`wd·θ`).
     public let weightDecay: Float
+    /// The momentum buffers, to checkpoint and restore.
     public private(set) var state: SGDState
 
+    /// An optimizer over `parameters` with empty momentum buffers.
+    ///
+    /// - Parameters:
+    ///   - parameters: The parameters to update, in a fixed order.
+    ///   - learningRate: The initial learning rate.
+    ///   - momentum: Momentum μ; must be positive when `nesterov` is true.
+    ///   - nesterov: Whether to use Nesterov momentum.
+    ///   - weightDecay: L2 weight decay.
     public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9, nesterov: Bool = true,
                 weightDecay: Float = 5e-4) {
         precondition(!nesterov || momentum > 0, "Nesterov momentum requires momentum > 0")
@@ -119,9 +136,12 @@ public final class SGD {
 /// Per-epoch cosine annealing without warm-up: lr(e) = ½·lr₀·(1 + cos(π·e/T)), e = 0 … T−1
 /// (NATS-Bench: lr₀ = 0.1, so lr(0) = 0.1 and the last epoch is just above 0).
 public struct CosineSchedule: Codable, Equatable {
+    /// Learning rate of epoch 0 (lr₀).
     public let baseLearningRate: Double
+    /// Number of epochs T the schedule spans; must be positive.
     public let totalEpochs: Int
 
+    /// A schedule from `baseLearningRate` over `totalEpochs` epochs.
     public init(baseLearningRate: Double, totalEpochs: Int) {
         precondition(totalEpochs > 0, "CosineSchedule needs at least one epoch")
         self.baseLearningRate = baseLearningRate

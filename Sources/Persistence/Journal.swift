@@ -10,12 +10,15 @@ import Glibc
 /// that do not decode). `load` reports it; `repair` truncates the file back to the last complete
 /// record. Damage anywhere else is refused: the journal is the run's source of truth.
 public struct Journal<Record: Codable> {
+    /// The journal file.
     public let url: URL
 
+    /// The journal at `url` (the file is created by the first append).
     public init(url: URL) { self.url = url }
 
     /// What `load` found.
     public struct Contents {
+        /// The complete records, in file order.
         public var records: [Record]
         /// Byte length of the valid prefix (all complete, decodable lines).
         public var validLength: Int
