@@ -92,6 +92,10 @@ let package = Package(
             "Search", "TensorEngine", "Training",
         ], swiftSettings: v5),
 
+        // Benchmarks that are not `rednas bench` cases (Benchmarks/, see README "Performance").
+        .executableTarget(name: "msrs-batch-bench", dependencies: ["Randomness", "Redundancy", "TensorEngine"],
+                          path: "Benchmarks/MSRSBatch", swiftSettings: v5),
+
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
                 path: "Tests/TestSupport", swiftSettings: v5),
