@@ -78,7 +78,7 @@ docs: build
 	for m in $(DOC_MODULES); do \
 		mkdir -p $(DOCS_DIR)/symbol-graphs/$$m; \
 		$(SWIFT) symbolgraph-extract -module-name $$m -target "$$triple" -minimum-access-level public \
-			-I "$$bin/Modules" -I Sources/COpenBLAS -I Sources/CZlib \
+			-I "$$bin/Modules" $$(for d in $$(find Sources .build/checkouts -name module.modulemap -exec dirname {} \;); do printf -- '-I %s ' "$$d"; done) \
 			$$(for f in $$(pkg-config --cflags openblas); do printf -- '-Xcc %s ' "$$f"; done) \
 			-output-dir $(DOCS_DIR)/symbol-graphs/$$m; \
 		docc convert Sources/$$m/$$m.docc --fallback-display-name $$m --fallback-bundle-identifier org.rednas.$$m \
