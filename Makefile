@@ -54,8 +54,8 @@ test:
 # --debug-disable-pretty-print: check the rules only. The pretty printer's whitespace findings
 # (indentation of continuation lines, line breaks, line length) would need a reformat of the
 # whole tree; the house style aligns continuation lines, which swift-format does not reproduce.
-# lint-docs: the same rules plus AllPublicDeclarationsHaveDocumentation, on the library modules
-# whose public API is fully documented (TensorEngine joins once its gaps are filled).
+# The second pass: the same rules plus AllPublicDeclarationsHaveDocumentation, on the library
+# modules whose public API is fully documented (TensorEngine joins once its gaps are filled).
 DOCUMENTED_MODULES := CellSpace ConfigKit Datasets Evolution Networks NeuralNet Persistence Randomness Redundancy
 lint:
 	$(SWIFT) format lint --strict --debug-disable-pretty-print --configuration .swift-format \
