@@ -95,6 +95,10 @@ let package = Package(
             "Search", "Training", "ActivationFiles", "Redundancy",
         ], swiftSettings: v6),
 
+        // Benchmarks that are not `rednas bench` cases (Benchmarks/, see README "Performance").
+        .executableTarget(name: "msrs-batch-bench", dependencies: ["Randomness", "Redundancy", "TensorEngine"],
+                          path: "Benchmarks/MSRSBatch", swiftSettings: v6),
+
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
                 path: "Tests/TestSupport", swiftSettings: v6),
@@ -121,7 +125,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v6),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v6),
         .testTarget(name: "RedundancyTests", dependencies: [
-            "Randomness", "Redundancy", "TensorEngine",
+            "Randomness", "Redundancy",
         ], swiftSettings: v6),
         .testTarget(name: "ReportsTests", dependencies: [
             "CellSpace", "Configuration", "Evolution", "Randomness", "Redundancy", "Reports", "RunModel",

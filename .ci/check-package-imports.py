@@ -23,10 +23,10 @@ def main():
     with open("Package.swift", encoding="utf-8") as f:
         manifest = f.read()
     problems = []
-    pattern = r'\.(target|executableTarget|testTarget)\(name: "(\w+)", dependencies: \[(.*?)\]'
-    for kind, name, deps in re.findall(pattern, manifest, re.S):
+    pattern = r'\.(target|executableTarget|testTarget)\(name: "([\w-]+)", dependencies: \[(.*?)\](,\s*path: "([^"]+)")?'
+    for kind, name, deps, _, path in re.findall(pattern, manifest, re.S):
         declared = {PRODUCTS.get(d, d) for d in re.findall(r'"([\w-]+)"', deps)}
-        folder = ("Tests/" if kind == "testTarget" or name == "TestSupport" else "Sources/") + name
+        folder = path or ("Tests/" if kind == "testTarget" else "Sources/") + name
         used = imports(folder)
         if name == "CLITests":
             used |= {"rednas"}  # runs the built binary, so it depends on it without importing it

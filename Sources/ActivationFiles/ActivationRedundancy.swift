@@ -21,7 +21,12 @@ package struct ActivationRedundancy: Sendable {
     package let seconds: Double
 
     /// Measures MSRS over every batch of `set`.
-    /// - Parameter progress: called after each batch with (batches done, total).
+    /// - Parameters:
+    ///   - set: the activation files, validated.
+    ///   - reduction: how each (n, C, …) tap becomes an n × p feature matrix.
+    ///   - parameters: β, τ and the CKA estimator.
+    ///   - progress: called after each batch with (batches done, total).
+    /// - Returns: the MSRS result with the taps' labels, the sample count and the seconds taken.
     /// - Throws: `ActivationError` for bad values (naming file and tensor); `RedundancyError` for bad parameters.
     package static func measure(_ set: ActivationSet, reduction: FeatureReduction = .globalAveragePool,
                                parameters: MSRSParameters = .init(),

@@ -2,6 +2,7 @@ import Foundation
 
 /// A malformed NATS architecture string: where (0-based character offset, node group, term) and why.
 public struct ArchitectureStringError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// Why the string does not parse.
     public enum Reason: Equatable, Sendable {
         case empty
         case wrongGroupCount(found: Int)
@@ -25,8 +26,10 @@ public struct ArchitectureStringError: Error, Equatable, CustomStringConvertible
     public let node: Int?
     /// 0-based position of the term within its group, if known (term j is the edge `node ← j`).
     public let term: Int?
+    /// Why the string does not parse.
     public let reason: Reason
 
+    /// The problem, where it is, and the string with a caret under the offending character.
     public var description: String {
         var location = "at offset \(offset)"
         if let node = node {
@@ -40,6 +43,7 @@ public struct ArchitectureStringError: Error, Equatable, CustomStringConvertible
         return "invalid architecture string \(location): \(explanation)\n  \(text)\n  \(caret)"
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 
     private var explanation: String {
@@ -80,9 +84,11 @@ public struct ArchitectureIndexError: Error, Equatable, CustomStringConvertible,
     /// The index as given.
     public let text: String
 
+    /// The index and the valid range.
     public var description: String {
         "architecture index \(text) is out of range: the NATS-Bench topology space has indices 0...\(Cell.spaceSize - 1)"
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

@@ -11,6 +11,7 @@ extension Cell: CustomStringConvertible {
         }.joined(separator: "+")
     }
 
+    /// The NATS architecture string, e.g. `|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|…|`.
     public var description: String { architectureString }
 
     /// Parses a NATS string strictly: exactly 3 `+`-separated groups (nodes 1, 2, 3), each

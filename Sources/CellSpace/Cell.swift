@@ -1,8 +1,11 @@
 /// One directed edge of a cell: `target ← source`, with `source < target`.
 public struct CellEdge: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The node the edge starts from.
     public let source: Int
+    /// The node the edge feeds (greater than ``source``).
     public let target: Int
 
+    /// `target←source`, e.g. `3←1`.
     public var description: String { "\(target)←\(source)" }
 }
 
@@ -80,6 +83,9 @@ public struct Cell: Hashable, Sendable {
 
 // A cell encodes as its NATS string, so checkpoints and reports read like the benchmark.
 extension Cell: Codable {
+    /// Decodes a NATS architecture string.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` with the parse error's message.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -90,6 +96,7 @@ extension Cell: Codable {
         }
     }
 
+    /// Encodes the cell as its NATS architecture string.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(architectureString)

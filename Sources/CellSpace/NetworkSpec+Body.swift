@@ -2,8 +2,10 @@
 
 /// One block of the network body, in forward order.
 public struct BodyBlock: Hashable, Sendable {
+    /// A searchable cell or a residual reduction block.
     public enum Kind: String, Hashable, Sendable { case cell, reduction }
 
+    /// Whether the block is a searchable cell or a reduction.
     public let kind: Kind
     /// k in the reference's `cells.k` module names: 0 ... (3N + 1), reductions at N and 2N + 1.
     public let bodyIndex: Int
@@ -11,7 +13,9 @@ public struct BodyBlock: Hashable, Sendable {
     public let stage: Int
     /// For a cell: its 0-based number among the searchable cells; for a reduction: 1 or 2.
     public let ordinal: Int
+    /// Channels of the block's input.
     public let inputChannels: Int
+    /// Channels of the block's output.
     public let outputChannels: Int
     /// Side of the block's output feature map.
     public let outputSize: Int
@@ -22,15 +26,20 @@ public struct BodyBlock: Hashable, Sendable {
 
 /// A point where MSRS records activations: the stem's raw conv output or one body block's output.
 public struct ActivationTap: Hashable, Sendable {
+    /// Where the tap sits: after the stem, a cell or a reduction block.
     public enum Kind: String, Hashable, Sendable { case stem, cell, reduction }
 
+    /// Where the tap sits.
     public let kind: Kind
     /// "stem", "cell 0", ..., "reduction 1", ...
     public let label: String
     /// The body block's k (`cells.k`), `nil` for the stem.
     public let bodyIndex: Int?
+    /// Channels of the tapped activation.
     public let channels: Int
+    /// Height of the tapped activation.
     public let height: Int
+    /// Width of the tapped activation.
     public let width: Int
 }
 

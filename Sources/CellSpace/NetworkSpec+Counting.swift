@@ -5,13 +5,16 @@
 public struct ParameterShape: Hashable, Sendable {
     /// e.g. `cells.3.layers.2.op.1.weight`.
     public let name: String
+    /// The tensor's shape, e.g. [out, in, k, k] for a convolution weight.
     public let shape: [Int]
 
+    /// Number of scalars: the product of ``shape``.
     public var scalarCount: Int { shape.reduce(1, *) }
 }
 
 /// A Conv2d, BatchNorm2d or Linear layer of the network, named as in the reference `TinyNetwork`.
 public struct LayerShape: Hashable, Sendable {
+    /// The layer type and the sizes its parameter and FLOP counts depend on.
     public enum Kind: Hashable, Sendable {
         /// No bias; `outputSize` is the output's height = width.
         case convolution(kernel: Int, stride: Int, inChannels: Int, outChannels: Int, outputSize: Int)
@@ -23,6 +26,7 @@ public struct LayerShape: Hashable, Sendable {
 
     /// Module path, e.g. `stem.0`, `cells.5.conv_a.op.1`, `classifier`.
     public let name: String
+    /// The layer type and its sizes.
     public let kind: Kind
 
     /// The trainable tensors (BN running statistics are buffers, not parameters).

@@ -77,6 +77,7 @@ public struct NetworkSpec: Hashable, Sendable {
     public static let cifar10 = NetworkSpec(known: 16, cells: 5, classes: 10, inputChannels: 3, inputSize: 32)
     /// The benchmark's CIFAR-100 network: 100 classes, 3×32×32.
     public static let cifar100 = NetworkSpec(known: 16, cells: 5, classes: 100, inputChannels: 3, inputSize: 32)
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     /// The benchmark's ImageNet16-120 network: 120 classes, 3×16×16.
     public static let imageNet16_120 = NetworkSpec(known: 16, cells: 5, classes: 120, inputChannels: 3, inputSize: 16)
     /// The same skeleton for Fashion-MNIST: 10 classes, 1×28×28.
@@ -99,6 +100,9 @@ extension NetworkSpec: Codable {
         case inputChannels = "input_channels", inputSize = "input_size"
     }
 
+    /// Decodes the snake_case keys and validates like the memberwise initialiser.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` naming the invalid field.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         do {
@@ -112,6 +116,7 @@ extension NetworkSpec: Codable {
         }
     }
 
+    /// Encodes the five fields under their snake_case keys.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(channels, forKey: .channels)
@@ -126,6 +131,7 @@ extension NetworkSpec: Codable {
 public enum NetworkSpecError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case invalid(field: String, value: String, requirement: String)
 
+    /// The field, its value and what it must be.
     public var description: String {
         switch self {
         case .invalid(let field, let value, let requirement):
@@ -133,5 +139,6 @@ public enum NetworkSpecError: Error, Equatable, CustomStringConvertible, Localiz
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

@@ -2,8 +2,11 @@ import Randomness
 
 /// One REA mutation: edge `edge` (string order) changes from `oldOperation` to `newOperation`.
 public struct CellMutation: Hashable, Codable, Sendable {
+    /// The edge's position in string order (0 … 5).
     public let edge: Int
+    /// The edge's operation before the mutation.
     public let oldOperation: Operation
+    /// The edge's operation after the mutation (always different from ``oldOperation``).
     public let newOperation: Operation
 
     /// The cell with this mutation applied.

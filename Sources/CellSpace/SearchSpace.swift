@@ -59,6 +59,9 @@ public struct SearchSpace: Hashable, Sendable {
 
 // A space encodes as its list of operation names; decoding validates like `init(operationNames:)`.
 extension SearchSpace: Codable {
+    /// Decodes a list of operation names, validated like ``init(operationNames:)``.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` with the validation message.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let names = try container.decode([String].self)
@@ -69,6 +72,7 @@ extension SearchSpace: Codable {
         }
     }
 
+    /// Encodes the space as its list of operation names.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(operationNames)
@@ -82,6 +86,7 @@ public enum SearchSpaceError: Error, Equatable, CustomStringConvertible, Localiz
     case duplicate(name: String, position: Int)
     case tooFewOperations([String])
 
+    /// What is wrong with the operation list, and the known operations.
     public var description: String {
         let known = Operation.allCases.map(\.rawValue).joined(separator: ", ")
         switch self {
@@ -96,5 +101,6 @@ public enum SearchSpaceError: Error, Equatable, CustomStringConvertible, Localiz
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

@@ -9,6 +9,7 @@ import Yams
 /// A key counts as known when the type's `init(from:)` decodes it, so a config struct that reads each
 /// of its keys with `decode(_:default:)` accepts exactly its documented keys, with defaults for the rest.
 public struct ConfigDecoder {
+    /// A decoder; it holds no state.
     public init() {}
 
     /// Decodes `type` from the document's root.

@@ -7,6 +7,7 @@ public enum ConfigSource: Equatable, Sendable, CustomStringConvertible {
     /// A command-line override, kept verbatim (`search.population=abc`).
     case override(String)
 
+    /// `file:line:column`, the file name, or `--set key=value`.
     public var description: String {
         switch self {
         case let .file(name, line, column): return "\(name):\(line):\(column)"
@@ -27,12 +28,14 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong, in words.
     public var message: String
 
+    /// An error at `source` about `keyPath`.
     public init(source: ConfigSource, keyPath: String?, message: String) {
         self.source = source
         self.keyPath = keyPath
         self.message = message
     }
 
+    /// `source: key: message`, e.g. `Configs/x.yaml:12:5: search.population: expected an integer, found "ten"`.
     public var description: String {
         let key = keyPath.map { $0.isEmpty ? "" : "\($0): " } ?? ""
         return "\(source): \(key)\(message)"
@@ -42,6 +45,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 #if canImport(Foundation)
 import Foundation
 extension ConfigError: LocalizedError {
+    /// The same as ``ConfigError/description``.
     public var errorDescription: String? { description }
 }
 #endif

@@ -1,9 +1,13 @@
 /// A coding key used by the node decoder: a mapping key or a sequence index.
 public struct ConfigKey: CodingKey, Hashable, Sendable {
+    /// The key as text (a sequence index as its decimal digits).
     public let stringValue: String
+    /// The sequence index, or `nil` for a mapping key.
     public let intValue: Int?
 
+    /// A mapping key.
     public init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
+    /// A sequence index.
     public init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
     init(_ key: CodingKey) {
         if let key = key as? ConfigKey { self = key } else { self.init(stringValue: key.stringValue) }

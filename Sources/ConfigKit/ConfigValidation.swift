@@ -8,14 +8,18 @@ public protocol ConfigValidatable {
 /// A validation failure for the key `key` (relative to the validated value; may be dotted,
 /// e.g. `budget.evaluations`; `nil` = the value itself).
 public struct InvalidConfigValue: Error, Equatable, CustomStringConvertible {
+    /// The offending key, relative to the validated value; `nil` for the value itself.
     public var key: String?
+    /// What is wrong, in words.
     public var message: String
 
+    /// A failure for `key` described by `message`.
     public init(key: String?, _ message: String) {
         self.key = key
         self.message = message
     }
 
+    /// `key: message`, or the message alone.
     public var description: String { (key.map { "\($0): " } ?? "") + message }
 }
 
@@ -33,6 +37,7 @@ public protocol ConfigEnumeration {
 }
 
 extension ConfigEnumeration where Self: CaseIterable & RawRepresentable, RawValue == String {
+    /// Every raw value, in declaration order.
     public static var allowedValues: [String] { allCases.map(\.rawValue) }
 }
 

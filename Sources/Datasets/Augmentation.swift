@@ -4,10 +4,12 @@ import Randomness
 /// crop back to the original size from the image zero-padded by `cropPadding` pixels on every side
 /// (padding applies to raw pixels, so a padded pixel is byte 0, normalised like any other pixel).
 public struct Augmentation: Equatable, Codable, Sendable {
+    /// Whether to mirror half of the images left to right.
     public var horizontalFlip: Bool
     /// Zero padding P for the random crop; 0 disables the crop.
     public var cropPadding: Int
 
+    /// An augmentation; `cropPadding` must not be negative.
     public init(horizontalFlip: Bool, cropPadding: Int) {
         precondition(cropPadding >= 0, "crop padding must not be negative")
         self.horizontalFlip = horizontalFlip; self.cropPadding = cropPadding
@@ -28,6 +30,7 @@ public struct Augmentation: Equatable, Codable, Sendable {
         }
     }
 
+    /// Whether it leaves every image unchanged.
     public var isIdentity: Bool { !horizontalFlip && cropPadding == 0 }
 
     /// Draws one image's random choices: first the flip (if enabled), then the crop's row offset,
@@ -45,14 +48,19 @@ public struct Augmentation: Equatable, Codable, Sendable {
 /// (y + cropTop, x + cropLeft), or a zero byte when that lies outside the image; `cropTop` and
 /// `cropLeft` are in −P...P (0, 0 = the centre crop, i.e. no shift).
 public struct AugmentationChoice: Equatable, Codable, Sendable {
+    /// Whether the image is mirrored left to right.
     public var flip: Bool
+    /// Vertical shift of the crop, −P … P.
     public var cropTop: Int
+    /// Horizontal shift of the crop, −P … P.
     public var cropLeft: Int
 
+    /// A choice with the given flip and shifts.
     public init(flip: Bool, cropTop: Int, cropLeft: Int) {
         self.flip = flip; self.cropTop = cropTop; self.cropLeft = cropLeft
     }
 
+    /// No flip and the centre crop: the image unchanged.
     public static let identity = AugmentationChoice(flip: false, cropTop: 0, cropLeft: 0)
 }
 

@@ -3,10 +3,15 @@ import Randomness
 /// A mini-batch ready for the trainer: `images` is `count × C × H × W` normalised Floats (NCHW),
 /// `labels[i]` the class of image `i`, `indices[i]` its index in the part it came from.
 public struct Batch: Equatable, Sendable {
+    /// `count × C × H × W` normalised values, NCHW.
     public var images: [Float]
+    /// The class of each image.
     public var labels: [Int32]
+    /// Each image's index in the part it came from.
     public var indices: [Int]
+    /// The geometry of one image.
     public var shape: ImageShape
+    /// Number of images in the batch.
     public var count: Int { labels.count }
 }
 
@@ -19,12 +24,19 @@ public struct Batch: Equatable, Sendable {
 /// - Augmentation choices of batch b come from a generator derived from `(seed, epoch, b)`, drawn
 ///   image by image in batch order, so a batch is the same whichever thread builds it and when.
 public struct BatchLoader: Sendable {
+    /// The images batches are cut from.
     public let part: ImageSet
+    /// The indices into ``part`` an epoch covers, in unshuffled order.
     public let indices: [Int]
+    /// Images per batch (the last batch may hold fewer).
     public let batchSize: Int
+    /// Whether each epoch shuffles ``indices``.
     public let shuffle: Bool
+    /// The random augmentation applied to each image.
     public let augmentation: Augmentation
+    /// Turns bytes into normalised floats.
     public let renderer: ImageRenderer
+    /// Seed of the shuffling and augmentation streams.
     public let seed: UInt64
 
     /// `indices` nil means every image of `part`. Throws for an empty batch size, an index outside

@@ -6,10 +6,15 @@ import Foundation
 /// then blue); CIFAR-100 has a coarse and a fine label byte before the pixels. Files have no header;
 /// the record count is the file size divided by the record size, which must divide it exactly.
 public enum CIFARReader {
+    /// The CIFAR image geometry, 3 × 32 × 32.
     public static let shape = ImageShape(channels: 3, height: 32, width: 32)
+    /// The five CIFAR-10 training files, in order.
     public static let cifar10TrainFiles = (1...5).map { "data_batch_\($0).bin" }
+    /// The CIFAR-10 test file.
     public static let cifar10TestFile = "test_batch.bin"
+    /// The CIFAR-100 training file.
     public static let cifar100TrainFile = "train.bin"
+    /// The CIFAR-100 test file.
     public static let cifar100TestFile = "test.bin"
 
     /// Which CIFAR-100 label to use as the class.

@@ -3,9 +3,12 @@ import Randomness
 /// A train/validation split of one dataset part, as two sorted, disjoint lists of indices into that
 /// part (images are not copied).
 public struct DataSplit: Equatable, Codable, Sendable {
+    /// Sorted indices of the training images.
     public var train: [Int]
+    /// Sorted indices of the validation images.
     public var valid: [Int]
 
+    /// A split from two sorted, disjoint index lists.
     public init(train: [Int], valid: [Int]) { self.train = train; self.valid = valid }
 
     /// The NATS-Bench CIFAR-10 25k/25k split of the 50,000 training images, reproduced exactly:

@@ -7,6 +7,7 @@ public struct DatasetLoadOptions: Sendable {
     /// IDX: class count bounding the labels (10 for MNIST and Fashion-MNIST).
     public var idxClassCount: Int
 
+    /// Options; the defaults detect the format and read CIFAR-100's fine labels.
     public init(format: DatasetFormat? = nil, cifar100Labels: CIFARReader.CIFAR100Labels = .fine,
                 idxClassCount: Int = 10) {
         self.format = format; self.cifar100Labels = cifar100Labels; self.idxClassCount = idxClassCount

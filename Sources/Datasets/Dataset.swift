@@ -1,9 +1,13 @@
 /// Image geometry, channels first: one image is `channels × height × width` values.
 public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringConvertible {
+    /// Number of channels C.
     public var channels: Int
+    /// Height H in pixels.
     public var height: Int
+    /// Width W in pixels.
     public var width: Int
 
+    /// The shape C × H × W.
     public init(channels: Int, height: Int, width: Int) {
         self.channels = channels; self.height = height; self.width = width
     }
@@ -14,6 +18,7 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
     public var planeSize: Int { height * width }
     /// `[C, H, W]`, the form used in reports and JSON.
     public var dimensions: [Int] { [channels, height, width] }
+    /// `[C,H,W]`.
     public var description: String { "[\(channels),\(height),\(width)]" }
 }
 
@@ -24,8 +29,11 @@ public struct ImageShape: Equatable, Hashable, Codable, Sendable, CustomStringCo
 /// channel 0 row-major, then channel 1, …). `labels[i]` is the class of image `i`, in
 /// `0..<classCount`.
 public struct ImageSet: Sendable, Equatable {
+    /// The geometry of every image.
     public let shape: ImageShape
+    /// The images' bytes back to back, C×H×W each.
     public let pixels: [UInt8]
+    /// The class of each image.
     public let labels: [Int32]
 
     /// Precondition (programmer error otherwise): `pixels.count == labels.count * shape.volume`.
@@ -62,14 +70,18 @@ public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
 public struct Dataset: Sendable, Equatable {
     /// Human-readable name ("CIFAR-10", "CIFAR-100", "Fashion-MNIST", "MNIST", …).
     public var name: String
+    /// The file format it was read from.
     public var format: DatasetFormat
+    /// The training part.
     public var train: ImageSet
+    /// The test part.
     public var test: ImageSet
     /// Number of classes; every label is in `0..<classCount`.
     public var classCount: Int
     /// `classNames[k]` names class `k`; always `classCount` entries.
     public var classNames: [String]
 
+    /// A dataset from its parts; `classNames` must have `classCount` entries.
     public init(name: String, format: DatasetFormat, train: ImageSet, test: ImageSet,
                 classCount: Int, classNames: [String]) {
         precondition(classNames.count == classCount, "one name per class")
@@ -77,11 +89,13 @@ public struct Dataset: Sendable, Equatable {
         self.classCount = classCount; self.classNames = classNames
     }
 
+    /// The image geometry (both parts share it).
     public var shape: ImageShape { train.shape }
 
     /// Which part of a dataset.
     public enum Part: String, Codable, Sendable { case train, test }
 
+    /// The training or the test part.
     public subscript(part: Part) -> ImageSet { part == .train ? train : test }
 }
 

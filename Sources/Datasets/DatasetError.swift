@@ -36,6 +36,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     /// A file whose content is well-formed but cannot be right (empty, shortened, zero-sized images).
     case badContent(path: String, reason: String)
 
+    /// What is wrong, naming the file.
     public var description: String {
         switch self {
         case let .missingFile(path, expected):
@@ -81,6 +82,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }
 

@@ -1,33 +1,52 @@
 /// What `rednas data inspect` reports about a dataset.
 public struct DatasetSummary: Codable, Equatable, Sendable {
+    /// One class: its label, name and image counts.
     public struct ClassInfo: Codable, Equatable, Sendable {
+        /// The label.
         public var index: Int
+        /// The class name.
         public var name: String
+        /// Training images with this label.
         public var train: Int
+        /// Test images with this label.
         public var test: Int
     }
+    /// Sizes of a train/valid split.
     public struct SplitCounts: Codable, Equatable, Sendable {
+        /// Images in the training half.
         public var train: Int
+        /// Images in the validation half.
         public var valid: Int
     }
 
+    /// The dataset's name, e.g. "CIFAR-10".
     public var name: String
+    /// The detected file format.
     public var format: DatasetFormat
+    /// The path the dataset was read from.
     public var path: String
     /// `[C, H, W]`.
     public var shape: [Int]
+    /// Images in the training part.
     public var trainCount: Int
+    /// Images in the test part.
     public var testCount: Int
     /// The NATS-Bench CIFAR-10 train/valid halves (nil unless CIFAR-10 with 50,000 training images).
     public var benchmarkSplit: SplitCounts?
+    /// Number of classes.
     public var classCount: Int
+    /// Every class with its counts, in label order.
     public var classes: [ClassInfo]
     /// Per-channel mean and population std of the training part, in 0…255 and in 0…1 units.
     public var mean255: [Double]
+    /// Per-channel population std, 0…255 units.
     public var std255: [Double]
+    /// Per-channel mean, 0…1 units.
     public var mean01: [Double]
+    /// Per-channel population std, 0…1 units.
     public var std01: [Double]
 
+    /// The summary of `dataset`, read from `path`.
     public init(_ dataset: Dataset, path: String) {
         name = dataset.name; format = dataset.format; self.path = path
         shape = dataset.shape.dimensions

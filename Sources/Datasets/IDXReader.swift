@@ -3,11 +3,17 @@
 /// Images file: big-endian magic 0x00000803, u32 count, u32 rows, u32 cols, then count·rows·cols
 /// bytes. Labels file: magic 0x00000801, u32 count, then count bytes.
 public enum IDXReader {
+    /// Magic number of an images file (unsigned bytes, 3 dimensions).
     public static let imagesMagic: UInt32 = 0x0000_0803
+    /// Magic number of a labels file (unsigned bytes, 1 dimension).
     public static let labelsMagic: UInt32 = 0x0000_0801
+    /// File name of the training images (optionally with `.gz`).
     public static let trainImages = "train-images-idx3-ubyte"
+    /// File name of the training labels (optionally with `.gz`).
     public static let trainLabels = "train-labels-idx1-ubyte"
+    /// File name of the test images (optionally with `.gz`).
     public static let testImages = "t10k-images-idx3-ubyte"
+    /// File name of the test labels (optionally with `.gz`).
     public static let testLabels = "t10k-labels-idx1-ubyte"
 
     /// Reads the four standard files from `folder` (each either raw or with `.gz`).

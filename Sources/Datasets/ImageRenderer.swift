@@ -2,10 +2,15 @@
 /// The fast path (`render`) works row by row through a 256-entry lookup table per channel;
 /// `renderReference` builds the flipped and padded images explicitly and is the oracle for it.
 public struct ImageRenderer: Sendable {
+    /// The geometry of the images it renders.
     public let shape: ImageShape
+    /// The per-channel normalisation it applies.
     public let normalization: Normalization
     private let table: [Float]
 
+    /// A renderer for images of `shape`, with one lookup table per channel.
+    ///
+    /// - Throws: ``DatasetError/invalidRequest(_:)`` when the normalisation's channel count differs from the shape's.
     public init(shape: ImageShape, normalization: Normalization) throws {
         guard normalization.mean.count == shape.channels else {
             throw DatasetError.invalidRequest("normalisation has \(normalization.mean.count) channels "

@@ -1,7 +1,9 @@
 /// Per-channel normalisation of pixels: `value = (pixel / 255 − mean[c]) / std[c]`, with `mean` and
 /// `std` in 0…1 units (the benchmark's constants ×1/255).
 public struct Normalization: Equatable, Codable, Sendable {
+    /// Per-channel mean, 0…1 units.
     public var mean: [Float]
+    /// Per-channel standard deviation, 0…1 units.
     public var std: [Float]
 
     /// `mean` and `std` in 0…1 units, one per channel; every std must be positive.
@@ -61,10 +63,12 @@ public struct Normalization: Equatable, Codable, Sendable {
 
 /// Per-channel pixel statistics of a part, in 0…255 units (exact: computed from byte histograms).
 public struct ChannelStatistics: Equatable, Codable, Sendable {
+    /// Per-channel mean, 0…255 units.
     public var mean255: [Double]
     /// Population standard deviation (numpy's default, ddof = 0).
     public var std255: [Double]
 
+    /// The statistics of every image in `part`.
     public init(_ part: ImageSet) {
         let channels = part.shape.channels, plane = part.shape.planeSize
         var histogram = [Int](repeating: 0, count: channels * 256)
@@ -90,6 +94,8 @@ public struct ChannelStatistics: Equatable, Codable, Sendable {
         mean255 = means; std255 = stds
     }
 
+    /// Per-channel mean, 0…1 units.
     public var mean01: [Double] { mean255.map { $0 / 255 } }
+    /// Per-channel population standard deviation, 0…1 units.
     public var std01: [Double] { std255.map { $0 / 255 } }
 }

@@ -8,12 +8,20 @@ import Randomness
 /// ±`noise` (0…255 units), clamped to bytes. Labels are drawn uniformly. All randomness comes
 /// from `SeededGenerator(seed:)`, so the same arguments give the same bytes.
 public struct SyntheticCIFAR: Sendable {
+    /// Images in the training files.
     public var trainCount: Int
+    /// Images in the test file.
     public var testCount: Int
+    /// Number of classes (1 … 10).
     public var classCount: Int
+    /// Half-width of the uniform pixel noise, in 0…255 units.
     public var noise: Double
+    /// Seed of every random choice.
     public var seed: UInt64
 
+    /// A generator for the given sizes.
+    ///
+    /// - Throws: ``DatasetError/invalidRequest(_:)`` for negative counts or a class count outside 1 … 10.
     public init(trainCount: Int, testCount: Int, classCount: Int = 10, noise: Double = 48, seed: UInt64 = 0) throws {
         guard trainCount >= 0, testCount >= 0 else {
             throw DatasetError.invalidRequest("image counts must not be negative (train \(trainCount), test \(testCount))")

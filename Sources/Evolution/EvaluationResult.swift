@@ -11,6 +11,7 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         case diverged
     }
 
+    /// Whether the numbers are usable.
     public var status: Status
     /// Validation accuracy (%): the only accuracy any fitness uses.
     public var validAccuracy: Double
@@ -20,6 +21,7 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     /// Test accuracy (%), recorded for reports only: **never** used to choose anything.
     public var testAccuracy: Double?
 
+    /// A result; accuracies in percent, MSRS normalised to [0, 1].
     public init(validAccuracy: Double, normalizedMSRS: Double?, testAccuracy: Double? = nil,
                 status: Status = .completed) {
         self.status = status

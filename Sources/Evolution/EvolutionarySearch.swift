@@ -25,12 +25,17 @@ public enum SearchAlgorithm: Equatable, Sendable {
 /// mutation. Recording appends the child to the population and, once it holds more than
 /// `populationSize`, removes the **oldest** member (aging), whatever its fitness.
 public struct EvolutionarySearch<Space: GenomeSpace> {
+    /// The genomes the space holds.
     public typealias Genome = Space.Genome
 
+    /// Regularized evolution or random search (``SearchAlgorithm``).
     public typealias Algorithm = SearchAlgorithm
 
+    /// Where genomes are drawn and mutated.
     public let space: Space
+    /// How candidates are proposed.
     public let algorithm: Algorithm
+    /// How candidates are compared (tournaments and the answer).
     public let fitness: Fitness
 
     /// - Precondition: population and sample sizes ≥ 1 (validated by the configuration layer).

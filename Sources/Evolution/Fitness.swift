@@ -10,6 +10,7 @@
 /// `lexicographic` and `pareto` are relative to the compared set (a tournament sample, or the whole
 /// history when choosing the answer); the others are a per-candidate score.
 public struct Fitness: Codable, Equatable, Sendable {
+    /// The comparison rule.
     public enum Kind: String, Codable, CaseIterable, Sendable {
         /// Higher validation accuracy wins (plain REA).
         case accuracy
@@ -24,6 +25,7 @@ public struct Fitness: Codable, Equatable, Sendable {
         case pareto
     }
 
+    /// The comparison rule; the parameters below apply to one kind each.
     public var kind: Kind
     /// Penalty weight, in accuracy points per unit of normalised MSRS (`penalty`).
     public var lambda: Double
@@ -32,6 +34,7 @@ public struct Fitness: Codable, Equatable, Sendable {
     /// Accuracy tolerance in points (`lexicographic`).
     public var epsilon: Double
 
+    /// A fitness of `kind`; parameters that `kind` does not use are ignored.
     public init(kind: Kind = .accuracy, lambda: Double = 0, bound: Double = 1, epsilon: Double = 0) {
         self.kind = kind
         self.lambda = lambda
@@ -39,6 +42,7 @@ public struct Fitness: Codable, Equatable, Sendable {
         self.epsilon = epsilon
     }
 
+    /// Plain validation accuracy, the reference REA's fitness.
     public static let accuracy = Fitness()
 
     /// The penalised score `accuracy − lambda · MSRS` (undefined MSRS = 1).

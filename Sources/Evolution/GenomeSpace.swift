@@ -17,12 +17,15 @@ public struct ClosureGenomeSpace<Genome: Hashable & Codable>: GenomeSpace {
     private let sample: (inout SeededGenerator) -> Genome
     private let mutation: (Genome, inout SeededGenerator) -> Genome
 
+    /// A space that draws with `random` and mutates with `mutate`.
     public init(random: @escaping (inout SeededGenerator) -> Genome,
                 mutate: @escaping (Genome, inout SeededGenerator) -> Genome) {
         sample = random
         mutation = mutate
     }
 
+    /// A genome from the `random` closure.
     public func randomGenome(using generator: inout SeededGenerator) -> Genome { sample(&generator) }
+    /// A child of `parent` from the `mutate` closure.
     public func mutate(_ parent: Genome, using generator: inout SeededGenerator) -> Genome { mutation(parent, &generator) }
 }

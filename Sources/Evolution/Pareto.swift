@@ -6,12 +6,15 @@
 /// summation order) are equal for dominance. Rounding (rather than "within ε") keeps equality
 /// transitive, so fronts stay well defined and the O(n log n) sweep stays exact.
 public struct ParetoPoint: Equatable, Sendable {
+    /// Accuracy in percent (maximised).
     public var accuracy: Double
+    /// Normalised MSRS (minimised).
     public var msrs: Double
 
     /// `msrs` on the comparison grid (what dominance reads).
     public var comparedMSRS: Double { Pareto.comparable(msrs) }
 
+    /// A point at (`accuracy`, `msrs`).
     public init(accuracy: Double, msrs: Double) {
         self.accuracy = accuracy
         self.msrs = msrs

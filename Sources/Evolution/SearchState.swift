@@ -7,6 +7,7 @@ public struct Budget: Codable, Equatable, Sendable {
     /// Seconds of evaluation time (as reported by the driver) before stopping; `nil` = no limit.
     public var seconds: Double?
 
+    /// A budget of at most `evaluations` evaluations and `seconds` seconds; `nil` leaves that limit off.
     public init(evaluations: Int? = nil, seconds: Double? = nil) {
         self.evaluations = evaluations
         self.seconds = seconds
@@ -15,7 +16,9 @@ public struct Budget: Codable, Equatable, Sendable {
 
 /// One evaluated genome in the search history.
 public struct Member<Genome: Hashable & Codable>: Codable, Equatable {
+    /// The evaluated genome.
     public var genome: Genome
+    /// Its evaluation.
     public var result: EvaluationResult
     /// True when the result was copied from an earlier evaluation of an equivalent genome (cache hit).
     public var reused: Bool
@@ -27,6 +30,7 @@ public struct Member<Genome: Hashable & Codable>: Codable, Equatable {
 
 /// What to evaluate next, and why.
 public struct Proposal<Genome: Hashable & Codable>: Codable, Equatable {
+    /// The genome to evaluate.
     public var genome: Genome
     /// History index of the parent for a mutation; `nil` for a random sample.
     public var parent: Int?

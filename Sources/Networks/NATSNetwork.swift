@@ -18,12 +18,18 @@ public typealias ActivationRecorder = (_ tap: Int, _ value: Variable) -> Void
 /// Its named state uses the reference `state_dict` names (`stem.0.weight`, `cells.k.layers.e.op.1.weight`,
 /// `cells.k.conv_a.op.2.running_mean`, `lastact.0.*`, `classifier.*`), in module construction order.
 public final class NATSNetwork: NamedStateProvider {
+    /// The architecture used in every searchable position.
     public let cell: Cell
+    /// The skeleton: channels, cells per stage, classes and input size.
     public let spec: NetworkSpec
+    /// The stem's 3×3 convolution (state `stem.0`).
     public let stemConv: Conv2d
+    /// The stem's batch normalisation (state `stem.1`).
     public let stemNorm: BatchNorm2d
     let body: [Block]
+    /// The head's batch normalisation before the final ReLU (state `lastact.0`).
     public let lastNorm: BatchNorm2d
+    /// The linear classifier on the pooled features (state `classifier`).
     public let classifier: Linear
 
     enum Block {
@@ -81,6 +87,7 @@ public final class NATSNetwork: NamedStateProvider {
     /// Number of activation taps the recorder receives per forward pass (3N + 3).
     public var tapCount: Int { body.count + 1 }
 
+    /// Every entry under the reference `state_dict` names, in module construction order.
     public var namedState: [NamedStateEntry] {
         var entries = stemConv.namedState.prefixed(by: "stem.0") + stemNorm.namedState.prefixed(by: "stem.1")
         for (k, block) in body.enumerated() {

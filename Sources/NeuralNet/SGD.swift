@@ -9,14 +9,27 @@ import TensorEngine
 ///     g = g + μ·b          (nesterov)        g = b         (otherwise)
 ///     θ = θ − lr·g
 public final class SGD {
+    /// The parameters this optimizer updates, in the order of ``SGDState/momentumBuffers``.
     public let parameters: [Parameter]
     /// Set per epoch by the caller (e.g. from `CosineSchedule`).
     public var learningRate: Float
+    /// Momentum μ (0 disables it).
     public let momentum: Float
+    /// Whether the update uses Nesterov momentum.
     public let nesterov: Bool
+    /// L2 weight decay added to each gradient (`wd·θ`).
     public let weightDecay: Float
+    /// The momentum buffers, to checkpoint and restore.
     public private(set) var state: SGDState
 
+    /// An optimizer over `parameters` with empty momentum buffers.
+    ///
+    /// - Parameters:
+    ///   - parameters: The parameters to update, in a fixed order.
+    ///   - learningRate: The initial learning rate.
+    ///   - momentum: Momentum μ; must be positive when `nesterov` is true.
+    ///   - nesterov: Whether to use Nesterov momentum.
+    ///   - weightDecay: L2 weight decay.
     public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9, nesterov: Bool = true,
                 weightDecay: Float = 5e-4) {
         precondition(!nesterov || momentum > 0, "Nesterov momentum requires momentum > 0")

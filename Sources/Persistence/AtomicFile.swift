@@ -59,11 +59,13 @@ public enum PersistenceError: Error, CustomStringConvertible, LocalizedError, Eq
     case io(path: String, what: String, errno: Int32)
     case malformed(path: String, detail: String)
 
+    /// The file and what went wrong.
     public var description: String {
         switch self {
         case let .io(path, what, code): return "\(path): \(what) (\(String(cString: strerror(code))))"
         case let .malformed(path, detail): return "\(path): \(detail)"
         }
     }
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

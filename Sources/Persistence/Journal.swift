@@ -37,13 +37,16 @@ public struct JournalHeader: Codable, Equatable, Sendable {
 /// that do not decode). `load` reports it; `repair` truncates the file back to the last complete
 /// record. Damage anywhere else is refused: the journal is the run's source of truth.
 public struct Journal<Record: Codable> {
+    /// The journal file.
     public let url: URL
 
+    /// The journal at `url` (the file is created by the first append).
     public init(url: URL) { self.url = url }
 
     /// What `load` found.
     public struct Contents {
         public var header: JournalHeader?
+        /// The complete records, in file order.
         public var records: [Record]
         /// The 1-based line number of each record (for messages).
         public var lines: [Int]

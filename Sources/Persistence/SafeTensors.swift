@@ -6,8 +6,10 @@ import Foundation
 ///
 /// Reading validates everything a damaged or foreign file could get wrong and names the problem.
 public struct SafeTensors: Equatable {
+    /// An element type, named as in the header.
     public enum DType: String, Codable, CaseIterable {
         case f32 = "F32", f64 = "F64", i64 = "I64", i32 = "I32", f16 = "F16", bf16 = "BF16", u8 = "U8"
+        /// Bytes per element.
         public var byteSize: Int {
             switch self {
             case .f64, .i64: return 8
@@ -18,14 +20,21 @@ public struct SafeTensors: Equatable {
         }
     }
 
+    /// One named tensor: its type, shape and raw little-endian bytes.
     public struct Entry: Equatable {
+        /// The tensor's name, e.g. `stem.0.weight`.
         public var name: String
+        /// The element type.
         public var dtype: DType
+        /// The shape; `[]` is a scalar.
         public var shape: [Int]
+        /// The raw bytes, C order, little-endian.
         public var bytes: Data
 
+        /// Number of elements: the product of ``shape``.
         public var elementCount: Int { shape.reduce(1, *) }
 
+        /// An entry from raw bytes (not checked against the shape here; reading a file checks it).
         public init(name: String, dtype: DType, shape: [Int], bytes: Data) {
             self.name = name; self.dtype = dtype; self.shape = shape; self.bytes = bytes
         }
@@ -54,13 +63,17 @@ public struct SafeTensors: Equatable {
         }
     }
 
+    /// The tensors, in file order.
     public var entries: [Entry]
+    /// The header's `__metadata__` strings.
     public var metadata: [String: String]
 
+    /// A file's contents from its entries and metadata.
     public init(entries: [Entry], metadata: [String: String] = [:]) {
         self.entries = entries; self.metadata = metadata
     }
 
+    /// The entry named `name`, if any.
     public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
 }
 
@@ -100,6 +113,8 @@ extension SafeTensors {
     /// The `__metadata__` key holding the data section's CRC-32C (8 hex digits).
     public static let checksumKey = "crc32c"
 
+    /// Reads and validates the file at `url`.
+    /// - Throws: ``PersistenceError/malformed(path:detail:)`` naming the problem.
     public static func read(from url: URL) throws -> SafeTensors {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -108,6 +123,9 @@ extension SafeTensors {
         return try decode(data, path: url.path)
     }
 
+    /// Parses and validates `data`; `path` names the file in errors.
+    ///
+    /// - Throws: ``PersistenceError/malformed(path:detail:)`` naming the problem.
     public static func decode(_ data: Data, path: String) throws -> SafeTensors {
         func bad(_ detail: String) -> PersistenceError { .malformed(path: path, detail: "not a valid safetensors file: \(detail)") }
         guard data.count >= 8 else { throw bad("\(data.count) bytes, shorter than the 8-byte header length") }

@@ -22,6 +22,7 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
         return SeededGenerator(seed: sm.next(), stream: label &+ 1)
     }
 
+    /// The next 64 random bits (xoshiro256**).
     public mutating func next() -> UInt64 {
         let result = (s1 &* 5).rotateLeft(7) &* 9
         let t = s1 << 17

@@ -36,7 +36,7 @@ package enum SearchRunner {
             if let monitor { monitor.handle(event) } else { pending.append(event) }
         }
         monitor = SearchMonitor(run: run, settings: settings, line: line, records: driver.records)
-        pending.forEach { monitor!.handle($0) }
+        for event in pending { monitor!.handle(event) }
         return try driver.run()
     }
 }

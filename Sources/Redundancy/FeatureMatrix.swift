@@ -3,6 +3,7 @@
 /// Storage stays in the precision it arrived in (a flattened activation can be large, so it is not
 /// widened until its Gram matrix is formed); every CKA product is computed in Double.
 public struct FeatureMatrix: Sendable {
+    /// The values, row-major, in the precision they arrived in.
     public enum Storage: Sendable {
         case float([Float])
         case double([Double])

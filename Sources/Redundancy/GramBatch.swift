@@ -16,6 +16,7 @@ import TensorEngine
 public struct GramBatch: Sendable {
     /// n, the samples every representation of this batch shares.
     public let sampleCount: Int
+    /// The CKA estimator the Grams are prepared for.
     public let estimator: CKAEstimator
     /// Prepared Grams, layer-major: layer l occupies [l·n², (l+1)·n²).
     private(set) var grams: [Double] = []

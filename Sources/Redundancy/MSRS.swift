@@ -9,6 +9,7 @@ public struct MSRSParameters: Codable, Equatable, Sendable {
     /// The CKA estimator used to form S. Reference: unbiased.
     public var estimator: CKAEstimator
 
+    /// The constants; the defaults are the reference values.
     public init(beta: Double = 100, threshold: Double = 0.8, estimator: CKAEstimator = .unbiased) {
         self.beta = beta
         self.threshold = threshold

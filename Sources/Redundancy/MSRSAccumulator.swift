@@ -9,6 +9,7 @@
 public struct MSRSAccumulator: Sendable {
     /// L, the representations every batch must provide.
     public let layerCount: Int
+    /// The soft-count constants of the measurement.
     public let parameters: MSRSParameters
     /// Score of every batch fed so far, in order; nil marks a dropped (NaN) batch.
     public private(set) var batchScores: [Double?] = []

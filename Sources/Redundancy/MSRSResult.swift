@@ -10,12 +10,15 @@ public enum MSRSScore: Equatable, Sendable {
 /// undefinedReason (only when undefined), layers, pairs, batchesSeen, batchesUsed, batchScores
 /// (null = dropped batch), cka (mean L × L over used batches), adjacent (L−1 values), parameters.
 public struct MSRSResult: Codable, Equatable, Sendable {
+    /// The score, or why it is undefined.
     public let score: MSRSScore
     /// L, the number of representations.
     public let layers: Int
     /// L(L−1)/2.
     public let pairs: Int
+    /// Batches fed to the measurement.
     public let batchesSeen: Int
+    /// Batches whose score was finite and entered the mean (the others were dropped).
     public let batchesUsed: Int
     /// Every batch's score in feeding order; nil = dropped (NaN).
     public let batchScores: [Double?]
@@ -23,6 +26,7 @@ public struct MSRSResult: Codable, Equatable, Sendable {
     public let cka: [[Double]]?
     /// s_k = mean CKA(IR_k, IR_k+1) over the used batches (nil when undefined).
     public let adjacent: [Double]?
+    /// The soft-count constants the score was computed with.
     public let parameters: MSRSParameters
 
     /// The mean MSRS, or nil when undefined.
@@ -42,6 +46,7 @@ public struct MSRSResult: Codable, Equatable, Sendable {
         case cka, adjacent, parameters
     }
 
+    /// A result from its parts; ``MSRSAccumulator`` builds it, tests and decoders use this directly.
     public init(score: MSRSScore, layers: Int, pairs: Int, batchesSeen: Int, batchesUsed: Int,
                 batchScores: [Double?], cka: [[Double]]?, adjacent: [Double]?, parameters: MSRSParameters) {
         self.score = score
@@ -55,6 +60,9 @@ public struct MSRSResult: Codable, Equatable, Sendable {
         self.parameters = parameters
     }
 
+    /// Decodes the flat JSON form described on the type (null `msrs` means undefined).
+    ///
+    /// - Throws: `DecodingError` when a key is missing or has the wrong type.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let msrs = try c.decodeIfPresent(Double.self, forKey: .msrs) {
@@ -72,6 +80,7 @@ public struct MSRSResult: Codable, Equatable, Sendable {
         parameters = try c.decode(MSRSParameters.self, forKey: .parameters)
     }
 
+    /// Encodes the flat JSON form described on the type.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch score {

@@ -26,6 +26,7 @@ public enum RedundancyError: Error, Equatable, Sendable {
 }
 
 extension RedundancyError: CustomStringConvertible, LocalizedError {
+    /// What is wrong, with the offending values.
     public var description: String {
         switch self {
         case let .invalidShape(shape, count, reason):
@@ -52,5 +53,6 @@ extension RedundancyError: CustomStringConvertible, LocalizedError {
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

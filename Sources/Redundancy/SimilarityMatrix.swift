@@ -35,6 +35,7 @@ public struct SimilarityMatrix: Equatable, Sendable {
         self.values = values
     }
 
+    /// The similarity of representations `i` and `j`.
     public subscript(i: Int, j: Int) -> Double { values[i * count + j] }
 
     /// The matrix as nested rows (for JSON and plotting).

@@ -1,6 +1,8 @@
 /// Which units a similarity-guided pruning keeps (spec §5). Indices are sorted ascending.
 public struct PruningSelection: Codable, Equatable, Sendable {
+    /// Indices of the units kept.
     public let kept: [Int]
+    /// Indices of the units removed.
     public let removed: [Int]
 }
 

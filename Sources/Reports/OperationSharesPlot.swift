@@ -9,7 +9,10 @@ package struct OperationSharesPlot {
     package let windowName: String
     package var maxColumns = 400
 
-    /// - Parameter windowName: how the window is described, e.g. "REA population (P = 10)".
+    /// - Parameters:
+    ///   - shares: each operation's share after every evaluation, as ``OperationShares`` counts them.
+    ///   - window: how many of the latest evaluations each share counts (the population size for REA).
+    ///   - windowName: how the window is described, e.g. "REA population (P = 10)".
     package init(shares: OperationShares, window: Int, windowName: String) {
         self.shares = shares
         self.window = window

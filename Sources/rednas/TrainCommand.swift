@@ -72,12 +72,12 @@ struct TrainCommand: ParsableCommand {
         let stop = StopSignal()
         stop.installSignalHandlers { name in line.log("\(name): stopping after the current step (again to quit now)") }
         let start = Date()
-        let report = try session.run(stop: stop, log: { line.log($0) }) { p in
+        let report = try session.run(stop: stop, log: { line.log($0) }, progress: { p in
             let elapsed = Date().timeIntervalSince(start)
             let eta = p.fraction > 0 ? elapsed * (1 - p.fraction) / p.fraction : .nan
             line.update(String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f img/s  ETA %@", p.epoch + 1, p.epochs,
                                p.step, p.steps, p.loss ?? .nan, p.imagesPerSecond ?? 0, formatDuration(eta)))
-        }
+        })
         line.finish()
         var summary = "\(report.status): \(directory.path)/metrics.json"
         if let f = report.final {

@@ -110,7 +110,7 @@ final class SearchSpaceTests: XCTestCase {
         let space = try SearchSpace(operationNames: ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3"])
         var generator = SeededGenerator(seed: 11)
         let n = 20_000
-        var counts = [CellOperation: Int]()
+        var counts: [CellOperation: Int] = [:]
         for _ in 0..<n {
             let cell = space.randomCell(using: &generator)
             XCTAssertTrue(space.contains(cell))

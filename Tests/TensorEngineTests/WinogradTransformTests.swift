@@ -217,7 +217,7 @@ final class WinogradTransformTests: XCTestCase {
 
             let du = randomTensor([planes * outC * inC], using: &generator).data
             let dw = family.weightGradient(du, outC, inC)
-            var gradientPairs = [(Float, Double)]()
+            var gradientPairs: [(Float, Double)] = []
             for o in 0..<outC {
                 for i in 0..<inC {
                     let transformed = (0..<p).map { r in (0..<p).map { c in Double(du[((p * r + c) * outC + o) * inC + i]) } }

@@ -5,28 +5,45 @@ import Randomness
 /// Trains `TinyConvNet` on `SyntheticPatterns` with the NATS-Bench recipe (SGD, Nesterov momentum
 /// 0.9, weight decay 5e-4, per-epoch cosine learning rate): the `rednas demo` workload.
 public struct DemoTraining {
+    /// What to train and for how long; the defaults are the `rednas demo` defaults.
     public struct Options: Equatable {
+        /// Passes over the training images.
         public var epochs = 5
+        /// Seed of the data, the initial weights and the shuffling.
         public var seed: UInt64 = 0
+        /// Images per SGD step.
         public var batchSize = 64
+        /// Number of synthetic training images.
         public var trainImages = 8192
+        /// Number of synthetic test images.
         public var testImages = 1024
+        /// Channels of the ``TinyConvNet``'s convolution.
         public var width = 16
+        /// Learning rate of the first epoch (cosine-annealed afterwards).
         public var learningRate = 0.1
+        /// The defaults.
         public init() {}
     }
 
     /// One epoch's outcome. `imagesPerSecond` is wall-clock training throughput (informational).
     public struct EpochReport: Equatable {
+        /// The epoch, 0-based.
         public var epoch: Int
+        /// The learning rate used throughout the epoch.
         public var learningRate: Float
+        /// Mean training loss per image over the epoch (each batch's mean weighted by its size).
         public var trainLoss: Double
+        /// Fraction of training images classified correctly during the epoch.
         public var trainAccuracy: Double
+        /// Fraction of test images classified correctly after the epoch.
         public var testAccuracy: Double
+        /// Training images per wall-clock second.
         public var imagesPerSecond: Double
     }
 
+    /// The settings this demo runs with.
     public let options: Options
+    /// A demo that trains with `options`.
     public init(options: Options) { self.options = options }
 
     /// Runs all epochs, calling `onEpoch` after each; returns the reports.

@@ -6,8 +6,11 @@ import Randomness
 /// stripes; each image has a random phase, amplitude, per-channel gain and uniform noise, so a
 /// classifier must detect orientation (a convolution), not a fixed pixel.
 public enum SyntheticPatterns {
+    /// Number of classes (horizontal, vertical, checkerboard, diagonal).
     public static let classes = 4
+    /// Channels per image.
     public static let channels = 3
+    /// Side of the square images, in pixels.
     public static let size = 8
 
     /// `count` images [count, 3, 8, 8] and their labels (classes cycle 0, 1, 2, 3, …).
@@ -43,10 +46,20 @@ public enum SyntheticPatterns {
 
 /// A tiny classifier: conv3×3(3→width) → BN → ReLU → global average pool → linear(width→classes).
 public final class TinyConvNet: NamedStateProvider {
+    /// The 3×3 convolution, padding 1.
     public let conv: Conv2d
+    /// Batch normalisation after the convolution.
     public let norm: BatchNorm2d
+    /// The linear layer from the pooled features to the logits.
     public let classifier: Linear
 
+    /// A freshly initialised network.
+    ///
+    /// - Parameters:
+    ///   - inChannels: Channels of the input images.
+    ///   - width: Channels of the convolution's output and the classifier's input.
+    ///   - classes: Number of logits.
+    ///   - generator: The source of the initial weights.
     public init(inChannels: Int, width: Int, classes: Int, generator: inout SeededGenerator) {
         conv = Conv2d(inChannels: inChannels, outChannels: width, kernelSize: 3, padding: 1, generator: &generator)
         norm = BatchNorm2d(channels: width)
@@ -58,6 +71,7 @@ public final class TinyConvNet: NamedStateProvider {
         classifier(g.globalAvgPool(g.relu(norm(conv(x, in: g), in: g, training: training))), in: g)
     }
 
+    /// `conv.*`, `norm.*` and `classifier.*`.
     public var namedState: [NamedStateEntry] {
         conv.namedState.prefixed(by: "conv") + norm.namedState.prefixed(by: "norm")
             + classifier.namedState.prefixed(by: "classifier")
