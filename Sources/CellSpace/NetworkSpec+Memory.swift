@@ -7,6 +7,7 @@ public struct TrainingMemoryEstimate: Equatable, Sendable {
     public var parameterBytes: Double
     /// Values saved for the backward pass for one batch.
     public var activationBytes: Double
+    /// Everything counted: parameter plus activation bytes.
     public var totalBytes: Double { parameterBytes + activationBytes }
 }
 

@@ -23,9 +23,13 @@ public struct NetworkSpec: Hashable, Sendable {
     /// pixels a side, the FLOPs of a network stay below 3·10¹⁸ (< Int.max ≈ 9.2·10¹⁸), so the
     /// parameter and FLOP sums cannot overflow, and a stage list of 1000 cells is built at once.
     public enum Limits {
+        /// The most stage-1 channels C.
         public static let channels = 4096
+        /// The most cells in one stage.
         public static let cellsPerStage = 1000
+        /// The most output classes.
         public static let classes = 100_000
+        /// The largest input height = width, in pixels.
         public static let inputSize = 1024
     }
 

@@ -96,6 +96,7 @@ enum BinaryFile {
 /// The most bytes a dataset file (or its decompressed content) may take: the machine's physical
 /// memory. A file larger than that could never be held, so it is refused before it is read.
 public enum MemoryLimit {
+    /// The machine's physical memory in bytes (clamped to `Int`).
     public static var bytes: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
 
     /// "23.4 GiB", "512 MiB", "3.4 TB" style: binary units, 1 decimal.

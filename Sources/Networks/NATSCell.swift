@@ -5,6 +5,7 @@ import TensorEngine
 
 /// A searchable cell (reference `InferCell`): node_i = Σ_{j<i} op_{i←j}(node_j), output node 3.
 public final class NATSCell: NamedStateProvider {
+    /// The architecture this cell builds: one operation on each of its 6 edges.
     public let cell: Cell
     let edges: [EdgeModule]
 

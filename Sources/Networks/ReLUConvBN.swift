@@ -6,7 +6,9 @@ import TensorEngine
 /// ReLU → Conv2d (no bias) → BatchNorm2d: the reference `ReLUConvBN`, whose state is named
 /// `op.1.weight` (conv) and `op.2.*` (batch norm); `op.0` is the parameter-free ReLU.
 public final class ReLUConvBN: NamedStateProvider {
+    /// The convolution, without bias (`op.1`).
     public let conv: Conv2d
+    /// The batch norm over the output channels (`op.2`).
     public let norm: BatchNorm2d
 
     /// Conv with `kernelSize`, `stride` and padding (k − 1)/2, as the reference builds it.
@@ -29,6 +31,7 @@ public final class ReLUConvBN: NamedStateProvider {
                      stride: conv.stride, padding: conv.padding)
     }
 
+    /// `op.1.weight`, then the batch norm's entries under `op.2`.
     public var namedState: [NamedStateEntry] {
         conv.namedState.prefixed(by: "op.1") + norm.namedState.prefixed(by: "op.2")
     }

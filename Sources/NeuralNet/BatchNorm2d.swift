@@ -10,6 +10,7 @@ public final class BatchNorm2d: NamedStateProvider {
     /// Running mean (0) / variance (1) and batches tracked.
     public let statistics: BatchNormStatistics
 
+    /// A batch norm over `channels` channels: γ = 1, β = 0, fresh running statistics.
     public init(channels: Int) {
         gamma = Parameter(Tensor(repeating: 1, shape: [channels]))
         beta = Parameter(.zeros([channels]))
@@ -22,6 +23,8 @@ public final class BatchNorm2d: NamedStateProvider {
         g.batchNorm2d(x, gamma: g.parameter(gamma), beta: g.parameter(beta), statistics: statistics, training: training)
     }
 
+    /// `weight` (γ), `bias` (β), `running_mean`, `running_var`, `num_batches_tracked`: PyTorch's
+    /// names, in its order.
     public var namedState: [NamedStateEntry] {
         [NamedStateEntry("weight", .parameter(gamma)), NamedStateEntry("bias", .parameter(beta)),
          NamedStateEntry("running_mean", .runningMean(statistics)),

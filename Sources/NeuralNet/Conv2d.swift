@@ -3,8 +3,11 @@ import Randomness
 
 /// 2-D convolution without bias (PyTorch `Conv2d(bias=False)`); weight [out, in, k, k].
 public final class Conv2d: NamedStateProvider {
+    /// The kernel, shape [out, in, k, k].
     public let weight: Parameter
+    /// The step between kernel positions, the same along height and width.
     public let stride: Int
+    /// Zero padding on each side, in pixels.
     public let padding: Int
 
     /// Weight initialised kaiming-uniform (a = √5): uniform(±1/√(inChannels·k·k)).
@@ -22,5 +25,6 @@ public final class Conv2d: NamedStateProvider {
         g.conv2d(x, weight: g.parameter(weight), stride: stride, padding: padding)
     }
 
+    /// `weight` only.
     public var namedState: [NamedStateEntry] { [NamedStateEntry("weight", .parameter(weight))] }
 }

@@ -3,7 +3,9 @@ import Randomness
 
 /// Fully connected layer with bias (PyTorch `Linear`); weight [out, in], bias [out].
 public final class Linear: NamedStateProvider {
+    /// The weight, shape [out, in].
     public let weight: Parameter
+    /// The bias, shape [out].
     public let bias: Parameter
 
     /// Weight kaiming-uniform (a = √5) = uniform(±1/√in), then bias uniform(±1/√in).
@@ -17,6 +19,7 @@ public final class Linear: NamedStateProvider {
         g.linear(x, weight: g.parameter(weight), bias: g.parameter(bias))
     }
 
+    /// `weight`, then `bias`.
     public var namedState: [NamedStateEntry] {
         [NamedStateEntry("weight", .parameter(weight)), NamedStateEntry("bias", .parameter(bias))]
     }

@@ -3,8 +3,11 @@ import TensorEngine
 
 /// A dotted name and the slot it refers to, e.g. `stem.1.running_mean`.
 public struct NamedStateEntry {
+    /// The dotted name, e.g. `stem.1.running_mean`.
     public var name: String
+    /// Where the value lives.
     public var slot: StateSlot
+    /// An entry naming `slot` `name`.
     public init(_ name: String, _ slot: StateSlot) { self.name = name; self.slot = slot }
 }
 

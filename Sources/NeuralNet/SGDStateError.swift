@@ -6,6 +6,7 @@ public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equat
     case parameterCountMismatch(expected: Int, found: Int)
     case shapeMismatch(parameterIndex: Int, expected: [Int], found: [Int])
 
+    /// What is wrong, in words.
     public var description: String {
         switch self {
         case let .parameterCountMismatch(expected, found):
@@ -15,5 +16,6 @@ public enum SGDStateError: Error, CustomStringConvertible, LocalizedError, Equat
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

@@ -8,6 +8,7 @@ public enum StateDictError: Error, CustomStringConvertible, LocalizedError, Equa
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case typeMismatch(name: String, expected: String)
 
+    /// What is wrong, in words.
     public var description: String {
         switch self {
         case .missing(let names): return "state dict is missing \(names.count) entr\(names.count == 1 ? "y" : "ies"): \(names.joined(separator: ", "))"
@@ -17,5 +18,6 @@ public enum StateDictError: Error, CustomStringConvertible, LocalizedError, Equa
         }
     }
 
+    /// The same as ``description``.
     public var errorDescription: String? { description }
 }

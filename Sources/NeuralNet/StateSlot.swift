@@ -9,5 +9,6 @@ public enum StateSlot {
     /// PyTorch `num_batches_tracked`, an integer (I64 in safetensors).
     case batchesTracked(BatchNormStatistics)
 
+    /// Whether this slot is a trainable parameter rather than a batch-norm buffer.
     public var isParameter: Bool { if case .parameter = self { return true } else { return false } }
 }

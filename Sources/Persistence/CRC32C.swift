@@ -15,6 +15,7 @@ public enum CRC32C {
     /// Incremental use: `finish(update(update(start, a), b))` = `checksum(a + b)`.
     public static let start: UInt32 = 0xFFFF_FFFF
 
+    /// The state after feeding `bytes` to `state` (begin with `start`).
     public static func update<Bytes: Sequence>(_ state: UInt32, _ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         var crc = state
         table.withUnsafeBufferPointer { t in
@@ -23,6 +24,7 @@ public enum CRC32C {
         return crc
     }
 
+    /// The checksum of a finished `state` (the final XOR).
     public static func finish(_ state: UInt32) -> UInt32 { state ^ 0xFFFF_FFFF }
 
     /// The checksum as 8 lower-case hex digits, as files record it.
@@ -30,6 +32,7 @@ public enum CRC32C {
         hexString(checksum(bytes))
     }
 
+    /// `value` as 8 lower-case hex digits, zero-padded.
     public static func hexString(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits

@@ -6,9 +6,11 @@ import Glibc
 /// The first line of a run journal: what the run is bound to. Written when the run is created
 /// (or, for a journal from before headers, on its first resume — see `legacyRecords`).
 public struct JournalHeader: Codable, Equatable, Sendable {
+    /// The value of `journal` in every header.
     public static let kind = "rednas-run-journal"
     /// Always `JournalHeader.kind`: how the first line is told apart from a record.
     public var journal: String
+    /// The header format's version: 2 for every header this code writes.
     public var version: Int
     /// SHA-256 (hex) of what the run is bound to (its resolved config without the budget, and its space).
     public var fingerprint: String
@@ -18,6 +20,8 @@ public struct JournalHeader: Codable, Equatable, Sendable {
     /// records may lack a checksum; every later one must carry one.
     public var legacyRecords: Int
 
+    /// A current-version header binding a run to `fingerprint` (over the texts `bound`), whose first
+    /// `legacyRecords` records may lack a checksum.
     public init(fingerprint: String, bound: [String: String], legacyRecords: Int = 0) {
         journal = Self.kind; version = 2
         self.fingerprint = fingerprint; self.bound = bound; self.legacyRecords = legacyRecords
@@ -45,6 +49,7 @@ public struct Journal<Record: Codable> {
 
     /// What `load` found.
     public struct Contents {
+        /// The header line, or `nil` for a journal without one (or no file).
         public var header: JournalHeader?
         /// The complete records, in file order.
         public var records: [Record]

@@ -12,20 +12,26 @@ import Foundation
 /// Dtypes the project cannot widen (integers, bool, 8-bit floats) are kept as names so that a
 /// caller can reject them with the tensor's name.
 public final class SafeTensorsFile {
+    /// One tensor's header entry: its name, dtype, shape and where its bytes lie.
     public struct Descriptor: Equatable, Sendable {
+        /// The tensor's name (its key in the header).
         public let name: String
         /// The dtype as written in the header ("F32", "I64", "F8_E4M3", …).
         public let dtypeName: String
         /// The dtype, when it is one `SafeTensors.DType` knows.
         public var dtype: SafeTensors.DType? { SafeTensors.DType(rawValue: dtypeName) }
+        /// The shape; empty for a scalar.
         public let shape: [Int]
         /// Byte range inside the data section.
         public let begin: Int
+        /// One past the last byte of the range (`begin..<end`).
         public let end: Int
 
+        /// The number of elements: the product of `shape` (1 for a scalar).
         public var elementCount: Int { shape.reduce(1, *) }
     }
 
+    /// The file's path.
     public let path: String
     /// Descriptors in file order (by offset).
     public let descriptors: [Descriptor]
@@ -55,6 +61,7 @@ public final class SafeTensorsFile {
 
     deinit { close(fd) }
 
+    /// The descriptor of tensor `name`, or `nil` if the file has none.
     public subscript(name: String) -> Descriptor? { descriptorsByName[name] }
 
     /// The elements `elements` (default: all) of tensor `name` in C order, widened to Float.
@@ -160,12 +167,17 @@ public final class SafeTensorsFile {
 extension SafeTensorsFile {
     /// The header of a tensor to be written by `write(to:tensors:metadata:bytes:)`.
     public struct TensorHeader {
+        /// The tensor's name in the header.
         public var name: String
+        /// The element type of the tensor's bytes.
         public var dtype: SafeTensors.DType
+        /// The shape; empty for a scalar.
         public var shape: [Int]
+        /// A header for tensor `name` of type `dtype` and shape `shape`.
         public init(name: String, dtype: SafeTensors.DType, shape: [Int]) {
             self.name = name; self.dtype = dtype; self.shape = shape
         }
+        /// The bytes the tensor's data takes: element count × the dtype's size.
         public var byteCount: Int { shape.reduce(1, *) * dtype.byteSize }
     }
 
