@@ -20,6 +20,10 @@ public final class Graph {
     private var parameters: [Int: Parameter] = [:]
     private var gradients: [Tensor?] = []
 
+    /// An empty tape.
+    ///
+    /// - Parameter recording: Whether ops record backward closures (`true` for training passes
+    ///   that call `backward`, `false` for evaluation).
     public init(recording: Bool) { self.isRecording = recording }
 
     /// The value of `v`.

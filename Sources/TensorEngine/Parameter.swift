@@ -9,11 +9,15 @@ public final class Parameter {
     /// Accumulated gradient, same shape as `value`.
     public var grad: Tensor
 
+    /// A parameter holding `value`, with a zero gradient of the same shape.
+    ///
+    /// - Parameter value: The initial value.
     public init(_ value: Tensor) {
         self.value = value
         self.grad = .zeros(value.shape)
     }
 
+    /// Shape of `value` (and of `grad`).
     public var shape: [Int] { value.shape }
 
     /// Sets `grad` to zeros.

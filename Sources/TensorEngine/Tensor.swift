@@ -71,8 +71,13 @@ public struct Tensor: Equatable, Codable, Sendable, CustomStringConvertible {
         return offset
     }
 
+    /// Number of values a tensor of `shape` holds: the product of its extents (1 for `[]`).
+    ///
+    /// - Parameter shape: Extent of each dimension.
+    /// - Returns: `shape.reduce(1, *)`.
     public static func count(of shape: [Int]) -> Int { shape.reduce(1, *) }
 
+    /// The shape and up to the first 8 values, followed by `…` when there are more.
     public var description: String {
         let preview = data.prefix(8).map { String($0) }.joined(separator: ", ")
         return "Tensor(shape: \(shape), data: [\(preview)\(count > 8 ? ", …" : "")])"
