@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",
             "Configuration", "Persistence", "RedNASCore", "Reports", "RunModel",
-            "Search", "Training", "ActivationFiles", "Redundancy",
+            "Search", "Training", "ActivationFiles",
         ], swiftSettings: v6),
 
         // Benchmarks that are not `rednas bench` cases (Benchmarks/, see README "Performance").

@@ -5,7 +5,6 @@ import Foundation
 import Persistence
 import RedNASCore
 import Training
-import Redundancy
 
 /// `rednas bench-activations`: time and peak memory of scoring activation files at scale.
 struct ActivationBenchCommand: ParsableCommand {

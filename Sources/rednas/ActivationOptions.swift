@@ -1,7 +1,6 @@
 import ActivationFiles
 import ArgumentParser
 import Foundation
-import Redundancy
 import Training
 
 /// The options shared by `rednas msrs --activations` and `rednas prune-plan`.

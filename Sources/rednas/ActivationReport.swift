@@ -4,7 +4,6 @@ import Foundation
 import Persistence
 import RedNASCore
 import Reports
-import Redundancy
 
 /// Printing of activation-file measurements (`msrs --activations`, `prune-plan`).
 enum ActivationReport {

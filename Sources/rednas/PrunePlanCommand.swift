@@ -1,7 +1,6 @@
 import ActivationFiles
 import ArgumentParser
 import Foundation
-import Redundancy
 
 /// `rednas prune-plan`: which blocks of any model to keep, from its activation files (spec §5).
 struct PrunePlanCommand: ParsableCommand {
