@@ -107,7 +107,7 @@ let package = Package(
             "ActivationFiles", "Persistence", "Redundancy",
         ], swiftSettings: v6),
         .testTarget(name: "CLITests", dependencies: ["rednas"], swiftSettings: v6),
-        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Randomness"], swiftSettings: v6),
+        .testTarget(name: "CellSpaceTests", dependencies: ["CellSpace", "Persistence", "Randomness"], swiftSettings: v6),
         .testTarget(name: "ConfigKitTests", dependencies: ["ConfigKit"], swiftSettings: v6),
         .testTarget(name: "ConfigurationTests", dependencies: [
             "ConfigKit", "Configuration", "Evolution",

@@ -22,13 +22,6 @@ package protocol CandidateEvaluator {
     func networkCounts(for cell: Cell) -> NetworkCounts?
 }
 
-/// Parameters and FLOPs (per image) of one network.
-package struct NetworkCounts: Equatable, Sendable {
-    package var params: Int
-    package var flops: Int
-    package init(params: Int, flops: Int) { self.params = params; self.flops = flops }
-}
-
 extension CandidateEvaluator {
     package func networkCounts(for cell: Cell) -> NetworkCounts? { nil }
 }

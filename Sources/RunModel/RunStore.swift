@@ -38,33 +38,3 @@ package protocol RunStore {
     /// Appends a line to the run's log (best effort: logging never stops a search).
     func log(_ line: String)
 }
-
-/// What a run is bound to: a SHA-256 fingerprint of its resolved config (budget excluded) and its
-/// search space, and the texts it covers (so a mismatch can say what differs).
-package struct RunBinding: Equatable, Sendable {
-    package var fingerprint: String
-    /// "config" (resolved YAML) and "space" (resolved YAML).
-    package var bound: [String: String]
-
-    package init(fingerprint: String, bound: [String: String]) {
-        self.fingerprint = fingerprint; self.bound = bound
-    }
-}
-
-/// A journal as a store read it.
-package struct StoredJournal: Sendable {
-    package var records: [EvaluationRecord]
-    /// Where each record is, for messages ("line 7").
-    package var positions: [String]
-    /// nil: a run from before bindings (or a store that never recorded one).
-    package var binding: RunBinding?
-    /// Whether the store holds a journal at all (a missing one is not the same as an empty one).
-    package var exists: Bool
-    /// A torn final record that was skipped (readers do not repair), described.
-    package var tornTail: String?
-
-    package init(records: [EvaluationRecord], positions: [String], binding: RunBinding?, exists: Bool, tornTail: String? = nil) {
-        self.records = records; self.positions = positions; self.binding = binding
-        self.exists = exists; self.tornTail = tornTail
-    }
-}

@@ -1,17 +1,6 @@
 import XCTest
 import CellSpace
-
-final class SHA256Tests: XCTestCase {
-    func testFIPSVectors() {
-        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)),
-                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hexDigest([UInt8]()),
-                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        // Two blocks (56-byte message forces a second padding block).
-        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-}
+import Persistence  // SHA256, for the spec's digest of the index table
 
 /// Oracle: the benchmark's own numbering (spec §2 table and digest).
 final class BenchmarkIndexTests: XCTestCase {

@@ -17,28 +17,3 @@ package struct CellGenomeSpace: GenomeSpace {
         space.mutated(parent, using: &generator)
     }
 }
-
-/// What the driver needs to know of the config to run a search.
-package struct SearchSettings: Equatable {
-    package var algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm
-    package var fitness: Fitness
-    package var budget: Budget
-    package var seed: UInt64
-    package var space: SearchSpace
-    /// Serve a cell whose canonical form was already evaluated from the run's history.
-    package var reuseCanonical: Bool
-
-    package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
-                seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false) {
-        self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
-        self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical
-    }
-
-    /// The seed of candidate `number`: a function of the run seed and the number only, so a
-    /// restarted candidate trains exactly as it would have. Kept below 2^63 so it is a valid config
-    /// `seed` (the export's retrain config retrains the candidate with exactly this seed).
-    package func candidateSeed(_ number: Int) -> UInt64 {
-        var g = SeededGenerator(seed: seed, stream: 0xCA9D_0000 &+ UInt64(number))
-        return g.next() >> 1
-    }
-}
