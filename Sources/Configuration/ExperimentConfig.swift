@@ -62,24 +62,16 @@ package struct TrainRunConfig: Codable, Equatable {
 
     package init() {}
 
+    /// Decodes the whole experiment schema (every section strict) and keeps what training uses.
     package init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self), d = Self()
-        dataset = try c.decode(.dataset, default: d.dataset)
-        network = try c.decode(.network, default: d.network)
-        training = try c.decode(.training, default: d.training)
-        arch = try c.decodeIfPresent(String.self, forKey: .arch)
-        seed = try c.decode(.seed, default: d.seed)
-        threads = try c.decode(.threads, default: d.threads)
-        output = try c.decode(.output, default: d.output)
-        try validateRunKeys(seed: seed, threads: threads, at: c)
-        // The sections training does not use: checked, then ignored.
-        let unused = try decoder.container(keyedBy: SectionsTrainingIgnores.self)
-        _ = try unused.decode(.msrs, default: MSRSConfig())
-        _ = try unused.decode(.search, default: SearchConfig())
-        _ = try unused.decode(.fitness, default: FitnessConfig())
+        self.init(try ExperimentConfig(from: decoder))
     }
 
-    private enum SectionsTrainingIgnores: String, CodingKey { case msrs, search, fitness }
+    /// The sections of `experiment` that training uses.
+    package init(_ experiment: ExperimentConfig) {
+        (dataset, network, training, arch) = (experiment.dataset, experiment.network, experiment.training, experiment.arch)
+        (seed, threads, output) = (experiment.seed, experiment.threads, experiment.output)
+    }
 
     /// This config as the full schema (defaults for the sections training ignores).
     package var experiment: ExperimentConfig {
