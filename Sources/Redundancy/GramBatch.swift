@@ -12,14 +12,21 @@ import TensorEngine
 /// invariant to a constant shift, so the value is unchanged; the shift removes the cancellation a
 /// large common offset would cause, and makes constant features give an exactly zero Gram (→ NaN CKA).
 ///
-/// Memory: L·n² Doubles (n = 256, L = 18: 9.4 MB).
+/// Memory: L·n² Doubles (n = 256, L = 18: 9.4 MB) by default. With a `residentLimit` of R layers,
+/// a batch that grows beyond R Grams moves them to an unlinked temporary file (`GramSpill`) and
+/// computes the pair statistics in blocks of ⌈R/2⌉ layers, so at most R + 1 Grams are in memory at
+/// once (two blocks, plus the one being formed); the file is read about 2L/R times.
 public struct GramBatch: Sendable {
     /// n, the samples every representation of this batch shares.
     public let sampleCount: Int
     /// The CKA estimator the Grams are prepared for.
     public let estimator: CKAEstimator
-    /// Prepared Grams, layer-major: layer l occupies [l·n², (l+1)·n²).
+    /// The most prepared Grams held in memory (nil: no limit).
+    public let residentLimit: Int?
+    /// Prepared Grams in memory, layer-major: layer l occupies [l·n², (l+1)·n²). Empty once spilled.
     private(set) var grams: [Double] = []
+    /// The Grams, once there are more than `residentLimit` of them.
+    private(set) var spill: GramSpill?
     /// Row sums of the prepared Grams, layer-major (L × n).
     private(set) var rowSums: [Double] = []
     /// 1ᵀK̃1 per layer.
@@ -29,14 +36,25 @@ public struct GramBatch: Sendable {
     public var layerCount: Int { totals.count }
 
     /// An empty batch of `sampleCount` samples.
-    /// - Throws: `RedundancyError.tooFewSamples` below `estimator.minimumSampleCount`.
-    public init(sampleCount: Int, estimator: CKAEstimator = .unbiased) throws {
+    /// - Parameters:
+    ///   - sampleCount: n, the samples every representation will have.
+    ///   - estimator: the CKA estimator to prepare the Grams for.
+    ///   - residentLimit: the most Grams to hold in memory (at least 2); beyond it they are kept in
+    ///     a temporary file. nil (the default) holds every Gram in memory.
+    /// - Throws: `RedundancyError.tooFewSamples` below `estimator.minimumSampleCount`;
+    ///   `.invalidParameter` for a resident limit below 2.
+    public init(sampleCount: Int, estimator: CKAEstimator = .unbiased, residentLimit: Int? = nil) throws {
         guard sampleCount >= estimator.minimumSampleCount else {
             throw RedundancyError.tooFewSamples(sampleCount: sampleCount, minimum: estimator.minimumSampleCount,
                                                 estimator: estimator)
         }
+        if let residentLimit, residentLimit < 2 {
+            throw RedundancyError.invalidParameter(name: "resident Grams", value: Double(residentLimit),
+                                                   reason: "a pair statistic needs two Grams in memory")
+        }
         self.sampleCount = sampleCount
         self.estimator = estimator
+        self.residentLimit = residentLimit
     }
 
     /// A batch holding `layers` in order (n taken from the first).
@@ -56,13 +74,12 @@ public struct GramBatch: Sendable {
             throw RedundancyError.sampleCountMismatch(layer: layerCount, expected: sampleCount, found: features.rows)
         }
         let n = sampleCount
-        let offset = grams.count
-        grams.append(contentsOf: repeatElement(0, count: n * n))
         var sums = [Double](repeating: 0, count: n)
         let p = features.columns
         let width = max(1, min(p, Self.panelElements / n))
-        grams.withUnsafeMutableBufferPointer { all in
-            let gram = all.baseAddress! + offset
+        var formed = [Double](repeating: 0, count: n * n)
+        formed.withUnsafeMutableBufferPointer { all in
+            let gram = all.baseAddress!
             // K = Σ over column panels of X_panel X_panelᵀ (the first panel overwrites, the rest add).
             for start in stride(from: 0, to: p, by: width) {
                 let w = min(width, p - start)
@@ -79,8 +96,27 @@ public struct GramBatch: Sendable {
                 }
             }
         }
+        try store(formed)
         rowSums.append(contentsOf: sums)
         totals.append(sums.reduce(0, +))
+    }
+
+    /// Keeps the next Gram: in memory up to `residentLimit`, then (all of them) in the spill file.
+    private mutating func store(_ gram: [Double]) throws {
+        if spill == nil, let limit = residentLimit, layerCount + 1 > limit {
+            let file = try GramSpill(gramLength: gram.count)
+            try grams.withUnsafeBufferPointer { resident in
+                for layer in 0..<layerCount {
+                    try file.append(UnsafeBufferPointer(rebasing: resident[(layer * gram.count)..<((layer + 1) * gram.count)]))
+                }
+            }
+            grams = []
+            spill = file
+        }
+        guard spill != nil else { return grams.append(contentsOf: gram) }
+        // A copy of this batch shares the file: give this one its own before writing.
+        if !isKnownUniquelyReferenced(&spill!) { spill = try spill!.copy() }
+        try gram.withUnsafeBufferPointer { try spill!.append($0) }
     }
 
     /// The widening panel's size in Doubles (8 MiB): bounds `append`'s transient memory.

@@ -23,6 +23,8 @@ public enum RedundancyError: Error, Equatable, Sendable {
     case invalidKeepRatio(Double)
     /// A NaN or infinite adjacent similarity given to the pruning selector.
     case nonFiniteSimilarity(index: Int, value: Double)
+    /// The temporary file that holds a batch's Grams beyond its resident limit could not be used.
+    case gramSpillFailed(operation: String, detail: String)
 }
 
 extension RedundancyError: CustomStringConvertible, LocalizedError {
@@ -50,6 +52,8 @@ extension RedundancyError: CustomStringConvertible, LocalizedError {
             return "keep ratio \(ratio) is outside (0, 1]"
         case let .nonFiniteSimilarity(index, value):
             return "adjacent similarity at index \(index) is \(value); pruning needs finite similarities"
+        case let .gramSpillFailed(operation, detail):
+            return "could not \(operation): \(detail) (set TMPDIR to a folder with free space)"
         }
     }
 

@@ -29,6 +29,9 @@ struct ActivationBenchCommand: ParsableCommand {
     @Option(help: "Compute threads.")
     var threads = 2
 
+    @Option(help: "The most Gram matrices held in memory while scoring (as `msrs --resident-grams`).")
+    var residentGrams = ActivationRedundancy.defaultResidentGrams
+
     @Flag(help: "Print one JSON record per line.")
     var json = false
 
@@ -65,7 +68,8 @@ struct ActivationBenchCommand: ParsableCommand {
             }
             let bytes = try files.reduce(0) { $0 + ((try fm.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
             let pooling = name == "flatten" ? "flatten" : "gap"
-            let output = try runChild(["bench-activations", "--threads", "\(threads)", "--pooling", pooling, "--score"] + files)
+            let output = try runChild(["bench-activations", "--threads", "\(threads)", "--pooling", pooling,
+                                       "--resident-grams", "\(residentGrams)", "--score"] + files)
             var record = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
             record["case"] = name
             record["file_bytes"] = bytes
@@ -84,8 +88,9 @@ struct ActivationBenchCommand: ParsableCommand {
 
     private func scoreInProcess() throws {
         let set = try ActivationSet(urls: score.map { URL(fileURLWithPath: $0) })
-        let m = try ActivationRedundancy.measure(set, reduction: pooling)
+        let m = try ActivationRedundancy.measure(set, reduction: pooling, residentGrams: residentGrams)
         let record: [String: Any] = [
+            "resident_grams": residentGrams,
             "seconds": m.seconds, "peak_bytes": ProcessMemory.peakResidentBytes() ?? -1, "msrs": m.result.msrs ?? NSNull(),
             "layers": m.result.layers, "batches": m.result.batchesSeen, "samples": m.samples, "pooling": pooling.rawValue,
         ]

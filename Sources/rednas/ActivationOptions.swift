@@ -15,6 +15,11 @@ struct ActivationOptions: ParsableArguments {
     @Option(help: "CKA estimator: unbiased (default) or biased.")
     var kind: CKAEstimator?
 
+    @Option(help: ArgumentHelp(
+        "The most Gram matrices (n² doubles each) held in memory; a batch with more taps keeps them in a temporary file.",
+        valueName: "count"))
+    var residentGrams = ActivationRedundancy.defaultResidentGrams
+
     /// Opens the files and measures MSRS (β = 100, τ = 0.8).
     func measure() throws -> ActivationRedundancy {
         ComputeThreadSetting.apply(0)  // the one thread rule, 0 = every core (no config here)
@@ -22,7 +27,7 @@ struct ActivationOptions: ParsableArguments {
         let set = try ActivationSet(urls: activations.map { URL(fileURLWithPath: $0) },
                                     minimumSamples: estimator.minimumSampleCount)
         return try ActivationRedundancy.measure(set, reduction: pooling ?? .globalAveragePool,
-                                                parameters: MSRSParameters(estimator: estimator))
+                                                parameters: MSRSParameters(estimator: estimator), residentGrams: residentGrams)
     }
 }
 

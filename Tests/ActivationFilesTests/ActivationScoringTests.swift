@@ -40,6 +40,22 @@ final class ActivationScoringTests: XCTestCase {
         XCTAssertEqual(try measure([url], estimator: .biased).result.cka![0][1], 0.939546525614, accuracy: 1e-11)
     }
 
+    func testFewResidentGramsGiveTheInMemoryResult() throws {
+        let batches = [ActivationFixture.network(samples: 16, seed: 3), ActivationFixture.network(samples: 16, seed: 4)]
+        let urls = try batches.enumerated().map { b, taps in
+            try ActivationFixture.write(taps, to: dir.appendingPathComponent("resident-\(b).safetensors"))
+        }
+        let set = try ActivationSet(urls: urls)
+        XCTAssertGreaterThan(set.taps.count, 2, "the fixture must have more taps than the limit below")
+        let oracle = try expected(batches, .globalAveragePool)
+        let spilled = try ActivationRedundancy.measure(set, residentGrams: 2).result
+        XCTAssertEqual(spilled.batchesUsed, oracle.batchesUsed)
+        XCTAssertEqual(spilled.msrs!, oracle.msrs!, accuracy: 1e-12)
+        for (row, expectedRow) in zip(spilled.cka!, oracle.cka!) {
+            for (value, expectedValue) in zip(row, expectedRow) { XCTAssertEqual(value, expectedValue, accuracy: 1e-12) }
+        }
+    }
+
     func testFilesGiveTheInMemoryResultForEveryDtypeAndLayout() throws {
         let batches = [ActivationFixture.network(samples: 16, seed: 1), ActivationFixture.network(samples: 16, seed: 2)]
         for reduction in FeatureReduction.allCases {

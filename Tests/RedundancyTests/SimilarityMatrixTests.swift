@@ -80,7 +80,7 @@ final class SimilarityMatrixTests: XCTestCase {
         let layers = (0..<4).map { _ in Fixtures.features(Fixtures.randomMatrix(rows: 9, columns: 5, using: &rng)) }
         var streamed = try GramBatch(sampleCount: 9)
         for layer in layers { try streamed.append(layer) }
-        XCTAssertEqual(streamed.similarityMatrix(), try GramBatch(layers: layers).similarityMatrix())
+        XCTAssertEqual(try streamed.similarityMatrix(), try GramBatch(layers: layers).similarityMatrix())
         XCTAssertThrowsError(try streamed.append(try FeatureMatrix(rows: 8, columns: 5, values: [Double](repeating: 1, count: 40)))) {
             XCTAssertEqual($0 as? RedundancyError, .sampleCountMismatch(layer: 4, expected: 9, found: 8))
         }
