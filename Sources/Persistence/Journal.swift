@@ -63,6 +63,8 @@ public struct Journal<Record: Codable> {
         public var lines: [Int]
         /// How many records carry a verified checksum.
         public var checksummed: Int
+        /// Whether each record carried a (verified) checksum, in file order.
+        public var verified: [Bool] = []
         /// Byte length of the valid prefix (all complete, decodable lines).
         public var validLength: Int
         /// A description of the torn final line, if any (it is not part of `records`).
@@ -103,14 +105,15 @@ public struct Journal<Record: Codable> {
     /// if any complete line fails its checksum.
     public func load() throws -> Contents {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            return Contents(header: nil, records: [], lines: [], checksummed: 0, validLength: 0, tornTail: nil, exists: false)
+            return Contents(header: nil, records: [], lines: [], checksummed: 0, verified: [], validLength: 0, tornTail: nil,
+                            exists: false)
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw PersistenceError.malformed(path: url.path, detail: "cannot read the journal (\(error.localizedDescription))")
         }
         var header: JournalHeader?
-        var records: [Record] = [], lines: [Int] = [], checksummed = 0
+        var records: [Record] = [], lines: [Int] = [], checksummed = 0, verified: [Bool] = []
         var start = data.startIndex, lineNumber = 0, validLength = 0
         let decoder = JSONStyle.decoder()
         while start < data.endIndex {
@@ -140,6 +143,7 @@ public struct Journal<Record: Codable> {
                     }
                     records.append(record)
                     lines.append(lineNumber)
+                    verified.append(checksum != nil)
                 }
                 validLength = end + 1 - data.startIndex
             } catch let problem as ChecksumProblem {
@@ -148,14 +152,14 @@ public struct Journal<Record: Codable> {
                 let description = "\(what) is incomplete or does not decode (\(Self.short(error)))"
                 if isLast {
                     return Contents(header: header, records: records, lines: lines, checksummed: checksummed,
-                                    validLength: validLength, tornTail: description, exists: true)
+                                    verified: verified, validLength: validLength, tornTail: description, exists: true)
                 }
                 throw PersistenceError.malformed(path: url.path, detail: "\(description); the journal is damaged before its end and cannot be repaired automatically")
             }
             start = end + 1
         }
         return Contents(header: header, records: records, lines: lines, checksummed: checksummed,
-                        validLength: validLength, tornTail: nil, exists: true)
+                        verified: verified, validLength: validLength, tornTail: nil, exists: true)
     }
 
     private enum ChecksumProblem: Error {
@@ -221,20 +225,18 @@ public struct Journal<Record: Codable> {
     /// nothing, when the records are already current or there is no journal.
     ///
     /// Integrity carries over rather than being reset: every line is verified first (`load`), and
-    /// only records that passed their checksum get one over their new bytes; the first
-    /// `legacyRecords` (from before checksums) are rewritten without one, as they were. The header
+    /// only records that passed their checksum get one over their new bytes; records from before
+    /// checksums (within `legacyRecords`) are rewritten without one, as they were. The header
     /// keeps the fingerprint and bound texts. The replace is atomic: a kill leaves the old journal
-    /// or the new one.
+    /// or the new one. A journal without a header (never bound to its run) has no schema marker and
+    /// is left as it is.
     ///
-    /// - Throws: `PersistenceError.malformed` for a journal without a header (bind it first), with
-    ///   a torn final line (`repair` first), or that fails verification; I/O errors.
+    /// - Throws: `PersistenceError.malformed` for a journal with a torn final line (`repair`
+    ///   first) or that fails verification; I/O errors.
     @discardableResult
     public func migrate(backup: URL) throws -> Bool {
         let contents = try load()
-        guard contents.exists else { return false }
-        guard var header = contents.header else {
-            throw PersistenceError.malformed(path: url.path, detail: "the journal has no header line; it is bound to its run first")
-        }
+        guard contents.exists, var header = contents.header else { return false }
         guard header.recordSchema < JSONStyle.schemaVersion else { return false }
         if let torn = contents.tornTail {
             throw PersistenceError.malformed(path: url.path, detail: "cannot migrate a journal with a torn final line (\(torn)); resume the run once or repair it first")
@@ -244,13 +246,13 @@ public struct Journal<Record: Codable> {
         var data = try Self.line(header)
         data.append(UInt8(ascii: "\n"))
         for (i, record) in contents.records.enumerated() {
-            data.append(try Self.line(record, checksum: i >= header.legacyRecords))
+            data.append(try Self.line(record, checksum: contents.verified[i]))
             data.append(UInt8(ascii: "\n"))
         }
         try AtomicFile.write(original, to: backup)
         try AtomicFile.write(data, to: url)
         let rewritten = try load()
-        guard rewritten.records.count == contents.records.count, rewritten.checksummed == contents.checksummed else {
+        guard rewritten.records.count == contents.records.count, rewritten.verified == contents.verified else {
             try AtomicFile.write(original, to: url)
             throw PersistenceError.malformed(path: url.path, detail: "the migrated journal did not read back as the original "
                                                 + "(\(rewritten.records.count) records, \(rewritten.checksummed) checksummed); the original was restored")
