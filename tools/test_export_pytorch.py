@@ -116,7 +116,7 @@ class ExportInPyTorchTests(unittest.TestCase):
         subprocess.run([REDNAS, "export", run], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(run, "export.json")) as f:
             cls.export = json.load(f)
-        cls.run = run
+        cls.run_dir = run
         cls.dump = os.path.join(work, "logits.safetensors")
         subprocess.run([REDNAS, "eval", "--config", os.path.join(run, "config.yaml"), "--weights", cls.export["weights"],
                         "--split", "test", "--logits", cls.dump, "--logits-images", "12"], check=True,
@@ -154,7 +154,7 @@ class ExportInPyTorchTests(unittest.TestCase):
             self.skipTest(f"the reference TinyNetwork (pip package xautodl) or safetensors is missing: {error}")
         scope = {"pixels": self.tensors["pixels"]}
         cwd = os.getcwd()
-        os.chdir(self.run)  # the recipe opens export.json
+        os.chdir(self.run_dir)  # the recipe opens export.json
         try:
             with torch.no_grad():
                 exec("\n".join(self.export["pytorch_recipe"]), scope)
