@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "ActivationFiles", dependencies: ["Redundancy", "Persistence"], swiftSettings: v6),
 
         // Run vocabulary and the modules above it (see ARCHITECTURE.md).
-        .target(name: "RunModel", dependencies: ["CellSpace", "Evolution"], swiftSettings: v6),
+        .target(name: "RunModel", dependencies: ["CellSpace", "Evolution", "Persistence"], swiftSettings: v6),
         .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution", "CellSpace"], swiftSettings: v6),
         .target(name: "Training", dependencies: [
             "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
@@ -80,14 +80,14 @@ let package = Package(
             "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Randomness", "RunModel",
         ], swiftSettings: v6),
         .target(name: "Reports", dependencies: [
-            "CellSpace", "Evolution", "Redundancy", "RunModel", "Search",
+            "CellSpace", "Evolution", "Persistence", "Redundancy", "RunModel", "Search",
         ], swiftSettings: v6),
         .target(name: "Benchmark", dependencies: [
-            "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine", "Datasets",
+            "CellSpace", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy", "TensorEngine", "Datasets",
         ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
-            "CellSpace", "ConfigKit", "Configuration", "Persistence", "Reports", "RunModel", "Search",
-            "Training", "Datasets",
+            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Redundancy", "Reports", "RunModel",
+            "Search", "Training", "Datasets",
         ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// Runs each (case, batch) of a benchmark in a fresh child process of the same executable, so the
 /// peak resident memory reported with each case is that case's alone.
@@ -6,6 +7,7 @@ package enum BenchmarkRunner {
     /// Launches `executable` with `arguments` and decodes every stdout line that is a JSON record.
     /// - Throws: `BenchmarkError.childFailed` with the child's stderr if it exits non-zero.
     package static func runChild(executable: String, arguments: [String]) throws -> [BenchmarkRecord] {
+        // The record's keys are the PyTorch peer's (explicit snake_case `CodingKeys`), read as written.
         let decoder = JSONDecoder()
         return try childOutput(executable: executable, arguments: arguments).split(separator: "\n").compactMap { line in
             try? decoder.decode(BenchmarkRecord.self, from: Data(line.utf8))
@@ -34,9 +36,7 @@ package enum BenchmarkRunner {
 
     /// One JSON line (sorted keys).
     package static func jsonLine(_ record: BenchmarkRecord) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)
+        String(decoding: (try? JSONStyle.document(record, pretty: false)) ?? Data(), as: UTF8.self)
     }
 
     /// A human-readable row.

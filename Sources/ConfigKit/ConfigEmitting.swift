@@ -5,8 +5,11 @@ public enum ResolvedConfig {
     /// The YAML text of `value` (keys in declaration order, numbers exactly as Swift prints them),
     /// for writing into a run directory. Decoding that text with ``ConfigDecoder`` gives back an
     /// equal value.
-    public static func yaml<T: Encodable>(_ value: T) throws -> String {
-        try Yams.serialize(node: node(value), allowUnicode: true, sortKeys: false)
+    ///
+    /// `width` is the preferred line width at which long plain strings are folded onto further
+    /// lines (0: the YAML default, 80); `.max` never folds, so each value stays on one line.
+    public static func yaml<T: Encodable>(_ value: T, width: Int = 0) throws -> String {
+        try Yams.serialize(node: node(value), width: width == .max ? -1 : width, allowUnicode: true, sortKeys: false)
     }
 
     /// The node tree of `value`, as ``yaml(_:)`` writes it.

@@ -35,6 +35,35 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         EvaluationResult(validAccuracy: validAccuracy, normalizedMSRS: nil, status: .diverged)
     }
 
+    // `normalizedMSRS` is written as `normalizedMsrs`, which a snake_case encoder turns into
+    // `normalized_msrs` and a snake_case decoder back; files written before that key style
+    // carry `normalizedMSRS`, which is still read.
+    private enum CodingKeys: String, CodingKey {
+        case status, validAccuracy, normalizedMSRS = "normalizedMsrs", testAccuracy
+        case legacyNormalizedMSRS = "normalizedMSRS"
+    }
+
+    /// Decodes the current keys, and `normalizedMSRS` as files from before snake_case keys spell it.
+    ///
+    /// - Throws: `DecodingError` when a key is missing or has the wrong type.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        status = try c.decode(Status.self, forKey: .status)
+        validAccuracy = try c.decode(Double.self, forKey: .validAccuracy)
+        normalizedMSRS = try c.decodeIfPresent(Double.self, forKey: .normalizedMSRS)
+            ?? c.decodeIfPresent(Double.self, forKey: .legacyNormalizedMSRS)
+        testAccuracy = try c.decodeIfPresent(Double.self, forKey: .testAccuracy)
+    }
+
+    /// Encodes the four fields (absent optionals omitted).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(status, forKey: .status)
+        try c.encode(validAccuracy, forKey: .validAccuracy)
+        try c.encodeIfPresent(normalizedMSRS, forKey: .normalizedMSRS)
+        try c.encodeIfPresent(testAccuracy, forKey: .testAccuracy)
+    }
+
     /// The normalised MSRS with "undefined" read as the worst redundancy, 1.
     public var effectiveMSRS: Double { normalizedMSRS ?? 1 }
 

@@ -12,6 +12,9 @@ public struct JournalHeader: Codable, Equatable, Sendable {
     public var journal: String
     /// The header format's version: 2 for every header this code writes.
     public var version: Int
+    /// The key style of the records (`JSONStyle.schemaVersion`); nil in journals from before it
+    /// (schema 1: camelCase records).
+    public var schemaVersion: Int?
     /// SHA-256 (hex) of what the run is bound to (its resolved config without the budget, and its space).
     public var fingerprint: String
     /// The texts the fingerprint covers, by name ("config", "space"), so a mismatch can say what differs.
@@ -23,9 +26,12 @@ public struct JournalHeader: Codable, Equatable, Sendable {
     /// A current-version header binding a run to `fingerprint` (over the texts `bound`), whose first
     /// `legacyRecords` records may lack a checksum.
     public init(fingerprint: String, bound: [String: String], legacyRecords: Int = 0) {
-        journal = Self.kind; version = 2
+        journal = Self.kind; version = 2; schemaVersion = JSONStyle.schemaVersion
         self.fingerprint = fingerprint; self.bound = bound; self.legacyRecords = legacyRecords
     }
+
+    /// The records' schema: `schemaVersion`, or 1 for a journal from before it.
+    public var recordSchema: Int { schemaVersion ?? 1 }
 }
 
 /// An append-only JSON Lines journal: an optional header line, then one record per line, each line
@@ -57,6 +63,8 @@ public struct Journal<Record: Codable> {
         public var lines: [Int]
         /// How many records carry a verified checksum.
         public var checksummed: Int
+        /// Whether each record carried a (verified) checksum, in file order.
+        public var verified: [Bool] = []
         /// Byte length of the valid prefix (all complete, decodable lines).
         public var validLength: Int
         /// A description of the torn final line, if any (it is not part of `records`).
@@ -82,13 +90,12 @@ public struct Journal<Record: Codable> {
         return (Data(bytes[..<start] + [UInt8(ascii: "}")]), hex)
     }
 
-    /// A line for `value`: sorted-key JSON with its checksum member, no newline.
-    static func line<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var json = try encoder.encode(value)
+    /// A line for `value`: sorted-key JSON in `JSONStyle`, with its checksum member unless
+    /// `checksum` is false, no newline.
+    static func line<T: Encodable>(_ value: T, checksum: Bool = true) throws -> Data {
+        var json = try JSONStyle.encoder(pretty: false).encode(value)
         let crc = CRC32C.hex(json)
-        guard json.last == UInt8(ascii: "}") else { return json }
+        guard checksum, json.last == UInt8(ascii: "}") else { return json }
         json.removeLast()
         json.append(contentsOf: Array(",\"\(checksumKey)\":\"\(crc)\"}".utf8))
         return json
@@ -98,16 +105,17 @@ public struct Journal<Record: Codable> {
     /// if any complete line fails its checksum.
     public func load() throws -> Contents {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            return Contents(header: nil, records: [], lines: [], checksummed: 0, validLength: 0, tornTail: nil, exists: false)
+            return Contents(header: nil, records: [], lines: [], checksummed: 0, verified: [], validLength: 0, tornTail: nil,
+                            exists: false)
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw PersistenceError.malformed(path: url.path, detail: "cannot read the journal (\(error.localizedDescription))")
         }
         var header: JournalHeader?
-        var records: [Record] = [], lines: [Int] = [], checksummed = 0
+        var records: [Record] = [], lines: [Int] = [], checksummed = 0, verified: [Bool] = []
         var start = data.startIndex, lineNumber = 0, validLength = 0
-        let decoder = JSONDecoder()
+        let decoder = JSONStyle.decoder()
         while start < data.endIndex {
             lineNumber += 1
             let newline = data[start...].firstIndex(of: UInt8(ascii: "\n"))
@@ -135,6 +143,7 @@ public struct Journal<Record: Codable> {
                     }
                     records.append(record)
                     lines.append(lineNumber)
+                    verified.append(checksum != nil)
                 }
                 validLength = end + 1 - data.startIndex
             } catch let problem as ChecksumProblem {
@@ -143,14 +152,14 @@ public struct Journal<Record: Codable> {
                 let description = "\(what) is incomplete or does not decode (\(Self.short(error)))"
                 if isLast {
                     return Contents(header: header, records: records, lines: lines, checksummed: checksummed,
-                                    validLength: validLength, tornTail: description, exists: true)
+                                    verified: verified, validLength: validLength, tornTail: description, exists: true)
                 }
                 throw PersistenceError.malformed(path: url.path, detail: "\(description); the journal is damaged before its end and cannot be repaired automatically")
             }
             start = end + 1
         }
         return Contents(header: header, records: records, lines: lines, checksummed: checksummed,
-                        validLength: validLength, tornTail: nil, exists: true)
+                        verified: verified, validLength: validLength, tornTail: nil, exists: true)
     }
 
     private enum ChecksumProblem: Error {
@@ -196,16 +205,59 @@ public struct Journal<Record: Codable> {
     }
 
     /// Puts `header` in front of a journal that has none (the migration of a run from before
-    /// headers), atomically: a kill leaves the old journal or the new one. The records keep their bytes.
+    /// headers), atomically: a kill leaves the old journal or the new one. The records keep their
+    /// bytes, so when there are any the header gives their schema as 1 (`migrate` rewrites them).
     public func addHeader(_ header: JournalHeader) throws {
         let contents = try load()
         guard contents.header == nil else {
             throw PersistenceError.malformed(path: url.path, detail: "the journal already has a header")
         }
+        var header = header
+        if !contents.records.isEmpty { header.schemaVersion = nil }
         var data = try Self.line(header)
         data.append(UInt8(ascii: "\n"))
         if contents.exists { data.append(try Data(contentsOf: url).prefix(contents.validLength)) }
         try AtomicFile.write(data, to: url)
+    }
+
+    /// Rewrites a journal whose records are of an older schema (`JournalHeader.recordSchema`) in the
+    /// current `JSONStyle`, after copying the file to `backup` (fsync'd). Returns false, changing
+    /// nothing, when the records are already current or there is no journal.
+    ///
+    /// Integrity carries over rather than being reset: every line is verified first (`load`), and
+    /// only records that passed their checksum get one over their new bytes; records from before
+    /// checksums (within `legacyRecords`) are rewritten without one, as they were. The header
+    /// keeps the fingerprint and bound texts. The replace is atomic: a kill leaves the old journal
+    /// or the new one. A journal without a header (never bound to its run) has no schema marker and
+    /// is left as it is.
+    ///
+    /// - Throws: `PersistenceError.malformed` for a journal with a torn final line (`repair`
+    ///   first) or that fails verification; I/O errors.
+    @discardableResult
+    public func migrate(backup: URL) throws -> Bool {
+        let contents = try load()
+        guard contents.exists, var header = contents.header else { return false }
+        guard header.recordSchema < JSONStyle.schemaVersion else { return false }
+        if let torn = contents.tornTail {
+            throw PersistenceError.malformed(path: url.path, detail: "cannot migrate a journal with a torn final line (\(torn)); resume the run once or repair it first")
+        }
+        let original = try Data(contentsOf: url)
+        header.schemaVersion = JSONStyle.schemaVersion
+        var data = try Self.line(header)
+        data.append(UInt8(ascii: "\n"))
+        for (i, record) in contents.records.enumerated() {
+            data.append(try Self.line(record, checksum: contents.verified[i]))
+            data.append(UInt8(ascii: "\n"))
+        }
+        try AtomicFile.write(original, to: backup)
+        try AtomicFile.write(data, to: url)
+        let rewritten = try load()
+        guard rewritten.records.count == contents.records.count, rewritten.verified == contents.verified else {
+            try AtomicFile.write(original, to: url)
+            throw PersistenceError.malformed(path: url.path, detail: "the migrated journal did not read back as the original "
+                                                + "(\(rewritten.records.count) records, \(rewritten.checksummed) checksummed); the original was restored")
+        }
+        return true
     }
 
     /// Appends one record durably (write + fsync), with its checksum.

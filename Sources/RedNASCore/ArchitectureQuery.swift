@@ -1,5 +1,6 @@
 import CellSpace
 import Foundation
+import Persistence
 
 /// `rednas arch`: one architecture at one network shape, described as the benchmark counts it.
 package struct ArchitectureQuery {
@@ -68,9 +69,7 @@ package struct ArchitectureQuery {
 
     /// Pretty-printed, key-sorted JSON of a summary.
     package static func json(_ s: ArchitectureSummary) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(s), as: UTF8.self)
+        String(decoding: try JSONStyle.document(s), as: UTF8.self)
     }
 
     /// The readable summary `rednas arch` prints.

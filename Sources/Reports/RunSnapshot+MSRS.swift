@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Redundancy
 import RunModel
 import Search
@@ -11,6 +12,6 @@ extension RunSnapshot {
         let source = record.reusedFrom.flatMap { n in records.first { $0.number == n } } ?? record
         let url = directory.candidate(number: source.number, index: source.index).appendingPathComponent("msrs.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
-        return try JSONDecoder().decode(MSRSResult.self, from: data)
+        return try JSONStyle.decoder().decode(MSRSResult.self, from: data)
     }
 }

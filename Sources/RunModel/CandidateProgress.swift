@@ -1,4 +1,5 @@
 /// Live progress of the candidate being trained (for the progress line and `rednas status`).
+/// Epochs count from 1, as in every log: `epoch` is the one being trained, 1…`epochs`.
 package struct CandidateProgress: Codable, Equatable, Sendable {
     package var epoch: Int
     package var epochs: Int
@@ -15,6 +16,6 @@ package struct CandidateProgress: Codable, Equatable, Sendable {
     /// Fraction of the candidate's training done, 0…1.
     package var fraction: Double {
         guard epochs > 0, steps > 0 else { return 0 }
-        return (Double(epoch) + Double(step) / Double(steps)) / Double(epochs)
+        return (Double(max(epoch - 1, 0)) + Double(step) / Double(steps)) / Double(epochs)
     }
 }

@@ -17,13 +17,16 @@ package final class ProgressLine {
 
     package let mode: Mode
     private let write: (String) -> Void
+    private let width: () -> Int
     private var lastDraw = Date.distantPast
     private var liveVisible = false
     private let lock = NSLock()
 
-    package init(mode: Mode, write: ((String) -> Void)? = nil) {
+    /// `width` gives the terminal's columns for the live line (default: standard error's window size).
+    package init(mode: Mode, write: ((String) -> Void)? = nil, width: (() -> Int)? = nil) {
         self.mode = mode
         self.write = write ?? { text in FileHandle.standardError.write(Data(text.utf8)) }
+        self.width = width ?? Self.terminalWidth
     }
 
     /// `.live` when standard error is a terminal, `.plain` otherwise, `.quiet` when asked.
@@ -32,8 +35,9 @@ package final class ProgressLine {
         return ProgressLine(mode: isatty(STDERR_FILENO) != 0 ? .live : .plain(interval: interval))
     }
 
-    /// Shows the current status; throttled. `force` draws regardless of the throttle.
-    package func update(_ status: String, force: Bool = false) {
+    /// Shows the current status; throttled. `force` draws regardless of the throttle. On a live
+    /// line narrower than the text, `status` is cut and `tail` (the ETA) is kept whole at its end.
+    package func update(_ status: String, tail: String? = nil, force: Bool = false) {
         lock.lock(); defer { lock.unlock() }
         let now = Date()
         switch mode {
@@ -41,12 +45,11 @@ package final class ProgressLine {
             return
         case .live:
             guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
-            let width = Self.terminalWidth()
-            write("\r\u{1B}[2K" + String(status.prefix(max(20, width - 1))))
+            write("\r\u{1B}[2K" + Self.fitted(status, tail: tail, width: width()))
             liveVisible = true
         case let .plain(interval):
             guard force || now.timeIntervalSince(lastDraw) >= interval else { return }
-            write(status + "\n")
+            write(status + (tail.map { " | " + $0 } ?? "") + "\n")
         }
         lastDraw = now
     }
@@ -63,6 +66,18 @@ package final class ProgressLine {
     package func finish() {
         lock.lock(); defer { lock.unlock() }
         if liveVisible { write("\n"); liveVisible = false }
+    }
+
+    /// `head | tail` in at most `width − 1` columns (the last column stays free so the terminal
+    /// never wraps): `head` is cut, ending in "…", before `tail` loses a character.
+    package static func fitted(_ head: String, tail: String?, width: Int) -> String {
+        let room = max(20, width - 1)
+        guard let tail else { return head.count <= room ? head : String(head.prefix(room - 1)) + "…" }
+        let suffix = " | " + tail
+        if head.count + suffix.count <= room { return head + suffix }
+        let keep = room - suffix.count - 1
+        guard keep > 0 else { return String(tail.prefix(room)) }
+        return String(head.prefix(keep)) + "…" + suffix
     }
 
     private static func terminalWidth() -> Int {

@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 
 /// The checks every reader of a run applies — `resume` (the driver), `status`, `export`, `report` —
 /// whatever the store. A store contributes verified records and its evidence of finished work; the
@@ -40,7 +41,7 @@ extension RunStore {
     }
 
     private func recordedWork() -> (stateEvaluations: Int?, finished: [Int]) {
-        let state = loadState().flatMap { try? JSONDecoder().decode(SearchState<Cell>.self, from: $0) }
+        let state = loadState().flatMap { try? JSONStyle.decoder().decode(SearchState<Cell>.self, from: $0) }
         return (state?.history.count, finishedCandidateNumbers())
     }
 

@@ -37,4 +37,13 @@ package protocol RunStore {
     func workspace(for task: CandidateTask) throws -> URL
     /// Appends a line to the run's log (best effort: logging never stops a search).
     func log(_ line: String)
+    /// Rewrites committed records stored in an older key style in the current one (`JSONStyle`),
+    /// keeping a backup; returns what it did, or nil when there was nothing to do. Called on resume
+    /// after `bindJournal`, so new records never follow old-style ones.
+    func upgradeJournal() throws -> String?
+}
+
+extension RunStore {
+    /// A store that keeps records as typed values (a database) has no key style to upgrade.
+    package func upgradeJournal() throws -> String? { nil }
 }

@@ -11,10 +11,14 @@ struct ActivationBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-activations",
         abstract: "Time and peak memory of `msrs --activations` on generated files (GAP and flattened).",
+        usage: "rednas bench-activations [--cases gap,flatten] [--flatten-taps <n>]\n  [--dir <dir>] [--threads <n>] [--json]",
         discussion: """
-            Cases: gap — 10 files (batches) × 100 taps of 256 samples × C channels (C = 64, 128, 256, 512 for 25 taps each, F32, already pooled); flatten — one file of --flatten-taps taps of 256 × 64×32×32 = 65,536 values per sample (BF16), scored with --pooling flatten.
+            Cases: gap — 10 files (batches) × 100 taps of 256 samples × C channels (C = 64, 128, \
+            256, 512 for 25 taps each, F32, already pooled); flatten — one file of --flatten-taps \
+            taps of 256 × 64×32×32 = 65,536 values per sample (BF16), scored with --pooling flatten.
 
-            Files are generated first (not timed), then each case is scored in a fresh child process whose peak resident memory (VmHWM) is its own.
+            Files are generated first (not timed), then each case is scored in a fresh child \
+            process whose peak resident memory (VmHWM) is its own.
             """)
 
     @Option(help: "Comma-separated cases: gap, flatten.")
@@ -26,8 +30,9 @@ struct ActivationBenchCommand: ParsableCommand {
     @Option(help: "Directory for the generated files (default: a new temporary directory, removed afterwards).")
     var dir: String?
 
-    @Option(help: "Compute threads.")
-    var threads = 2
+    @OptionGroup var threadOption: ThreadsOption
+
+    var threads: Int { ComputeThreadSetting.resolve(threadOption.requested()) }
 
     @Option(help: "The most Gram matrices held in memory while scoring (as `msrs --resident-grams`).")
     var residentGrams = ActivationRedundancy.defaultResidentGrams

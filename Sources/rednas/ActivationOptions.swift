@@ -20,9 +20,9 @@ struct ActivationOptions: ParsableArguments {
         valueName: "count"))
     var residentGrams = ActivationRedundancy.defaultResidentGrams
 
-    /// Opens the files and measures MSRS (β = 100, τ = 0.8).
-    func measure() throws -> ActivationRedundancy {
-        ComputeThreadSetting.apply(0)  // the one thread rule, 0 = every core (no config here)
+    /// Opens the files and measures MSRS (β = 100, τ = 0.8) on `threads` (no config: its default).
+    func measure(threads: ThreadsOption) throws -> ActivationRedundancy {
+        threads.apply()
         let estimator = kind ?? .unbiased
         let set = try ActivationSet(urls: activations.map { URL(fileURLWithPath: $0) },
                                     minimumSamples: estimator.minimumSampleCount)

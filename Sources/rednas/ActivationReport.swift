@@ -7,12 +7,9 @@ import Reports
 
 /// Printing of activation-file measurements (`msrs --activations`, `prune-plan`).
 enum ActivationReport {
-    /// The MSRSResult JSON with the CLI's snake_case names for the derived fields.
+    /// The MSRSResult JSON (`JSONStyle`) with the measurement's labels, taps and files.
     static func resultObject(_ m: ActivationRedundancy, files: [String]) throws -> [String: Any] {
-        let encoder = JSONEncoder()
-        var object = try JSONSerialization.jsonObject(with: encoder.encode(m.result)) as! [String: Any]
-        object["msrs_normalized"] = object["msrsNormalized"]; object["msrsNormalized"] = nil
-        object["batches_used"] = object["batchesUsed"]; object["batchesUsed"] = nil
+        var object = try JSONStyle.object(m.result)
         object["labels"] = m.labels
         object["taps"] = m.taps
         object["files"] = files
@@ -23,8 +20,7 @@ enum ActivationReport {
     }
 
     static func printJSON(_ object: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        print(try JSONStyle.text(object))
     }
 
     static func undefinedReason(_ result: MSRSResult) -> String {

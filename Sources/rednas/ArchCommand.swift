@@ -8,14 +8,15 @@ struct ArchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arch",
         abstract: "Describe a NATS-Bench topology architecture: index, string, canonical form, params, FLOPs.",
+        usage: "rednas arch <architecture> [--channels <c>] [--cells <n|n1,n2,n3>]\n  [--classes <k>] [--input-channels <c>] [--input-size <s>] [--json]",
         discussion: """
-            ARCHITECTURE is a benchmark index (0...15624) or a NATS string; quote strings,
+            ARCHITECTURE is a benchmark index (0...15624) or a NATS string; quote strings, \
             since '|' is a shell pipe. Examples:
 
               rednas arch 1462 --json
               rednas arch '|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|'
 
-            Counts follow the benchmark: params = every trainable scalar (BN included);
+            Counts follow the benchmark: params = every trainable scalar (BN included); \
             FLOPs = per image, conv and linear layers only.
             """
     )

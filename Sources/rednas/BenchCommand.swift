@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure training and inference throughput (img/s) of benchmark networks on synthetic data.",
+        usage: "rednas bench [--threads <n>] [--cases <names>] [--batches <sizes>]\n  [--modes train,infer,msrs] [--json] [--kernels [--channels <c>]]\n  [--min-seconds <s>]",
         discussion: """
         Cases: \(BenchmarkCase.all.map(\.name).joined(separator: ", ")). Each (case, batch) runs in a fresh \
         child process so its peak memory (VmHWM) is its own. GFLOP/s = 2 × benchmark FLOPs (MACs) × img/s, \
@@ -16,8 +17,10 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Option(parsing: .unconditional, help: "Compute threads (engine workers; OpenBLAS stays single-threaded inside kernels).")
-    var threads = 2
+    @OptionGroup var threadOption: ThreadsOption
+
+    /// Engine workers (OpenBLAS stays single-threaded inside kernels).
+    var threads: Int { ComputeThreadSetting.resolve(threadOption.requested()) }
 
     @Option(help: "Comma-separated case names.")
     var cases = BenchmarkCase.all.map(\.name).joined(separator: ",")
@@ -44,7 +47,6 @@ struct BenchCommand: ParsableCommand {
     var inProcess = false
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
         guard batchSizes != nil else { throw ValidationError("--batches must be integers from 1 to 4096 separated by commas, got '\(batches)'") }
         guard minSeconds >= 0, minSeconds <= 3600 else { throw ValidationError("--min-seconds must be between 0 and 3600, got \(minSeconds)") }
         guard (1...KernelBenchmark.channelLimit).contains(channels) else {

@@ -6,7 +6,8 @@ import Foundation
 struct DataBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure how many images per second the batch loader prepares (with augmentation)."
+        abstract: "Measure how many images per second the batch loader prepares (with augmentation).",
+        usage: "rednas data bench <path> [--batch <n>] [--epochs <n>] [--no-augment]"
     )
 
     @Argument(help: "Dataset folder (any format `data inspect` reads).")

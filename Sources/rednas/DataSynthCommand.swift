@@ -6,6 +6,7 @@ struct DataSynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
         abstract: "Write a synthetic CIFAR-10-format folder (data_batch_1..5.bin, test_batch.bin, batches.meta.txt).",
+        usage: "rednas data synth --out <dir> [--train <n>] [--test <n>] [--classes <k>]\n  [--seed <n>] [--noise <x>]",
         discussion: "Each class is a distinct colour and stripe pattern plus uniform noise, so a network can learn it."
     )
 

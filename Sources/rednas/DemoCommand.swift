@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Benchmark
+import Training
 
 /// `rednas demo`: trains a tiny network on synthetic images to show the engine working.
 struct DemoCommand: ParsableCommand {
@@ -14,20 +15,16 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for data, initialisation and shuffling.")
     var seed: Int = 0
 
-    @Option(parsing: .unconditional, help: "Compute threads for the engine's kernels (1-256).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadOption: ThreadsOption
 
     func validate() throws {
         guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
         guard (1...1000).contains(epochs) else {
             throw ValidationError("--epochs must be between 1 and 1000, got \(epochs)")
         }
-        guard (1...256).contains(threads) else {
-            throw ValidationError("--threads must be between 1 and 256, got \(threads)")
-        }
     }
 
     func run() throws {
-        EngineDemo.run(epochs: epochs, seed: UInt64(seed), threads: threads) { print($0) }
+        EngineDemo.run(epochs: epochs, seed: UInt64(seed), threads: ComputeThreadSetting.resolve(threadOption.requested())) { print($0) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import Persistence
 import Training
 
 /// `rednas eval`: score saved weights (accuracy, loss, per-class accuracy) on a split of a config's data.
@@ -8,12 +9,14 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Accuracy, loss and per-class accuracy of saved weights on the train, valid or test split.",
+        usage: "rednas eval --config <config> --weights <file> [--split <split>]\n  [--set <key=value> ...] [--threads <n>] [--json]\n  [--logits <file> [--logits-images <n>]]",
         discussion: """
-            Any weights RedNAS wrote (a search candidate, `rednas train`, `rednas prune`); the weights
-            file says the architecture and shape. The config's `dataset` section (with its split and
+            Any weights RedNAS wrote (a search candidate, `rednas train`, `rednas prune`); the weights \
+            file says the architecture and shape. The config's `dataset` section (with its split and \
             subsets) chooses the images and `threads` the compute threads; any config RedNAS writes works.
 
-              rednas eval --config Results/run/config.yaml --weights Results/run/candidates/0003-09930/weights.safetensors --split test
+              rednas eval --config RUN/config.yaml --split test \\
+                --weights RUN/candidates/0003-09930/weights.safetensors
             """)
 
     @Option(help: "Any RedNAS config (its dataset section and threads are used).")
@@ -28,6 +31,14 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
 
+    @OptionGroup var threads: ThreadsOption
+
+    @Option(help: "Also write the first --logits-images images' pixels, network inputs, logits and labels to this .safetensors file.")
+    var logits: String?
+
+    @Option(name: .customLong("logits-images"), parsing: .unconditional, help: "Images in the --logits file.")
+    var logitsImages = 16
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -35,20 +46,20 @@ struct EvalCommand: ParsableCommand {
         guard WeightsEvaluation.Split(rawValue: split) != nil else {
             throw ValidationError("--split must be train, valid or test, got \(split)")
         }
+        guard logitsImages >= 1 else { throw ValidationError("--logits-images must be at least 1, got \(logitsImages)") }
     }
 
     func run() throws {
         let split = WeightsEvaluation.Split(rawValue: split) ?? .test
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         try InputChecks.requireFile(weights, option: "--weights")
-        ComputeThreadSetting.apply(experiment.threads)
+        threads.apply(config: experiment.threads)
         let e = try InputChecks.namingConfig(config) {
-            try WeightsEvaluation.evaluate(weights: URL(fileURLWithPath: weights), config: experiment, split: split)
+            try WeightsEvaluation.evaluate(weights: URL(fileURLWithPath: weights), config: experiment, split: split,
+                                           logits: logits.map { .init(url: URL(fileURLWithPath: $0), images: logitsImages) })
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(e), as: UTF8.self))
+            print(String(decoding: try JSONStyle.document(e), as: UTF8.self))
             return
         }
         print("index \(e.index) \(e.arch)")

@@ -11,16 +11,19 @@ struct MSRSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msrs",
         abstract: "Measure MSRS (Model Structural Redundancy Score) of trained weights or of activation files, with an optional CKA heatmap.",
+        usage: "rednas msrs --config <config> --weights <file> [--arch <arch>] [--json]\n  [--heatmap <svg>] [--set <key=value> ...] [--threads <n>]\nrednas msrs --activations <file> ... [--pooling gap|flatten]\n  [--kind unbiased|biased] [--json] [--heatmap <svg>] [--threads <n>]",
         discussion: """
-            The config's `dataset` and `msrs` sections choose the images (default: the first 10
-            unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8);
-            `threads` the compute threads. Any config RedNAS writes works (a search's config.yaml, a
-            train run's config.yaml, export.train.yaml); sections msrs does not use are ignored. Example:
+            The config's `dataset` and `msrs` sections choose the images (default: the first 10 \
+            unshuffled batches of 256 of the valid split) and the aggregation (β = 100, τ = 0.8); \
+            `threads` (or --threads) the compute threads. Any config RedNAS writes works (a \
+            search's config.yaml, a train run's config.yaml, export.train.yaml); sections msrs \
+            does not use are ignored. Example:
 
-              rednas msrs --config Results/run/config.yaml --weights Results/run/candidates/0003-09930/weights.safetensors --heatmap cka.svg
+              rednas msrs --config RUN/config.yaml --heatmap cka.svg \\
+                --weights RUN/candidates/0003-09930/weights.safetensors
 
-            Any model (e.g. PyTorch, via tools/rednas_taps.py): one safetensors file per batch, or one
-            with a batch axis; README "Redundancy of your own model (PyTorch)" documents the format.
+            Any model (e.g. PyTorch, via tools/rednas_taps.py): one safetensors file per batch, or \
+            one with a batch axis; README "Redundancy of your own model (PyTorch)" documents the format.
 
               rednas msrs --activations acts/batch-*.safetensors --heatmap cka.svg
             """)
@@ -38,6 +41,8 @@ struct MSRSCommand: ParsableCommand {
 
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
+
+    @OptionGroup var threads: ThreadsOption
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -62,7 +67,7 @@ struct MSRSCommand: ParsableCommand {
 
     func run() throws {
         if !external.activations.isEmpty {
-            let m = try external.measure()
+            let m = try external.measure(threads: threads)
             try ActivationReport.printMSRS(m, files: external.activations, json: json, heatmap: heatmap)
             return
         }
@@ -70,7 +75,7 @@ struct MSRSCommand: ParsableCommand {
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         try InputChecks.requireFile(weights, option: "--weights")
         // The one thread rule of search and train: the same workers, so the same bits.
-        ComputeThreadSetting.apply(experiment.threads)
+        threads.apply(config: experiment.threads)
         let m = try InputChecks.namingConfig(config) {
             try WeightsRedundancy.measure(weights: URL(fileURLWithPath: weights), arch: arch, config: experiment)
         }
@@ -79,18 +84,13 @@ struct MSRSCommand: ParsableCommand {
             try AtomicFile.write(svg, to: URL(fileURLWithPath: heatmap))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            var object = try JSONSerialization.jsonObject(with: encoder.encode(m.result)) as! [String: Any]
-            object["msrs_normalized"] = object["msrsNormalized"]; object["msrsNormalized"] = nil
-            object["batches_used"] = object["batchesUsed"]; object["batchesUsed"] = nil
+            var object = try JSONStyle.object(m.result)
             object["labels"] = m.labels
             object["index"] = m.cell.index
             object["arch"] = m.cell.architectureString
             object["seconds"] = m.seconds
             object["threads"] = ComputeThreadSetting.current
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(try JSONStyle.text(object))
         } else {
             print("index \(m.cell.index) \(m.cell.architectureString)")
             print("layers L = \(m.result.layers), pairs = \(m.result.pairs), batches used \(m.result.batchesUsed) (\(m.imagesUsed) images)")

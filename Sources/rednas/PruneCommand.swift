@@ -10,13 +10,15 @@ struct PruneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Remove the normal cells whose representation barely changes (lowest-CKA cells stay), fine-tune, write prune.json and weights.safetensors.",
+        usage: "rednas prune --config <config> --weights <file> (--keep K | --ratio R)\n  [--arch <arch>] [--finetune-epochs <n>] [--finetune-lr <lr>]\n  [--out <dir>] [--overwrite] [--set <k=v> ...] [--threads <n>] [--json]",
         discussion: """
-            The config is a search config: `dataset` and `training` give the fine-tuning protocol and the
-            test images, `msrs` the images the adjacent CKA is measured on. Cell at body index b has
-            similarity CKA(tap b, tap b+1) (its input vs its output); the K lowest are kept, the stem,
-            both reductions and the head always stay. Example:
+            The config is a search config: `dataset` and `training` give the fine-tuning protocol \
+            and the test images, `msrs` the images the adjacent CKA is measured on. Cell at body \
+            index b has similarity CKA(tap b, tap b+1) (its input vs its output); the K lowest are \
+            kept, the stem, both reductions and the head always stay. Example:
 
-              rednas prune --weights /tmp/t1/weights.safetensors --config Configs/quickstart.yaml --ratio 0.5 --out /tmp/pruned
+              rednas prune --weights /tmp/t1/weights.safetensors --ratio 0.5 \\
+                --config Configs/quickstart.yaml --out /tmp/pruned
             """)
 
     @Option(help: "Architecture index or NATS string; must match the weights file (optional).")
@@ -50,6 +52,8 @@ struct PruneCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
 
+    @OptionGroup var threads: ThreadsOption
+
     @Flag(help: "Print prune.json instead of a summary.")
     var json = false
 
@@ -70,7 +74,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         var experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: overrides)
         if let finetuneLR { experiment.training.lr = finetuneLR }  // The training section only drives the fine-tuning.
-        ComputeThreadSetting.apply(experiment.threads)
+        threads.apply(config: experiment.threads)
         try InputChecks.requireFile(weights, option: "--weights")
         let weightsURL = URL(fileURLWithPath: weights)
         let directory = URL(fileURLWithPath: out ?? weightsURL.deletingLastPathComponent().appendingPathComponent("pruned").path)
@@ -87,7 +91,7 @@ struct PruneCommand: ParsableCommand {
         let line = ProgressLine.automatic(quiet: json)
         let outcome = try InputChecks.namingConfig(config) {
             try LayerPruning(config: experiment).run(network, keep: target, finetuneEpochs: finetuneEpochs) { p in
-                line.update(String(format: "fine-tune epoch %d/%d  step %d/%d  loss %.4f", p.epoch + 1, p.epochs, p.step, p.steps, p.loss ?? .nan))
+                line.update(String(format: "fine-tune epoch %d/%d  step %d/%d  loss %.4f", p.epoch, p.epochs, p.step, p.steps, p.loss ?? .nan))
             }
         }
         line.finish()

@@ -10,16 +10,16 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write plots, index.html and summary.md for a search run directory.",
         discussion: """
-            Reads only the run directory (config.yaml, journal.jsonl, status.json, candidates/*/msrs.json),
-            so it works on a finished run, one still going, or a partly damaged one. Writes into
-            --output (default DIR/report):
+            Reads only the run directory (config.yaml, journal.jsonl, status.json, \
+            candidates/*/msrs.json), so it works on a finished run, one still going, or a partly \
+            damaged one. Writes into --output (default DIR/report):
 
               index.html                 self-contained page (inline SVG and CSS, no network)
               summary.md                 key facts and the top-K table (for terminals, pull requests)
               progress-evaluations.svg   best-so-far accuracy and fitness vs evaluations
               progress-time.svg          the same vs wall time
               accuracy-vs-msrs.svg       every candidate, the Pareto front and the answer
-              best-cka.svg               CKA heatmap of the best candidate (when its msrs.json exists)
+              best-cka.svg               CKA heatmap of the best candidate (with msrs.json)
               best-cell.svg              the best cell as a DAG
               operations.svg             op frequencies in the population over time
 

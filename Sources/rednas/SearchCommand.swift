@@ -10,12 +10,15 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Start a redundancy-aware architecture search from a YAML config.",
+        usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]",
         discussion: """
-            Creates a run directory (default Results/<output.name or search-DATE>), writes the resolved
-            config into it and evaluates candidates until the budget is used. Ctrl-C stops cleanly;
-            continue with `rednas resume DIR`. Example:
+            Creates a run directory (default Results/<output.name or search-DATE>), writes the \
+            resolved config into it and evaluates candidates until the budget is used. Ctrl-C \
+            stops cleanly; continue with `rednas resume DIR`. Example:
 
               rednas search --config Configs/quickstart.yaml --set search.budget.evaluations=30
+
+            Every config key with its default and meaning: rednas config defaults
             """)
 
     @Option(help: "The YAML config file.")
@@ -30,6 +33,8 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a config value: key.path=value (repeatable).")
     var overrides: [String] = []
 
+    @OptionGroup var threads: ThreadsOption
+
     @Flag(help: "No progress output (results are still written to the run directory).")
     var quiet = false
 
@@ -40,6 +45,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
+        if let value = threads.value { all.append("threads=\(value)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
         // The output location, data and protocol are checked before the run directory exists, so a
         // bad input leaves nothing behind.
@@ -63,6 +69,7 @@ struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Continue a stopped or killed search; finished evaluations are never redone.",
+        usage: "rednas resume <directory> [--set <k=v> ...] [--threads <n>] [--quiet]",
         discussion: """
             Only the budget may change: rednas resume DIR --set search.budget.evaluations=50
             """)
@@ -73,12 +80,17 @@ struct ResumeCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Grow the budget: search.budget.evaluations=N or search.budget.seconds=S.")
     var overrides: [String] = []
 
+    @OptionGroup var threads: ThreadsOption
+
     @Flag(help: "No progress output.")
     var quiet = false
 
     func run() throws {
         let run = RunDirectory(URL(fileURLWithPath: directory))
-        let config = try SearchSession.reopen(run, overrides: overrides)
+        var config = try SearchSession.reopen(run, overrides: overrides)
+        // Threads change only speed, never results (same bits at any count): this resume's choice
+        // is not written to the run's config.
+        config.threads = threads.requested(config: config.threads)
         try SearchOutcome.finish(try SearchRunner.run(run, config: config, line: .automatic(quiet: quiet)))
     }
 }

@@ -10,11 +10,14 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train one architecture (index or NATS string) and write metrics.json and weights.safetensors.",
+        usage: "rednas train --config <config> [--arch <arch>] [--out <dir>] [--resume]\n  [--set <key=value> ...] [--seed <n>] [--threads <n>] [--quiet]",
         discussion: """
             Examples:
               rednas train --config Configs/train-fashion-mnist.yaml --arch 9930
-              rednas train --config Configs/train-fashion-mnist.yaml --arch 9930 --set training.epochs=1 --out /tmp/t1
-              rednas train --config Configs/train-fashion-mnist.yaml --arch 9930 --out /tmp/t1 --resume
+              rednas train --config Configs/train-fashion-mnist.yaml --arch 9930 \\
+                --set training.epochs=1 --out /tmp/t1
+              rednas train --config Configs/train-fashion-mnist.yaml --arch 9930 \\
+                --out /tmp/t1 --resume
             Ctrl-C stops at the next step and keeps the last epoch checkpoint; --resume continues it.
             """)
 
@@ -36,8 +39,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed (overrides `seed` in the config).")
     var seed: Int?
 
-    @Option(parsing: .unconditional, help: "Compute threads (default: the config's `threads`, 0 = all cores).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadsOption
 
     @Flag(help: "No progress output.")
     var quiet = false
@@ -45,14 +47,13 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if resume && out == nil { throw ValidationError("--resume needs --out DIR, the folder of the run to continue") }
         if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
-        if let threads, !(0...256).contains(threads) { throw ValidationError("--threads must be between 0 and 256, got \(threads)") }
     }
 
     func run() throws {
         var config = try TrainRunConfig.load(contentsOfFile: config, overrides: overrides)
         if let arch { config.arch = arch }  // so the resolved config records what actually ran
         if let seed { config.seed = seed }
-        if let threads { config.threads = threads }
+        config.threads = threads.requested(config: config.threads)
         if let out {
             try InputChecks.requireFolderLocation(out, name: "--out")
         } else {
@@ -75,8 +76,8 @@ struct TrainCommand: ParsableCommand {
         let report = try session.run(stop: stop, log: { line.log($0) }, progress: { p in
             let elapsed = Date().timeIntervalSince(start)
             let eta = p.fraction > 0 ? elapsed * (1 - p.fraction) / p.fraction : .nan
-            line.update(String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f img/s  ETA %@", p.epoch + 1, p.epochs,
-                               p.step, p.steps, p.loss ?? .nan, p.imagesPerSecond ?? 0, formatDuration(eta)))
+            line.update(String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f img/s", p.epoch, p.epochs,
+                               p.step, p.steps, p.loss ?? .nan, p.imagesPerSecond ?? 0), tail: "ETA \(formatDuration(eta))")
         })
         line.finish()
         var summary = "\(report.status): \(directory.path)/metrics.json"

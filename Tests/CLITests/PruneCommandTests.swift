@@ -103,7 +103,7 @@ final class PruneCommandTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         let report = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
         let epoch = try XCTUnwrap((report["finetune"] as? [[String: Any]])?.first)
-        XCTAssertEqual(try XCTUnwrap(epoch["learningRate"] as? Double), 0.0125, accuracy: 1e-8, "\(epoch)")  // Float32 in the optimiser
+        XCTAssertEqual(try XCTUnwrap(epoch["learning_rate"] as? Double), 0.0125, accuracy: 1e-8, "\(epoch)")  // Float32 in the optimiser
         let written = try Data(contentsOf: out.appendingPathComponent("prune.json"))
 
         let again = try CLIRunner.run(args)

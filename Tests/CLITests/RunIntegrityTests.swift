@@ -205,8 +205,8 @@ final class RunIntegrityTests: XCTestCase {
     func testAnEditedJournalValueOrAChangedWeightsFloatIsRefused() throws {
         let run = try copy()
         var edited = try lines(run)
-        let value = try XCTUnwrap(edited[2].range(of: #""validAccuracy":[0-9.]+"#, options: .regularExpression))
-        edited[2].replaceSubrange(value, with: "\"validAccuracy\":99.9")
+        let value = try XCTUnwrap(edited[2].range(of: #""valid_accuracy":[0-9.]+"#, options: .regularExpression))
+        edited[2].replaceSubrange(value, with: "\"valid_accuracy\":99.9")
         try write(edited, to: run)
         for command in [["resume", run.path, "--quiet", "--set", "search.budget.evaluations=4"], ["status", run.path], ["export", run.path]] {
             try assertRefused(command, saying: ["journal.jsonl: line 3 (record #1) fails its checksum", "restore the journal from a backup"])
@@ -243,8 +243,8 @@ final class RunIntegrityTests: XCTestCase {
         let original = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(current[0].utf8)) as? [String: Any])
         XCTAssertEqual(header["fingerprint"] as? String, original["fingerprint"] as? String,
                        "the fingerprint recorded on migration is the one the run was created with")
-        XCTAssertEqual(header["legacyRecords"] as? Int, 3)
-        XCTAssertEqual(original["legacyRecords"] as? Int, 0)
+        XCTAssertEqual(header["legacy_records"] as? Int, 3)
+        XCTAssertEqual(original["legacy_records"] as? Int, 0)
         XCTAssertEqual(Array(after[1...3]), Array(legacy), "the old records keep their bytes")
         XCTAssertTrue(after[4].contains("\"crc32c\":\""))
         XCTAssertEqual(try CLIRunner.run(["status", run.path]).status, 0)

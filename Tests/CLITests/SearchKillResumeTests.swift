@@ -55,7 +55,7 @@ final class SearchKillResumeTests: XCTestCase {
             if o["journal"] != nil { return nil }  // the header line (the run's fingerprint)
             let m = o["metrics"] as! [String: Any]
             return ["number", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
-                + " \(m["validAccuracy"]!) \(m["testAccuracy"] ?? "-") \(m["msrs"] ?? "-")"
+                + " \(m["valid_accuracy"]!) \(m["test_accuracy"] ?? "-") \(m["msrs"] ?? "-")"
         }
     }
 
@@ -126,14 +126,14 @@ final class SearchKillResumeTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: e["weights"] as! String))
         XCTAssertTrue((e["retrain_command"] as! String).hasPrefix("rednas train --config "))
         XCTAssertEqual((e["network"] as? [String: Any])?["classes"] as? Int, 4)
-        // The retrain command reproduces the candidate: same architecture, seed and protocol.
-        let retrainArgs = (e["retrain_command"] as! String).split(separator: " ").dropFirst().map(String.init) + ["--quiet"]
+        // The reproduce command reproduces the candidate: same architecture, seed and protocol.
+        let retrainArgs = (e["reproduce_command"] as! String).split(separator: " ").dropFirst().map(String.init) + ["--quiet"]
         let retrain = try CLIRunner.run(retrainArgs)
         XCTAssertEqual(retrain.status, 0, retrain.stderr)
         let retrained = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: retrainArgs[retrainArgs.firstIndex(of: "--out")! + 1]).appendingPathComponent("metrics.json"))) as! [String: Any]
         let final = try XCTUnwrap(retrained["final"] as? [String: Any])
-        XCTAssertEqual(final["testAccuracy"] as? Double, e["test_accuracy"] as? Double, "retraining reproduces the candidate")
-        XCTAssertEqual(final["validAccuracy"] as? Double, e["valid_accuracy"] as? Double)
+        XCTAssertEqual(final["test_accuracy"] as? Double, e["test_accuracy"] as? Double, "retraining reproduces the candidate")
+        XCTAssertEqual(final["valid_accuracy"] as? Double, e["valid_accuracy"] as? Double)
 
         let msrs = try CLIRunner.run(["msrs", "--config", run.appendingPathComponent("config.yaml").path,
                                       "--weights", e["weights"] as! String, "--json",

@@ -23,7 +23,7 @@ final class FakeCandidateEvaluator: CandidateEvaluator {
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
         starts += 1
         if let limit = stopAfterStarts, starts > limit { stop.request("test"); return .interrupted }
-        progress(CandidateProgress(epoch: 0, epochs: 1, step: 1, steps: 1, loss: 1))
+        progress(CandidateProgress(epoch: 1, epochs: 1, step: 1, steps: 1, loss: 1))
         evaluatedNumbers.append(task.number)
         let ops = task.cell.operations
         let score = ops.map { op -> Double in

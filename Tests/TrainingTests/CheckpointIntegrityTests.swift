@@ -1,5 +1,6 @@
 import CellSpace
 import Foundation
+import Persistence
 import XCTest
 @testable import RunModel
 @testable import Training
@@ -46,11 +47,33 @@ final class CheckpointIntegrityTests: XCTestCase {
         let directory = try interruptedCheckpoint("tampered-manifest")
         let manifest = directory.appendingPathComponent("checkpoint.json")
         let text = try String(contentsOf: manifest, encoding: .utf8)
-        let accuracy = try XCTUnwrap(text.range(of: #""trainAccuracy" : [0-9.]+"#, options: .regularExpression))
-        try text.replacingCharacters(in: accuracy, with: "\"trainAccuracy\" : 99.9").write(to: manifest, atomically: true, encoding: .utf8)
+        let accuracy = try XCTUnwrap(text.range(of: #""train_accuracy" : [0-9.]+"#, options: .regularExpression))
+        try text.replacingCharacters(in: accuracy, with: "\"train_accuracy\" : 99.9").write(to: manifest, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try trainer(directory).run()) { error in
             XCTAssertTrue("\(error)".contains("\(manifest.path): fails its checksum"), "\(error)")
         }
+    }
+
+    /// A manifest of version 1 (camelCase keys, its checksum over that text) still resumes, to the
+    /// same result as an uninterrupted run; an edit to it is still caught.
+    func testAVersion1ManifestStillResumes() throws {
+        let directory = try interruptedCheckpoint("version-1-manifest")
+        let manifest = directory.appendingPathComponent("checkpoint.json")
+        var old = try JSONStyle.decoder().decode(CheckpointManifest.self, from: Data(contentsOf: manifest))
+        XCTAssertEqual(old.version, 2)
+        old.version = 1
+        let legacy = try old.sealed().encoded()
+        XCTAssertTrue(String(decoding: legacy, as: UTF8.self).contains("\"epochsCompleted\" : 1"))
+        try legacy.write(to: manifest)
+        let resumed = try trainer(directory).run()
+        let straight = try trainer(TrainingTestData.temporaryDirectory("version-1-straight")).run()
+        guard case .finished(let a) = resumed, case .finished(let b) = straight else { return XCTFail("\(resumed), \(straight)") }
+        XCTAssertEqual(a.history.map(\.withoutTiming), b.history.map(\.withoutTiming))
+
+        let edited = String(decoding: legacy, as: UTF8.self).replacingOccurrences(of: "\"epochsCompleted\" : 1", with: "\"epochsCompleted\" : 2")
+        let again = try interruptedCheckpoint("version-1-edited")
+        try edited.write(to: again.appendingPathComponent("checkpoint.json"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try trainer(again).run()) { error in XCTAssertTrue("\(error)".contains("fails its checksum"), "\(error)") }
     }
 
     func testACheckpointOfAnotherSearchRunIsRefused() throws {

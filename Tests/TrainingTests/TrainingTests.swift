@@ -23,13 +23,16 @@ final class TrainingTests: XCTestCase {
 
     func testShortTrainingLearnsTheSyntheticTask() throws {
         let t = try trainer(epochs: 3)
-        var steps = 0
+        var steps = 0, epochs: [Int] = []
         let result = try finished(try t.run(progress: { p in
             steps += 1
             XCTAssertEqual(p.steps, 19)  // ⌈600 / 32⌉
             XCTAssertTrue(p.loss!.isFinite)
+            if epochs.last != p.epoch { epochs.append(p.epoch) }
+            XCTAssertEqual(p.fraction, (Double(p.epoch - 1) + Double(p.step) / 19) / 3, accuracy: 1e-12)
         }))
         XCTAssertEqual(steps, 3 * 19)
+        XCTAssertEqual(epochs, [1, 2, 3], "progress counts epochs from 1, as the logs do")
         XCTAssertNil(result.diverged)
         XCTAssertEqual(result.history.map(\.epoch), [1, 2, 3])
         XCTAssertEqual(result.history.map(\.learningRate), [0, 1, 2].map { Double(Float(0.05 * (1 + cos(Double.pi * Double($0) / 3)))) })

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Persistence
 
 /// `rednas data inspect`: what a dataset folder or file holds, as text or JSON.
 package enum DataInspection {
@@ -15,9 +16,7 @@ package enum DataInspection {
     }
 
     package static func json(_ s: DatasetSummary) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(s), as: UTF8.self)
+        String(decoding: try JSONStyle.document(s), as: UTF8.self)
     }
 
     package static func text(_ s: DatasetSummary) -> String {

@@ -58,6 +58,10 @@ package final class SearchDriver {
                           + "its \(journal.records.count) earlier records carry no checksums)")
             }
         }
+        if let upgraded = try Self.writing(store, { try store.upgradeJournal() }) {
+            store.log(upgraded)
+            events(.repaired(upgraded))
+        }
         fingerprint = binding?.fingerprint ?? journal.binding?.fingerprint
         try Self.writing(store) { try replay(journal.records) }
     }
@@ -72,7 +76,7 @@ package final class SearchDriver {
             search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
             records.append(record)
         }
-        let onDisk = store.loadState().flatMap { try? JSONDecoder().decode(SearchState<Cell>.self, from: $0) }
+        let onDisk = store.loadState().flatMap { try? JSONStyle.decoder().decode(SearchState<Cell>.self, from: $0) }
         if onDisk == nil || onDisk!.history.count != state.history.count {
             if !journaled.isEmpty { events(.repaired("search state rebuilt from the journal (\(journaled.count) evaluations)")) }
         }
@@ -155,9 +159,7 @@ package final class SearchDriver {
     }
 
     private func saveState() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try store.saveState(try encoder.encode(state))
+        try store.saveState(try JSONStyle.document(state, pretty: false))
     }
 }
 

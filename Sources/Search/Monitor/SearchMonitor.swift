@@ -35,12 +35,12 @@ package final class SearchMonitor {
             line.log("repaired: \(what)"); run.appendLog("repaired: \(what)")
         case let .candidateStarted(task):
             status.running = .init(number: task.number, arch: task.cell.architectureString, index: task.cell.index, progress: nil)
-            run.appendLog("candidate \(task.number): training index \(task.cell.index) \(task.cell.architectureString) seed \(task.seed)")
+            run.appendLog("#\(task.number): training index \(task.cell.index) \(task.cell.architectureString) seed \(task.seed)")
             writeStatus(force: true)
         case let .candidateProgress(_, progress):
             status.running?.progress = progress
             updateETA()
-            line.update(statusLine())
+            line.update(statusLine(), tail: etaText())
             writeStatus(force: false)
         case let .evaluated(record, best, _):
             records.append(record)
@@ -51,7 +51,7 @@ package final class SearchMonitor {
             updateETA()
             let text = describe(record)
             line.log(text); run.appendLog(text)
-            line.update(statusLine(), force: true)
+            line.update(statusLine(), tail: etaText(), force: true)
             writeStatus(force: true)
         case let .ended(end, best):
             status.phase = end == .budgetExhausted ? .finished : .stopped
@@ -66,9 +66,11 @@ package final class SearchMonitor {
         }
     }
 
+    /// "#13 (14/16) index …": the candidate's number — the one the journal, its folder, `status`
+    /// and the report use, counted from #0 — then how many evaluations are done with it.
     private func describe(_ r: EvaluationRecord) -> String {
         let total = settings.budget.evaluations.map { "/\($0)" } ?? ""
-        var s = "[\(r.number + 1)\(total)] index \(r.index) \(r.arch) "
+        var s = "#\(r.number) (\(r.number + 1)\(total)) index \(r.index) \(r.arch) "
         if let d = r.metrics.diverged { return s + "— \(d)" }
         s += "valid \(fmt(r.metrics.validAccuracy))%"
         s += " msrs " + (r.metrics.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined")
@@ -79,11 +81,11 @@ package final class SearchMonitor {
 
     private func statusLine() -> String {
         let total = settings.budget.evaluations.map { "/\($0)" } ?? ""
-        var s = "eval \(status.done + (status.running == nil ? 0 : 1))\(total)"
+        var s = "\(status.done)\(total) done"
         if let r = status.running {
-            s += " | index \(r.index)"
+            s = "#\(r.number) (\(r.number + 1)\(total)) index \(r.index)"
             if let p = r.progress {
-                s += " ep \(p.epoch + 1)/\(p.epochs) step \(p.step)/\(p.steps)"
+                s += " ep \(p.epoch)/\(p.epochs) step \(p.step)/\(p.steps)"
                 if let loss = p.loss { s += " loss \(String(format: "%.3f", loss))" }
                 if let ips = p.imagesPerSecond { s += " \(Int(ips)) img/s" }
             }
@@ -93,9 +95,11 @@ package final class SearchMonitor {
             s += " msrs " + (b.msrsNormalized.map { String(format: "%.3f", $0) } ?? "n/a")
             if settings.fitness.kind == .penalty, let f = b.fitness { s += " fit \(fmt(f))" }
         }
-        if let eta = status.etaSeconds { s += " | ETA \(formatDuration(eta))" }
         return s
     }
+
+    /// The part of the live line that is never cut.
+    private func etaText() -> String? { status.etaSeconds.map { "ETA \(formatDuration($0))" } }
 
     private func updateETA() {
         status.etaSeconds = SearchStatus.eta(records: records, total: settings.budget.evaluations,
@@ -108,10 +112,7 @@ package final class SearchMonitor {
         guard force || now.timeIntervalSince(lastStatusWrite) >= 2 else { return }
         lastStatusWrite = now
         status.updatedAt = ISO8601DateFormatter().string(from: now)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        if let data = try? encoder.encode(status) { try? AtomicFile.write(data, to: run.status) }
+        if let data = try? JSONStyle.document(status) { try? AtomicFile.write(data, to: run.status) }
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.2f", x) }

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import RunModel
 
 /// The `rednas status` view of a run, as text or JSON.
@@ -13,10 +14,6 @@ package struct StatusReport: Codable {
     package var running: SearchStatus.Running?
     package var best: SearchStatus.Best?
 
-    enum CodingKeys: String, CodingKey {
-        case run, phase, done, total, reused, secondsUsed = "seconds_used", etaSeconds = "eta_seconds", running, best
-    }
-
     package init(_ s: RunSnapshot) {
         run = s.directory.url.path
         phase = s.phase
@@ -30,10 +27,7 @@ package struct StatusReport: Codable {
     }
 
     package func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(decoding: try JSONStyle.document(self), as: UTF8.self)
     }
 
     package func text() -> String {
@@ -45,7 +39,7 @@ package struct StatusReport: Codable {
         lines.append(evals)
         if let r = running {
             var line = "Running: #\(r.number) index \(r.index) \(r.arch)"
-            if let p = r.progress { line += " — epoch \(p.epoch + 1)/\(p.epochs), step \(p.step)/\(p.steps)" }
+            if let p = r.progress { line += " — epoch \(p.epoch)/\(p.epochs), step \(p.step)/\(p.steps)" }
             lines.append(line)
         }
         if let b = best {

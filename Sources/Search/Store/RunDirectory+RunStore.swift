@@ -24,6 +24,13 @@ extension RunDirectory: RunStore {
         if FileManager.default.fileExists(atPath: journal.path) { try file.addHeader(header) } else { try file.create(header: header) }
     }
 
+    package func upgradeJournal() throws -> String? {
+        let backup = url.appendingPathComponent(RunDirectory.backupFolder).appendingPathComponent("journal.jsonl")
+        guard try Journal<EvaluationRecord>(url: journal).migrate(backup: backup) else { return nil }
+        return "rewrote journal.jsonl in schema \(JSONStyle.schemaVersion) (snake_case keys, records re-verified and "
+            + "re-checksummed); the original is in \(RunDirectory.backupFolder)/journal.jsonl"
+    }
+
     package func appendToJournal(_ record: EvaluationRecord) throws { try Journal<EvaluationRecord>(url: journal).append(record) }
 
     package func loadState() -> Data? { try? Data(contentsOf: state) }

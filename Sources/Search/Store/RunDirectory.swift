@@ -25,6 +25,8 @@ package struct RunDirectory {
     package var log: URL { url.appendingPathComponent("search.log") }
     package var candidates: URL { url.appendingPathComponent("candidates") }
     package var lockFile: URL { url.appendingPathComponent(".lock") }
+    /// Where a migration to the current `JSONStyle` keeps the files it replaced (same relative paths).
+    package static let backupFolder = "backup-schema1"
 
     /// The folder of candidate `number` (architecture `index`).
     package func candidate(number: Int, index: Int) -> URL {

@@ -89,7 +89,7 @@ package struct RunSnapshot {
             problems.append("journal: \(error)")
             guard let data = try? Data(contentsOf: run.journal) else { return ([], nil) }
             var records: [EvaluationRecord] = [], bad: [Int] = []
-            let decoder = JSONDecoder()
+            let decoder = JSONStyle.decoder()
             for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
                 if number == 0, let header = try? decoder.decode(JournalHeader.self, from: Data(line)),
                    header.journal == JournalHeader.kind { continue }
@@ -105,8 +105,7 @@ package struct RunSnapshot {
 
     private static func loadStatus(_ run: RunDirectory, problems: inout [String]) -> SearchStatus? {
         guard FileManager.default.fileExists(atPath: run.status.path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoder = JSONStyle.decoder()
         do { return try decoder.decode(SearchStatus.self, from: Data(contentsOf: run.status)) } catch {
             problems.append("status.json unreadable (\(error.localizedDescription)); status derived from the journal")
             return nil

@@ -1,6 +1,7 @@
 import CellSpace
 import Foundation
 import Networks
+import Persistence
 import Redundancy
 
 /// Size, accuracy and redundancy of one network state in a pruning run.
@@ -84,8 +85,6 @@ package struct PruneReport: Codable, Equatable {
 
     /// Pretty, key-sorted JSON.
     package func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        try JSONStyle.document(self)
     }
 }

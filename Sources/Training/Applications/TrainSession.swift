@@ -84,14 +84,13 @@ package struct TrainSession {
                 emit(diverged)
             } else {
                 try NetworkWeights.export(trainer.network, to: directory.appendingPathComponent("weights.safetensors"),
-                                          extraMetadata: ["seed": String(s.seed), "dataset": s.datasetName])
+                                          extraMetadata: ["seed": String(s.seed), "dataset": s.datasetName]
+                                            .merging(NetworkWeights.metadata(of: s.data.normalization)) { a, _ in a })
                 report.weights = "weights.safetensors"
             }
         }
         report.wallSeconds = Date().timeIntervalSince(start)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(report), to: directory.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(try JSONStyle.document(report), to: directory.appendingPathComponent("metrics.json"))
         return report
     }
 

@@ -3,6 +3,7 @@ import Configuration
 import Datasets
 import Foundation
 import Networks
+import Persistence
 import TensorEngine
 
 /// `rednas eval`: accuracy, loss and per-class accuracy of saved weights on one split of a
@@ -39,9 +40,21 @@ package struct WeightsEvaluation: Codable, Equatable {
         case perClass = "per_class", seconds, threads
     }
 
+    /// Where `evaluate` writes the logits of the split's first `images` images, as a safetensors file
+    /// of F32 tensors: `pixels` (the raw 0–255 values, NCHW), `inputs` (what the network saw:
+    /// normalised, NCHW), `logits` ([n, classes]) and `labels` — so another framework can check it
+    /// computes the same function.
+    package struct LogitsDump {
+        package var url: URL
+        package var images: Int
+        package init(url: URL, images: Int) { self.url = url; self.images = images }
+    }
+
     /// Loads the network from `weights` (its metadata gives the architecture and shape) and
-    /// evaluates it on `split` of the config's `dataset` section (split and subsets as configured).
-    package static func evaluate(weights: URL, config: ExperimentConfig, split: Split) throws -> WeightsEvaluation {
+    /// evaluates it on `split` of the config's `dataset` section (split and subsets as configured);
+    /// with `logits`, also writes that dump.
+    package static func evaluate(weights: URL, config: ExperimentConfig, split: Split,
+                                 logits dump: LogitsDump? = nil) throws -> WeightsEvaluation {
         let network = try NetworkWeights.loadNetwork(from: weights)
         let setup = try ProtocolSetup.resolve(dataset: config.dataset, network: config.network, training: config.training)
         guard setup.spec.inputChannels == network.spec.inputChannels, setup.spec.inputSize == network.spec.inputSize else {
@@ -64,8 +77,16 @@ package struct WeightsEvaluation: Codable, Equatable {
         let classes = setup.data.classCount
         var images = [Int](repeating: 0, count: classes), hits = [Int](repeating: 0, count: classes)
         var lossSum = 0.0, correct = 0, count = 0
+        var pixels: [Float] = [], inputs: [Float] = [], logits: [Float] = [], labels: [Float] = []
         try NetworkEvaluation.forEachBatch(of: network, on: selection, normalization: setup.data.normalization,
                                            batchSize: setup.recipe.evaluationBatchSize) { pass in
+            if let dump, labels.count < dump.images {
+                let take = min(dump.images - labels.count, pass.batch.count), volume = pass.batch.shape.volume
+                for row in 0..<take { pixels += selection.part.image(pass.batch.indices[row]).map(Float.init) }
+                inputs += pass.batch.images[0..<(take * volume)]
+                logits += pass.logits.data[0..<(take * pass.logits.shape[1])]
+                labels += pass.batch.labels[0..<take].map(Float.init)
+            }
             lossSum += pass.loss * Double(pass.batch.count)
             correct += pass.correct
             count += pass.batch.count
@@ -77,6 +98,14 @@ package struct WeightsEvaluation: Codable, Equatable {
                 images[Int(label)] += 1
                 if best == Int(label) { hits[Int(label)] += 1 }
             }
+        }
+        if let dump {
+            let shape = network.spec, n = labels.count
+            let image = [n, shape.inputChannels, shape.inputSize, shape.inputSize]
+            try SafeTensors(entries: [.float32("pixels", shape: image, values: pixels), .float32("inputs", shape: image, values: inputs),
+                                      .float32("logits", shape: [n, logits.count / max(n, 1)], values: logits),
+                                      .float32("labels", shape: [n], values: labels)],
+                            metadata: ["weights": weights.path, "split": split.rawValue]).write(to: dump.url)
         }
         let perClass = (0..<classes).map { k in
             ClassAccuracy(label: k, images: images[k], correct: hits[k],

@@ -62,13 +62,12 @@ package final class TrainingEvaluator: CandidateEvaluator {
         }
         try NetworkWeights.export(trainer.network, to: directory.appendingPathComponent("weights.safetensors"),
                                   extraMetadata: ["seed": String(task.seed), "candidate": String(task.number)]
+                                    .merging(NetworkWeights.metadata(of: data.normalization)) { a, _ in a }
                                     .merging(task.runFingerprint.map { [NetworkWeights.runFingerprintKey: $0] } ?? [:]) { a, _ in a })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let msrsResult { try AtomicFile.write(try encoder.encode(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
+        if let msrsResult { try AtomicFile.write(try JSONStyle.document(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
         let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
                                    metrics: metrics, training: result)
-        try AtomicFile.write(try encoder.encode(record), to: directory.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(try JSONStyle.document(record), to: directory.appendingPathComponent("metrics.json"))
         try? FileManager.default.removeItem(at: checkpoints)
         return .finished(metrics)
     }

@@ -1,4 +1,5 @@
 import CellSpace
+import Datasets
 import Foundation
 import Persistence
 import Networks
@@ -33,6 +34,28 @@ package enum NetworkWeights {
                 "cells_per_stage": spec.cellsPerStage.map(String.init).joined(separator: ","),
                 "classes": String(spec.classes), "input_channels": String(spec.inputChannels),
                 "input_size": String(spec.inputSize)]
+    }
+
+    /// Metadata keys of the input normalisation the network was trained with (0…1 units, one
+    /// value per channel, comma-separated: `input = (pixel / 255 − mean[c]) / std[c]`).
+    package static let meanKey = "input_mean", stdKey = "input_std"
+
+    /// The metadata recording `normalization` (Float values printed so they read back exactly).
+    package static func metadata(of normalization: Normalization) -> [String: String] {
+        [meanKey: normalization.mean.map { "\($0)" }.joined(separator: ","),
+         stdKey: normalization.std.map { "\($0)" }.joined(separator: ",")]
+    }
+
+    /// The normalisation a weights file records; nil for files written before it was recorded.
+    ///
+    /// - Throws: `WeightsError.badMetadata` when the keys are present but do not parse.
+    package static func normalization(in file: SafeTensors, path: String) throws -> Normalization? {
+        guard let mean = file.metadata[meanKey], let std = file.metadata[stdKey] else { return nil }
+        let m = mean.split(separator: ",").map { Float(String($0)) }, s = std.split(separator: ",").map { Float(String($0)) }
+        guard !m.contains(nil), !s.contains(nil), let n = try? Normalization(mean: m.map { $0! }, std: s.map { $0! }) else {
+            throw WeightsError.badMetadata(path: path, key: meanKey, detail: "\(meanKey) '\(mean)' / \(stdKey) '\(std)' are not per-channel numbers")
+        }
+        return n
     }
 
     /// Writes the weights atomically; `extraMetadata` is merged over the standard keys.

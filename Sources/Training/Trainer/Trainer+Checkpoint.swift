@@ -21,6 +21,8 @@ struct TrainingFingerprint: Codable, Equatable {
 /// after its tensors file is durable, so a kill at any moment leaves a consistent pair.
 struct CheckpointManifest: Codable {
     static let formatTag = "rednas-training-checkpoint"
+    /// 2: snake_case keys (`JSONStyle`); 1: camelCase keys, still read.
+    static let currentVersion = 2
     var format: String
     var version: Int
     var epochsCompleted: Int
@@ -29,10 +31,13 @@ struct CheckpointManifest: Codable {
     var history: [EpochMetrics]
     /// The fingerprint of the search run the checkpoint belongs to (nil outside a run, or from before it).
     var run: String?
-    /// CRC-32C of this manifest encoded (pretty, sorted keys) without this field; nil in old checkpoints.
+    /// CRC-32C of this manifest encoded (pretty, sorted keys, in its version's key style) without
+    /// this field; nil in old checkpoints.
     var crc32c: String?
 
+    /// The manifest in its version's key style: snake_case from version 2, camelCase before.
     func encoded() throws -> Data {
+        if version >= 2 { return try JSONStyle.encoder().encode(self) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
@@ -73,7 +78,7 @@ extension Trainer {
         if let runFingerprint { metadata[NetworkWeights.runFingerprintKey] = runFingerprint }
         try SafeTensors(entries: entries, metadata: metadata)
             .write(to: directory.appendingPathComponent(tensorsName))
-        let manifest = try CheckpointManifest(format: CheckpointManifest.formatTag, version: 1, epochsCompleted: epochsCompleted,
+        let manifest = try CheckpointManifest(format: CheckpointManifest.formatTag, version: CheckpointManifest.currentVersion, epochsCompleted: epochsCompleted,
                                               tensors: tensorsName, fingerprint: fingerprint, history: history,
                                               run: runFingerprint).sealed()
         try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(Self.manifestName))
@@ -91,10 +96,10 @@ extension Trainer {
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { return nil }
         func bad(_ detail: String) -> TrainingError { .checkpoint(path: manifestURL.path, detail: detail) }
         let manifest: CheckpointManifest
-        do { manifest = try JSONDecoder().decode(CheckpointManifest.self, from: Data(contentsOf: manifestURL)) } catch {
+        do { manifest = try JSONStyle.decoder().decode(CheckpointManifest.self, from: Data(contentsOf: manifestURL)) } catch {
             throw bad("not a readable training checkpoint manifest (\(error.localizedDescription))")
         }
-        guard manifest.format == CheckpointManifest.formatTag, manifest.version == 1 else {
+        guard manifest.format == CheckpointManifest.formatTag, (1...CheckpointManifest.currentVersion).contains(manifest.version) else {
             throw bad("unknown checkpoint format \(manifest.format) version \(manifest.version)")
         }
         // Checkpoints from before checksums carry none; what is present is verified.

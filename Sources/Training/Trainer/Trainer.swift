@@ -141,7 +141,7 @@ package final class Trainer {
             correct += result.correct
             seen += batch.count
             let elapsed = Date().timeIntervalSince(start)
-            progress(CandidateProgress(epoch: epoch, epochs: recipe.epochs, step: step, steps: stepsPerEpoch,
+            progress(CandidateProgress(epoch: epoch + 1, epochs: recipe.epochs, step: step, steps: stepsPerEpoch,
                                        loss: lossSum / Double(seen), imagesPerSecond: Double(seen) / max(elapsed, 1e-9)))
         }
         let seconds = Date().timeIntervalSince(start)
