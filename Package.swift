@@ -86,8 +86,8 @@ let package = Package(
             "CellSpace", "Networks", "NeuralNet", "Randomness", "Redundancy", "TensorEngine", "Datasets",
         ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
-            "CellSpace", "ConfigKit", "Configuration", "Persistence", "Reports", "RunModel", "Search",
-            "Training", "Datasets",
+            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Redundancy", "Reports", "RunModel",
+            "Search", "Training", "Datasets",
         ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",

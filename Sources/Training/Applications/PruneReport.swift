@@ -2,6 +2,7 @@ import CellSpace
 import Foundation
 import Networks
 import Redundancy
+import RunModel
 
 /// Size, accuracy and redundancy of one network state in a pruning run.
 package struct PruneSnapshot: Codable, Equatable {
