@@ -10,6 +10,11 @@ package struct CKAHeatmap: Sendable {
     package var title: String
     /// Write each value in its cell (default: when L ≤ 20).
     package var showsValues: Bool
+    /// MSRS's similarity threshold τ: when set, off-diagonal cells with CKA ≥ τ are outlined (class
+    /// `above-tau`) and τ is marked on the colour bar (class `tau-mark`).
+    package var threshold: Double?
+    /// A hover tooltip per cell (row × column: value); off keeps many embedded heatmaps small.
+    package var showsTooltips = true
 
     /// - Throws: `ReportError.invalidMatrix` unless `matrix` is square, non-empty and has one label per row.
     package init(matrix: [[Double]], labels: [String], title: String) throws {
@@ -50,6 +55,7 @@ package struct CKAHeatmap: Sendable {
         var doc = SVGDocument(width: layout.width, height: layout.height)
         doc.text(title, x: layout.width / 2, y: 24, fontSize: 16, anchor: .middle, bold: true)
         drawCells(into: &doc, layout)
+        drawThreshold(into: &doc, layout)
         drawLabels(into: &doc, layout)
         drawLegend(into: &doc, layout)
         return doc.render()
@@ -62,11 +68,26 @@ package struct CKAHeatmap: Sendable {
                 let x = layout.left + Double(j) * layout.cell, y = layout.top + Double(i) * layout.cell
                 let fill = Self.color(for: value)
                 doc.rect(x: x, y: y, width: layout.cell, height: layout.cell, fill: fill.hex, stroke: "#ffffff",
-                         cssClass: "cell", tooltip: "\(labels[i]) × \(labels[j]): \(Self.format(value))")
+                         cssClass: "cell", tooltip: showsTooltips ? "\(labels[i]) × \(labels[j]): \(Self.format(value))" : nil)
                 guard showsValues else { continue }
                 doc.text(Self.format(value), x: x + layout.cell / 2, y: y + layout.cell / 2 + fontSize * 0.35,
                          fontSize: fontSize, anchor: .middle, fill: fill.luminance > 0.5 ? "#000000" : "#ffffff",
                          cssClass: "value")
+            }
+        }
+    }
+
+    /// Outlines of the cells at or above τ, drawn after all cells so no fill covers them.
+    private func drawThreshold(into doc: inout SVGDocument, _ layout: Layout) {
+        guard let tau = threshold else { return }
+        for (i, row) in matrix.enumerated() {
+            for (j, value) in row.enumerated() where i != j && value >= tau {
+                doc.element("rect", attributes: [
+                    ("x", SVGDocument.number(layout.left + Double(j) * layout.cell + 1)),
+                    ("y", SVGDocument.number(layout.top + Double(i) * layout.cell + 1)),
+                    ("width", SVGDocument.number(layout.cell - 2)), ("height", SVGDocument.number(layout.cell - 2)),
+                    ("fill", "none"), ("stroke", "#e8112d"), ("stroke-width", "2"), ("class", "above-tau"),
+                ])
             }
         }
     }
@@ -95,11 +116,23 @@ package struct CKAHeatmap: Sendable {
             doc.text(String(format: "%.2f", tick), x: x + barWidth + 7, y: y + 4, fontSize: 11)
         }
         doc.text("CKA", x: x + barWidth / 2, y: layout.top - 8, fontSize: 11, anchor: .middle, bold: true)
+        if let tau = threshold, tau >= 0, tau <= 1 {
+            let y = layout.top + (1 - tau) * barHeight
+            doc.element("line", attributes: [("x1", SVGDocument.number(x - 6)), ("y1", SVGDocument.number(y)),
+                                             ("x2", SVGDocument.number(x + barWidth + 4)), ("y2", SVGDocument.number(y)),
+                                             ("stroke", "#e8112d"), ("stroke-width", "2.5"), ("class", "tau-mark")])
+            doc.text("τ " + String(format: "%.2f", tau), x: x + barWidth + 38, y: y + 4, fontSize: 11, fill: "#e8112d", bold: true)
+        }
         let negatives = matrix.joined().filter { $0 < 0 }.count
         let nans = matrix.joined().filter(\.isNaN).count
         var notes: [String] = []
         if negatives > 0 { notes.append("\(negatives) value(s) < 0 coloured as 0") }
         if nans > 0 { notes.append("\(nans) NaN cell(s) in grey") }
+        if let tau = threshold {
+            let above = matrix.enumerated().map { i, row in row.enumerated().filter { $0.offset > i && $0.element >= tau }.count }
+                .reduce(0, +)
+            notes.append("outlined in red: \(above) layer pair(s) with CKA ≥ τ = \(String(format: "%.2f", tau))")
+        }
         for (k, note) in notes.enumerated() {
             doc.text(note, x: layout.left, y: layout.height - 10 - Double(notes.count - 1 - k) * 14, fontSize: 11,
                      fill: "#444444", cssClass: "note")
@@ -124,7 +157,7 @@ package struct CKAHeatmap: Sendable {
             let longest = Double(labels.map(\.count).max() ?? 0) * Self.labelFont * 0.6
             left = 20 + longest
             top = 56
-            width = left + grid + 100
+            width = left + grid + 140
             height = top + grid + 20 + longest * 0.71 + 40
         }
     }

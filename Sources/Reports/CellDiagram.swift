@@ -4,6 +4,7 @@ import Foundation
 /// A NATS cell drawn as its DAG: nodes 0 (input) … 3 (output) left to right, one arrow per edge
 /// whose operation is not `none` (class `edge`), labelled by the operation (class `edge-label`).
 /// Skip connections are dashed and orange; edges spanning two nodes arc above, the 3←0 edge below.
+/// The legend and arrow markers list only the operations the cell uses.
 package struct CellDiagram {
     package let cell: Cell
     package var title: String
@@ -31,7 +32,7 @@ package struct CellDiagram {
         var doc = SVGDocument(width: Self.width, height: Self.height)
         doc.text(title, x: 20, y: 26, fontSize: 16, bold: true, cssClass: "title")
         doc.text(cell.architectureString, x: 20, y: 46, fontSize: 11, fill: "#555555", cssClass: "subtitle")
-        for op in CellOperation.allCases where op != .none {
+        for op in Set(cell.operations).sorted(by: { $0.rawValue < $1.rawValue }) where op != .none {
             let id = "arrow-\(op.rawValue)"
             doc.define("<marker id=\"\(id)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
                        + "orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"\(Self.color(op))\"/></marker>")
@@ -90,7 +91,8 @@ package struct CellDiagram {
     private func drawLegend(into doc: inout SVGDocument) {
         var x = 20.0
         let y = Self.height - 14
-        for op in [CellOperation.conv3x3, .conv1x1, .avgPool3x3, .skipConnect] {
+        let used = Set(cell.operations)
+        for op in [CellOperation.conv3x3, .conv1x1, .avgPool3x3, .skipConnect] where used.contains(op) {
             var attributes = [("x1", x), ("y1", y - 4), ("x2", x + 26), ("y2", y - 4)].map { ($0.0, SVGDocument.number($0.1)) }
             attributes += [("stroke", Self.color(op)), ("stroke-width", "2.5")]
             if op == .skipConnect { attributes.append(("stroke-dasharray", "7 4")) }
@@ -98,6 +100,6 @@ package struct CellDiagram {
             doc.text(op.rawValue, x: x + 32, y: y, fontSize: 11, cssClass: "legend")
             x += 48 + Double(op.rawValue.count) * 6.6
         }
-        doc.text("none edges omitted", x: x, y: y, fontSize: 11, fill: "#555555", cssClass: "legend")
+        if used.contains(.none) { doc.text("none edges omitted", x: x, y: y, fontSize: 11, fill: "#555555", cssClass: "legend") }
     }
 }

@@ -6,7 +6,8 @@ import RunModel
 /// (class `candidate`), undefined MSRS as hollow markers in a side band at their accuracy
 /// (`candidate undefined`), diverged runs as crosses at the band's foot (`candidate diverged`).
 /// The Pareto front (accuracy ↑, MSRS ↓, over defined MSRS) is a step line (`pareto-front`), the
-/// search's answer a star (`best`). Markers shrink and fade as candidates grow in number.
+/// search's answer a star (`best`). Markers shrink and fade as candidates grow in number; past
+/// `DotLayer.detailedLimit` the defined-MSRS markers are one path (`DotLayer`).
 package struct ParetoScatterPlot {
     package let analysis: RunAnalysis
 
@@ -43,6 +44,7 @@ package struct ParetoScatterPlot {
 
         let style = Self.markerStyle(count: records.count)
         let tooltips = records.count <= 2_000
+        var dots: [DotLayer.Point] = []
         for i in records.indices {
             let r = records[i], result = results[i]
             let tip = tooltips ? Self.tooltip(r) : nil
@@ -52,9 +54,7 @@ package struct ParetoScatterPlot {
                 doc.element("path", attributes: [("d", path), ("stroke", ReportPalette.red), ("stroke-width", "1.2"),
                                                  ("class", "candidate diverged")], tooltip: tip)
             } else if let m = result.normalizedMSRS {
-                doc.element("circle", attributes: circle(frame.px(m), frame.py(result.validAccuracy), style.radius,
-                                                         fill: ReportPalette.blue, opacity: style.opacity, cssClass: "candidate"),
-                            tooltip: tip)
+                dots.append(DotLayer.Point(x: frame.px(m), y: frame.py(result.validAccuracy), tooltip: tip))
             } else {
                 var attributes = circle(band.left + band.width / 2 + jitter * 0.9, frame.py(result.validAccuracy),
                                         style.radius, fill: "none", opacity: 1, cssClass: "candidate undefined")
@@ -62,6 +62,8 @@ package struct ParetoScatterPlot {
                 doc.element("circle", attributes: attributes, tooltip: tip)
             }
         }
+        DotLayer.draw(dots, color: ReportPalette.blue, cssClass: "candidate", into: &doc, radius: style.radius,
+                      opacity: style.opacity)
         let front = RunAnalysis.paretoFront(results)
         drawFront(front, results: results, frame, into: &doc)
         var legend: [(PlotFrame.Symbol, String)] = [

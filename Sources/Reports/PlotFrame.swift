@@ -13,6 +13,8 @@ struct PlotFrame {
     /// Width of the data area; `gutter` = extra room between it and the legend (e.g. a side band).
     let plotWidth: Double
     let gutter: Double
+    /// Tick positions on x instead of `x.values` (log axes: 1-2-5 steps); must lie in `x`'s range.
+    var xTicks: [Double]?
     var width: Double { Self.left + 660 + 24 + Self.legendWidth }
     var height: Double { Self.top + Self.plotHeight + 62 }
     var bottom: Double { Self.top + Self.plotHeight }
@@ -44,7 +46,7 @@ struct PlotFrame {
         if let subtitle { doc.text(subtitle, x: Self.left, y: 42, fontSize: 11, fill: "#555555", cssClass: "subtitle") }
         doc.rect(x: Self.left, y: Self.top, width: plotWidth, height: Self.plotHeight, fill: "#ffffff",
                  stroke: "#888888", cssClass: "plot-area")
-        for value in x.values {
+        for value in xTicks ?? x.values {
             let p = px(value)
             doc.line(x1: p, y1: Self.top, x2: p, y2: bottom, stroke: "#e6e6e6")
             doc.line(x1: p, y1: bottom, x2: p, y2: bottom + 5, stroke: "#444444")

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Best-so-far curves (valid accuracy, and the fitness when it differs) against evaluations or
-/// wall time. Curves are drawn as steps through the points where the best changes, so the SVG
-/// stays small for any number of evaluations. Curve classes: `best-accuracy`, `best-fitness`.
+/// wall time, over a dot per usable candidate at its own valid accuracy (class `candidate-dot`,
+/// drawn through `DotLayer`). Curves are drawn as steps through the points where the best changes,
+/// so the SVG stays small for any number of evaluations. Curve classes: `best-accuracy`, `best-fitness`.
 package struct ProgressPlot {
     package enum Axis { case evaluations, wallTime }
 
@@ -26,7 +27,8 @@ package struct ProgressPlot {
     package func svg() -> String {
         let accuracy = analysis.bestAccuracySoFar
         let fitness = analysis.bestFitnessSoFar ?? []
-        let values = (accuracy + fitness).map(\.value)
+        let dots = candidateDots()
+        let values = (accuracy + fitness).map(\.value) + dots.map(\.value)
         let lastX = analysis.records.last.map { _ in
             axis == .evaluations ? Double(analysis.records.count) : analysis.records.reduce(0) { $0 + $1.seconds } / timeUnit.seconds
         } ?? 1
@@ -40,6 +42,11 @@ package struct ProgressPlot {
                        xLabel: axis == .evaluations ? "evaluations" : "wall time (\(timeUnit.name))",
                        yLabel: fitness.isEmpty ? "valid accuracy (%)" : "valid accuracy (%) / fitness (points)")
         var legend: [(PlotFrame.Symbol, String)] = []
+        if !dots.isEmpty {
+            DotLayer.draw(dots.map { DotLayer.Point(x: frame.px(position($0.point)), y: frame.py($0.value), tooltip: $0.tooltip) },
+                          color: ReportPalette.sky, cssClass: "candidate-dot", into: &doc)
+            legend.append((.marker(color: ReportPalette.sky, opacity: 0.75), "a candidate (valid accuracy)"))
+        }
         if !accuracy.isEmpty {
             drawSteps(accuracy, lastX: lastX, frame, color: ReportPalette.blue, dashed: false, cssClass: "best-accuracy", into: &doc)
             legend.append((.line(color: ReportPalette.blue, dashed: false), "best valid accuracy"))
@@ -53,6 +60,17 @@ package struct ProgressPlot {
         if accuracy.isEmpty { notes.append("no usable evaluation yet") }
         frame.drawLegend(into: &doc, legend, notes: notes)
         return doc.render()
+    }
+
+    /// Each usable record at its own valid accuracy, placed like the curves' points.
+    private func candidateDots() -> [(point: RunAnalysis.ProgressPoint, value: Double, tooltip: String)] {
+        var seconds = 0.0
+        return analysis.records.compactMap { r in
+            seconds += r.seconds
+            guard r.result.isUsable else { return nil }
+            let point = RunAnalysis.ProgressPoint(number: r.number, seconds: seconds, value: r.result.validAccuracy)
+            return (point, r.result.validAccuracy, ParetoScatterPlot.tooltip(r))
+        }
     }
 
     private var fitnessLegend: String {

@@ -79,17 +79,22 @@ extension RunReport {
     package var tableRows: [[String]] {
         analysis.top(topK).enumerated().map { rank, i in
             let r = analysis.records[i], m = r.metrics
-            var note: [String] = []
-            if let d = m.diverged { note.append(d) }
-            if let from = r.reusedFrom { note.append("reused #\(from)") }
-            if m.msrsNormalized == nil && m.diverged == nil { note.append("MSRS undefined") }
-            if i == analysis.answer { note.insert("answer", at: 0) }
             return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
                     m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",
                     m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—",
                     analysis.rankingValue(at: i),
-                    Self.grouped(m.params), note.joined(separator: "; ")]
+                    Self.grouped(m.params), Self.note(r, isAnswer: i == analysis.answer)]
         }
+    }
+
+    /// The table's note for a record: "answer", divergence, reuse, undefined MSRS ("; "-separated).
+    static func note(_ r: EvaluationRecord, isAnswer: Bool) -> String {
+        var note: [String] = []
+        if isAnswer { note.append("answer") }
+        if let d = r.metrics.diverged { note.append(d) }
+        if let from = r.reusedFrom { note.append("reused #\(from)") }
+        if r.metrics.msrsNormalized == nil && r.metrics.diverged == nil { note.append("MSRS undefined") }
+        return note.joined(separator: "; ")
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.2f %%", x) }

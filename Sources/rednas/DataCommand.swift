@@ -4,7 +4,7 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Inspect image datasets (CIFAR-10/100 binary, IDX/MNIST) and write synthetic CIFAR-10 data.",
-        subcommands: [DataInspectCommand.self, DataSynthCommand.self, DataBenchCommand.self]
+        abstract: "Inspect image datasets (CIFAR-10/100 binary, IDX/MNIST); write synthetic CIFAR-10 data or run directories.",
+        subcommands: [DataInspectCommand.self, DataSynthCommand.self, DataSynthRunCommand.self, DataBenchCommand.self]
     )
 }

@@ -4,48 +4,86 @@ import RedNASCore
 import Reports
 import Search
 
-/// `rednas report DIR`: plots and a summary page for a search run (also one still going).
+/// `rednas report DIR…`: plots, a candidate table and details pages for a search run (also one
+/// still going), or several runs compared on one page.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write plots, index.html and summary.md for a search run directory.",
+        abstract: "Write the report (index.html with plots and a table of every candidate) for a search run.",
         discussion: """
-            Reads only the run directory (config.yaml, journal.jsonl, status.json, \
-            candidates/*/msrs.json), so it works on a finished run, one still going, or a partly \
-            damaged one. Writes into --output (default DIR/report):
+            Reads only the run directory (config.yaml, journal.jsonl, status.json, candidates/*/metrics.json
+            and msrs.json), so it works on a finished run, one still going, or a partly damaged one.
+            Writes into --output (default DIR/report):
 
-              index.html                 self-contained page (inline SVG and CSS, no network)
+              index.html                 self-contained page (inline SVG, CSS and a small script; no network):
+                                         status, config, answer, a sortable, filterable table of every candidate
+              pages/NNNN-IIIII.html      a candidate's details: facts, lineage, learning curve, cell, CKA with τ
               summary.md                 key facts and the top-K table (for terminals, pull requests)
-              progress-evaluations.svg   best-so-far accuracy and fitness vs evaluations
+              progress-evaluations.svg   best so far vs evaluations, a dot per candidate
               progress-time.svg          the same vs wall time
+              timeline.svg               when each evaluation ran
               accuracy-vs-msrs.svg       every candidate, the Pareto front and the answer
-              best-cka.svg               CKA heatmap of the best candidate (with msrs.json)
+              accuracy-vs-params.svg     accuracy against parameters (log scale)
+              accuracy-vs-flops.svg      accuracy against FLOPs (log scale)
+              learning-curves.svg        valid accuracy per epoch (from each candidate's metrics.json)
+              best-cka.svg               CKA heatmap of the best candidate, τ marked (when its msrs.json exists)
               best-cell.svg              the best cell as a DAG
               operations.svg             op frequencies in the population over time
 
-            Example: rednas report Results/fmnist-rea-seed0 --top 20
+            With several run directories, --output is required: it gets index.html comparing the runs and
+            each run's own report in a numbered sub-folder. `rednas serve DIR` serves a live report.
+
+            Examples: rednas report Results/fmnist-rea-seed0 --top 20
+                      rednas report Results/rea-seed0 Results/random-seed0 --output Results/compare
             """
     )
 
-    @Argument(help: "The run directory (made by `rednas search`).")
-    var directory: String
+    @Argument(help: "The run directory or directories (made by `rednas search`).")
+    var directories: [String]
 
-    @Option(help: "Folder for the report (default: DIR/report).")
+    @Option(name: [.long, .customLong("out")], help: "Folder for the report (default: DIR/report; required for several runs).")
     var output: String?
 
     @Option(parsing: .unconditional, help: "Rows in the top-K table.")
     var top: Int = 10
 
+    @Option(help: "Details pages to write: the top N candidates by rank, or 'all'.")
+    var details = "100"
+
     func validate() throws {
+        guard !directories.isEmpty else { throw ValidationError("give at least one run directory") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1, found \(top)") }
+        _ = try detailPages()
+        if directories.count > 1 && output == nil {
+            throw ValidationError("comparing \(directories.count) runs needs --output DIR for the comparison page")
+        }
+    }
+
+    func detailPages() throws -> RunReport.DetailPages {
+        if details == "all" { return .all }
+        guard let n = Int(details), n >= 0 else {
+            throw ValidationError("--details must be a number of candidates (0 or more) or 'all', found '\(details)'")
+        }
+        return .top(n)
     }
 
     func run() throws {
-        let run = RunDirectory(URL(fileURLWithPath: directory))
-        let report = try RunReport.load(run, topK: top)
-        let folder = output.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("report")
-        let files = try report.write(to: folder)
-        for problem in report.snapshot.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+        let runs = directories.map { RunDirectory(URL(fileURLWithPath: $0)) }
+        let reports = try runs.map { try RunReport.load($0, topK: top) }
+        for report in reports {
+            let prefix = reports.count > 1 ? "\(report.snapshot.directory.url.lastPathComponent): " : ""
+            for problem in report.snapshot.problems { FileHandle.standardError.write(Data("warning: \(prefix)\(problem)\n".utf8)) }
+        }
+        if reports.count > 1, let output {
+            let folder = URL(fileURLWithPath: output)
+            let files = try RunComparison(reports: reports).write(to: folder, details: try detailPages())
+            for report in reports { print("\(report.snapshot.directory.url.lastPathComponent): \(report.statusText)") }
+            print("wrote \(files.count) files to \(folder.path); open \(folder.appendingPathComponent("index.html").path)")
+            return
+        }
+        let report = reports[0]
+        let folder = output.map { URL(fileURLWithPath: $0) } ?? runs[0].url.appendingPathComponent("report")
+        let files = try report.write(to: folder, details: try detailPages())
         print("report: \(report.statusText)")
         if let best = report.best {
             print(String(format: "best: #%d index %d valid %.2f%% ", best.number, best.index, best.metrics.validAccuracy)

@@ -3,6 +3,7 @@ import Foundation
 import Networks
 import Persistence
 import Redundancy
+import RunModel
 
 /// Size, accuracy and redundancy of one network state in a pruning run.
 package struct PruneSnapshot: Codable, Equatable {

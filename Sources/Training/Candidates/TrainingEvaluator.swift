@@ -67,19 +67,13 @@ package final class TrainingEvaluator: CandidateEvaluator {
         if let msrsResult { try AtomicFile.write(try JSONStyle.document(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
         let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
                                    metrics: metrics, training: result)
-        try AtomicFile.write(try JSONStyle.document(record), to: directory.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(try record.encoded(), to: directory.appendingPathComponent(CandidateFile.fileName))
         try? FileManager.default.removeItem(at: checkpoints)
         return .finished(metrics)
     }
 
-    /// `metrics.json` of a candidate folder.
-    package struct CandidateFile: Codable {
-        package var arch: String
-        package var index: Int
-        package var seed: UInt64
-        package var metrics: CandidateMetrics
-        package var training: TrainingResult
-    }
+    /// `metrics.json` of a candidate folder (the format lives in RunModel, where the report reads it).
+    package typealias CandidateFile = RunModel.CandidateFile
 
     private static func appendLine(_ line: String, to url: URL) {
         let data = Data((line + "\n").utf8)

@@ -1,0 +1,29 @@
+import Foundation
+import Persistence
+
+/// `metrics.json` in a candidate folder: what the real evaluator measured for one candidate, with
+/// the per-epoch history its learning curves are drawn from. The evaluator writes it once the
+/// candidate is finished; readers (the report) go through `read(from:)`.
+package struct CandidateFile: Codable, Equatable, Sendable {
+    package static let fileName = "metrics.json"
+
+    package var arch: String
+    package var index: Int
+    package var seed: UInt64
+    package var metrics: CandidateMetrics
+    package var training: TrainingResult
+
+    package init(arch: String, index: Int, seed: UInt64, metrics: CandidateMetrics, training: TrainingResult) {
+        self.arch = arch; self.index = index; self.seed = seed; self.metrics = metrics; self.training = training
+    }
+
+    /// The file's bytes: a `JSONStyle` document (snake_case keys, `schema_version`).
+    package func encoded() throws -> Data { try JSONStyle.document(self) }
+
+    /// The `metrics.json` of candidate `folder`; nil when the folder has none.
+    /// - Throws: the decoding error when the file exists but is not a candidate file.
+    package static func read(from folder: URL) throws -> CandidateFile? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)) else { return nil }
+        return try JSONStyle.decoder().decode(CandidateFile.self, from: data)
+    }
+}
