@@ -100,9 +100,9 @@ final class StudyDriverTests: XCTestCase {
 
     func testAFailingArmIsReportedWithItsReasonAndTheOthersGoOn() throws {
         let study = try LoadedStudy.load(contentsOfFile: try workspace.twoArmStudy(extraArm: """
-
               - name: broken
                 set: [search.space=/nonexistent/space.yaml]
+
             """))
         let directory = workspace.directory
         XCTAssertEqual(try driver(study, directory).0.run(), .finished)

@@ -27,7 +27,8 @@ final class FakeTrainer: CandidateEvaluator, @unchecked Sendable {
 
     func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
-        if let stopAfter, counter.next() > stopAfter { stop.request("test"); return .interrupted }
+        let started = counter.next()
+        if let stopAfter, started > stopAfter { stop.request("test"); return .interrupted }
         let ops = task.cell.operations
         let score = ops.map { op -> Double in
             switch op {
@@ -91,8 +92,10 @@ struct StudyWorkspace {
           resamples: 500
         """
 
+    /// The two-arm study; `extraArm` (YAML list items, indented by 2) is added to its arms.
     func twoArmStudy(extraArm: String = "") throws -> String {
-        try study(Self.twoArms.replacingOccurrences(of: "PLACEHOLDER", with: directory.url.path) + extraArm)
+        try study(Self.twoArms.replacingOccurrences(of: "PLACEHOLDER", with: directory.url.path)
+            .replacingOccurrences(of: "final:", with: extraArm + "final:"))
     }
 
     func remove() { try? FileManager.default.removeItem(at: url) }

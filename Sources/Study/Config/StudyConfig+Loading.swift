@@ -27,7 +27,7 @@ package struct LoadedStudy {
         guard FileManager.default.fileExists(atPath: basePath) else {
             throw located(document, [ConfigKey(stringValue: "base")], "no such file: \(basePath)")
         }
-        var located = [(text: String, path: [ConfigKey])]()
+        var located: [(text: String, path: [ConfigKey])] = []
         for (j, text) in config.set.enumerated() { located.append((text, [key("set"), ConfigKey(intValue: j)])) }
         var armConfigs: [ExperimentConfig] = []
         for (i, arm) in config.arms.enumerated() {

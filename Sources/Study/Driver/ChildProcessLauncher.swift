@@ -2,9 +2,9 @@ import Foundation
 import RunModel
 
 /// Runs each search as a child `rednas search` (new run) or `rednas resume` (existing run) process
-/// with `--quiet`, its output in `runs/<arm>/seed-<s>.log` and `.err`. A stop request is passed
-/// on as SIGTERM only when `forwardStops` (a terminal's Ctrl-C already reaches the children, and
-/// a second signal would make them quit without finishing the current step).
+/// with `--quiet`, its output in `runs/<arm>/seed-<s>.log` and `.err`. A stop reaches the children
+/// as SIGTERM only through ``terminateAll()`` (a terminal's Ctrl-C already reaches them, and a
+/// second signal would make them quit without finishing the current step).
 package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
     private let executable: URL
     private let directory: StudyDirectory
@@ -16,10 +16,16 @@ package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
         self.executable = executable; self.directory = directory
     }
 
-    /// Sends SIGTERM to every running child (they stop after their current training step).
+    /// Whether a stop request reaches the children as SIGTERM (set by ``terminateAll()``).
+    private var forwardStops = false
+
+    /// Sends SIGTERM to every running child and to those started from now on (they stop after
+    /// their current training step).
     package func terminateAll() {
-        lock.lock(); defer { lock.unlock() }
-        for process in running where process.isRunning { process.terminate() }
+        withLock {
+            forwardStops = true
+            for process in running where process.isRunning { process.terminate() }
+        }
     }
 
     package func run(_ job: StudyJob, threads: Int, stop: StopSignal) -> LaunchOutcome {
@@ -49,18 +55,23 @@ package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
             process.standardOutput = out
             process.standardError = err
             process.standardInput = FileHandle.nullDevice
-            lock.lock()
-            try process.run()
-            running.append(process)
-            lock.unlock()
+            try withLock {
+                try process.run()
+                running.append(process)
+                // A stop requested while it started: `terminateAll` may have run before the append.
+                if forwardStops, stop.isRequested { process.terminate() }
+            }
             process.waitUntilExit()
-            lock.lock()
-            running.removeAll { $0 === process }
-            lock.unlock()
+            withLock { running.removeAll { $0 === process } }
             return outcome(of: process, errors: output.err, stop: stop)
         } catch {
             return .failed("could not start \(executable.path): \(error)")
         }
+    }
+
+    private func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
     }
 
     private func outcome(of process: Process, errors: URL, stop: StopSignal) -> LaunchOutcome {

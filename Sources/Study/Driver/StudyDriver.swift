@@ -26,11 +26,10 @@ package final class StudyDriver {
     private let stop: StopSignal
     private let say: (String) -> Void
 
-    /// - Parameters:
-    ///   - workers: searches run at once; each gets `max(1, cores / workers)` threads.
-    ///   - makeFinalEvaluator: builds the re-training evaluator (from `study.finalConfig`), called
-    ///     once, only when a re-training is due.
-    ///   - say: progress lines (also appended to `study.log`).
+    /// `workers` searches run at once, each with `max(1, cores / workers)` threads.
+    /// `makeFinalEvaluator` builds the re-training evaluator (from `study.finalConfig`); it is
+    /// called once, only when a re-training is due. `say` receives the progress lines (also
+    /// appended to `study.log`).
     package init(study: LoadedStudy, directory: StudyDirectory, launcher: SearchLauncher, workers: Int,
                  cores: Int = ProcessInfo.processInfo.activeProcessorCount,
                  makeFinalEvaluator: @escaping () throws -> CandidateEvaluator, stop: StopSignal,
@@ -58,6 +57,8 @@ package final class StudyDriver {
                 log("\(job.key) failed: \(reason)")
             }
         }
+        // A finished search's earlier failure was in its final re-training: that is retried below.
+        for job in jobs where Self.isFinished(job.run) { failures[job.key] = nil }
         try directory.saveFailures(failures)
         if stop.isRequested { log("stopped; run the same command again to continue"); return .interrupted }
         let end = try finalEvaluations(jobs, failures: &failures)
@@ -84,6 +85,7 @@ package final class StudyDriver {
         nonisolated(unsafe) let printLine = echo
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
             while let (k, job) = queue.next() {
+                if stop.isRequested { continue }  // its outcome stays .interrupted
                 let start = Date()
                 let message = "\(job.key): \(job.run.exists ? "resuming" : "starting") search"
                 sayLine(message)
@@ -102,7 +104,7 @@ package final class StudyDriver {
     /// once, however many runs chose it).
     private func finalEvaluations(_ jobs: [StudyJob], failures: inout [String: String]) throws -> StudyEnd {
         var evaluator: CandidateEvaluator?
-        for job in jobs where failures[job.key] == nil && Self.isFinished(job.run) {
+        for job in jobs where Self.isFinished(job.run) {
             let snapshot = try RunSnapshot.load(job.run, .lenient)
             guard let best = snapshot.best else {
                 failures[job.key] = "the search has no usable answer (every evaluation diverged)"

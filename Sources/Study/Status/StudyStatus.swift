@@ -68,7 +68,7 @@ package struct StudyStatus {
         let failed = searches.filter { $0.failure != nil }.count
         let finals = searches.reduce(0) { $0 + $1.finalDone }
         lines.append("\(finished)/\(searches.count) searches finished, \(failed) failed, "
-                     + "\(finals)/\(searches.count * finalSeeds) final re-trainings done")
+                     + "\(finals)/\((searches.count - failed) * finalSeeds) final re-trainings done")
         return lines.joined(separator: "\n")
     }
 }
