@@ -56,7 +56,7 @@ test:
 # whole tree; the house style aligns continuation lines, which swift-format does not reproduce.
 # The second pass: the same rules plus AllPublicDeclarationsHaveDocumentation, on the library
 # modules whose public API is fully documented.
-DOCUMENTED_MODULES := CellSpace ConfigKit Datasets Evolution Networks NeuralNet Persistence Randomness Redundancy TensorEngine
+DOCUMENTED_MODULES := CellSpace ConfigKit Datasets Evolution Networks NeuralNet Persistence Randomness Redundancy Statistics TensorEngine
 lint:
 	$(SWIFT) format lint --strict --debug-disable-pretty-print --configuration .swift-format \
 		--recursive Sources Tests Benchmarks Package.swift

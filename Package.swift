@@ -60,6 +60,7 @@ let package = Package(
         .target(name: "Evolution", dependencies: ["Randomness"], swiftSettings: v6),
         .target(name: "Datasets", dependencies: ["Randomness", "CZlib"], swiftSettings: v6),
         .target(name: "Persistence", swiftSettings: v6),
+        .target(name: "Statistics", dependencies: ["Randomness"], swiftSettings: v6),
 
         // Numerics.
         .target(name: "TensorEngine", dependencies: ["COpenBLAS"], swiftSettings: numeric),
@@ -82,17 +83,22 @@ let package = Package(
         .target(name: "Reports", dependencies: [
             "CellSpace", "Evolution", "Persistence", "Redundancy", "RunModel", "Search",
         ], swiftSettings: v6),
+        // Studies: many searches per method, final re-training, statistics (no tensors).
+        .target(name: "Study", dependencies: [
+            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Reports", "RunModel", "Search",
+            "Statistics",
+        ], swiftSettings: v6),
         .target(name: "Benchmark", dependencies: [
             "CellSpace", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy", "TensorEngine", "Datasets",
         ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
             "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Redundancy", "Reports", "RunModel",
-            "Search", "Training", "Datasets",
+            "Search", "Study", "Training", "Datasets",
         ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",
             "Configuration", "Persistence", "RedNASCore", "Reports", "RunModel",
-            "Search", "Training", "ActivationFiles",
+            "Search", "Study", "Training", "ActivationFiles",
         ], swiftSettings: v6),
 
         // Benchmarks that are not `rednas bench` cases (Benchmarks/, see README "Performance").
@@ -130,6 +136,10 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: [
             "CellSpace", "Configuration", "Evolution", "Randomness", "Redundancy", "Reports", "RunModel",
             "Search", "TestSupport",
+        ], swiftSettings: v6),
+        .testTarget(name: "StatisticsTests", dependencies: ["Randomness", "Statistics"], swiftSettings: v6),
+        .testTarget(name: "StudyTests", dependencies: [
+            "CellSpace", "ConfigKit", "RunModel", "Search", "Study",
         ], swiftSettings: v6),
         .testTarget(name: "SearchTests", dependencies: [
             "CellSpace", "Configuration", "Evolution", "Persistence", "RunModel", "Search",

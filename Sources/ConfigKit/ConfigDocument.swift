@@ -44,6 +44,10 @@ public struct ConfigDocument {
         return node
     }
 
+    /// Where the value at `keys` was written (`file:line:column`, or the `--set` override that
+    /// supplied it): for errors that a program finds after decoding, about a value of this document.
+    public func location(of keys: [ConfigKey]) -> ConfigSource { source(for: keys) }
+
     static func child(of node: Node, _ key: ConfigKey) -> Node? {
         if let index = key.intValue {
             guard case let .sequence(sequence) = node, index < sequence.count else { return nil }

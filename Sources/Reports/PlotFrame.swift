@@ -4,23 +4,23 @@ import Foundation
 /// axis labels with units, and a legend to the right of the plot (so it never hides data).
 /// Maps data coordinates to pixels. Text classes for tests and CSS: `title`, `subtitle`,
 /// `axis-label`, `tick-label`, `legend`.
-struct PlotFrame {
-    static let plotHeight = 340.0
-    static let left = 72.0, top = 58.0, legendWidth = 250.0
+package struct PlotFrame {
+    package static let plotHeight = 340.0
+    package static let left = 72.0, top = 58.0, legendWidth = 250.0
 
-    let x: NiceTicks
-    let y: NiceTicks
+    package let x: NiceTicks
+    package let y: NiceTicks
     /// Width of the data area; `gutter` = extra room between it and the legend (e.g. a side band).
-    let plotWidth: Double
-    let gutter: Double
+    package let plotWidth: Double
+    package let gutter: Double
     /// Tick positions on x instead of `x.values` (log axes: 1-2-5 steps); must lie in `x`'s range.
-    var xTicks: [Double]?
-    var width: Double { Self.left + 660 + 24 + Self.legendWidth }
-    var height: Double { Self.top + Self.plotHeight + 62 }
-    var bottom: Double { Self.top + Self.plotHeight }
-    var right: Double { Self.left + plotWidth }
+    package var xTicks: [Double]?
+    package var width: Double { Self.left + 660 + 24 + Self.legendWidth }
+    package var height: Double { Self.top + Self.plotHeight + 62 }
+    package var bottom: Double { Self.top + Self.plotHeight }
+    package var right: Double { Self.left + plotWidth }
 
-    init(x: NiceTicks, y: NiceTicks, plotWidth: Double = 660, gutter: Double = 0) {
+    package init(x: NiceTicks, y: NiceTicks, plotWidth: Double = 660, gutter: Double = 0) {
         self.x = x
         self.y = y
         self.plotWidth = plotWidth
@@ -28,19 +28,19 @@ struct PlotFrame {
     }
 
     /// Pixel x of data value `v` (values outside the axis are clamped to the frame).
-    func px(_ v: Double) -> Double {
+    package func px(_ v: Double) -> Double {
         Self.left + min(1, max(0, (v - x.lower) / (x.upper - x.lower))) * plotWidth
     }
 
     /// Pixel y of data value `v` (up is larger; clamped to the frame).
-    func py(_ v: Double) -> Double {
+    package func py(_ v: Double) -> Double {
         bottom - min(1, max(0, (v - y.lower) / (y.upper - y.lower))) * Self.plotHeight
     }
 
-    func document() -> SVGDocument { SVGDocument(width: width, height: height) }
+    package func document() -> SVGDocument { SVGDocument(width: width, height: height) }
 
     /// Title, optional subtitle, grid, ticks, tick labels and axis labels.
-    func drawAxes(into doc: inout SVGDocument, title: String, subtitle: String?, xLabel: String, yLabel: String,
+    package func drawAxes(into doc: inout SVGDocument, title: String, subtitle: String?, xLabel: String, yLabel: String,
                   xTickLabel: ((Double) -> String)? = nil) {
         doc.text(title, x: Self.left, y: 24, fontSize: 16, bold: true, cssClass: "title")
         if let subtitle { doc.text(subtitle, x: Self.left, y: 42, fontSize: 11, fill: "#555555", cssClass: "subtitle") }
@@ -65,7 +65,7 @@ struct PlotFrame {
                  cssClass: "axis-label")
     }
 
-    enum Symbol {
+    package enum Symbol {
         case line(color: String, dashed: Bool)
         case marker(color: String, opacity: Double)
         case hollowMarker(color: String)
@@ -75,7 +75,7 @@ struct PlotFrame {
     }
 
     /// Legend entries stacked to the right of the plot area; `notes` (grey) follow them.
-    func drawLegend(into doc: inout SVGDocument, _ entries: [(Symbol, String)], notes: [String] = []) {
+    package func drawLegend(into doc: inout SVGDocument, _ entries: [(Symbol, String)], notes: [String] = []) {
         let x = right + gutter + 24
         var y = Self.top + 10
         for (symbol, label) in entries {
@@ -130,7 +130,7 @@ struct PlotFrame {
 }
 
 /// A categorical palette (Okabe–Ito: distinguishable for colour-blind readers).
-enum ReportPalette {
-    static let blue = "#0072b2", orange = "#e69f00", green = "#009e73", red = "#d55e00"
-    static let purple = "#cc79a7", sky = "#56b4e9", yellow = "#f0e442", gray = "#999999"
+package enum ReportPalette {
+    package static let blue = "#0072b2", orange = "#e69f00", green = "#009e73", red = "#d55e00"
+    package static let purple = "#cc79a7", sky = "#56b4e9", yellow = "#f0e442", gray = "#999999"
 }
