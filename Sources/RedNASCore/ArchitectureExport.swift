@@ -37,6 +37,9 @@ package struct ArchitectureExport: Codable, Equatable {
     package var seed: UInt64
     package var candidate: Int
     package var evaluations: Int
+    /// Epochs the answer was trained for (its fidelity; below `training.epochs` only when the
+    /// budget ended before any candidate of a multi-fidelity run reached the top rung).
+    package var epochs: Int
     package var network: Network
     package var weights: String?
     package var run: String
@@ -46,7 +49,7 @@ package struct ArchitectureExport: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case arch, index, canonical, valid, fitnessKind = "fitness_kind", fitness, validAccuracy = "valid_accuracy"
         case testAccuracy = "test_accuracy", msrs, msrsNormalized = "msrs_normalized", params, flops, seed, candidate
-        case evaluations, network, weights, run, retrainConfig = "retrain_config", retrainCommand = "retrain_command"
+        case evaluations, epochs, network, weights, run, retrainConfig = "retrain_config", retrainCommand = "retrain_command"
     }
 }
 
@@ -95,8 +98,8 @@ extension ArchitectureExport {
             fitnessKind: config.fitness.kind.rawValue, fitness: summary.fitnessValue(best),
             validAccuracy: best.metrics.validAccuracy, testAccuracy: best.metrics.testAccuracy,
             msrs: best.metrics.msrs, msrsNormalized: best.metrics.msrsNormalized,
-            params: best.metrics.params, flops: best.metrics.flops, seed: best.seed, candidate: best.number,
-            evaluations: summary.records.count,
+            params: best.metrics.params, flops: best.metrics.flops, seed: best.seed, candidate: best.candidateNumber,
+            evaluations: summary.candidates.count, epochs: best.metrics.epochs,
             network: Network(channels: config.network.channels, cellsPerStage: config.network.stageCells,
                              classes: spec?.classes, inputChannels: spec?.inputChannels ?? config.dataset.channels,
                              inputSize: spec?.inputSize),

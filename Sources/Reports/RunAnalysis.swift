@@ -6,9 +6,11 @@ import Search
 
 /// The numbers a report shows, computed from a run's records once.
 package struct RunAnalysis {
+    /// One record per candidate (under a scheduler, each candidate's highest rung: `latestPerCandidate`).
     package let records: [EvaluationRecord]
     package let fitness: Fitness
-    /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`).
+    /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`;
+    /// under a scheduler, among the candidates at the highest fidelity reached).
     package let answer: Int?
     /// Under `pareto` fitness, what `Fitness.ranking` sorted each usable record by: its front
     /// (1 = non-dominated) and its crowding distance within that front; empty for other kinds.
@@ -24,7 +26,7 @@ package struct RunAnalysis {
     package init(records: [EvaluationRecord], fitness: Fitness) {
         self.records = records
         self.fitness = fitness
-        answer = fitness.answerIndex(records.map(\.result))
+        answer = records.answerIndex(under: fitness)
         paretoStanding = fitness.kind == .pareto ? Self.standing(records.map(\.result)) : [:]
     }
 
@@ -61,7 +63,7 @@ package struct RunAnalysis {
     package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
     /// Positions in `records` of the top `k` under the run's fitness, best first.
-    package func top(_ k: Int) -> [Int] { Array(fitness.ranking(records.map(\.result)).prefix(k)) }
+    package func top(_ k: Int) -> [Int] { Array(records.ranking(under: fitness).prefix(k)) }
 
     /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓:
     /// `Pareto.firstFront`), sorted by MSRS then accuracy ascending (the step line's order). O(n log n).

@@ -40,8 +40,13 @@ extension RunReport {
 
     /// "12/100 evaluations, running (updated …)".
     package var statusText: String {
-        let done = snapshot.records.count
+        let done = snapshot.candidates.count
         var text = "\(done)" + (snapshot.totalEvaluations.map { "/\($0)" } ?? "") + " evaluations, " + snapshot.phase.rawValue
+        let promotions = snapshot.records.filter(\.isPromotion).count
+        if promotions > 0 || snapshot.config?.search.budget.epochs != nil {
+            text += "; \(snapshot.epochsUsed)" + (snapshot.config?.search.budget.epochs.map { "/\($0)" } ?? "")
+                + " epochs trained, \(promotions) promotion(s)"
+        }
         if let updated = snapshot.status?.updatedAt, !updated.isEmpty { text += " (status updated \(updated))" }
         let seconds = snapshot.records.reduce(0) { $0 + $1.seconds }
         if done > 0 { text += "; evaluation time \(formatDuration(seconds))" }
@@ -82,6 +87,7 @@ extension RunReport {
             var note: [String] = []
             if let d = m.diverged { note.append(d) }
             if let from = r.reusedFrom { note.append("reused #\(from)") }
+            if let rung = r.rung { note.append("\(m.epochs) ep (rung \(rung))") }
             if m.msrsNormalized == nil && m.diverged == nil { note.append("MSRS undefined") }
             if i == analysis.answer { note.insert("answer", at: 0) }
             return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),

@@ -15,7 +15,7 @@ package struct RunReport {
 
     package init(snapshot: RunSnapshot, topK: Int = 10) {
         self.snapshot = snapshot
-        self.analysis = RunAnalysis(records: snapshot.records, fitness: snapshot.fitness)
+        self.analysis = RunAnalysis(records: snapshot.candidates, fitness: snapshot.fitness)
         self.topK = max(1, topK)
     }
 
@@ -35,7 +35,7 @@ package struct RunReport {
         package var note: String?
     }
 
-    /// The six figures, in page order. Empty runs give no figures (the page says so instead).
+    /// The figures, in page order (six, and the rung curves of a multi-fidelity run). Empty runs give no figures (the page says so instead).
     package func figures() -> [Figure] {
         guard !analysis.records.isEmpty else { return [] }
         var figures = [
@@ -53,6 +53,12 @@ package struct RunReport {
         } else {
             figures.append(Figure(file: "best-cell.svg", caption: "The best cell", svg: nil,
                                   note: "the best architecture string could not be read"))
+        }
+        if snapshot.records.contains(where: { $0.rung != nil }) {
+            let top = snapshot.config?.training.epochs ?? snapshot.records.map(\.metrics.epochs).max() ?? 1
+            figures.append(Figure(file: "rung-curves.svg", caption: "Each candidate's curve across rungs, and where it stopped",
+                                  svg: RungCurvesPlot(curves: snapshot.records.candidateCurves, maxEpochs: top,
+                                                      answer: best?.candidateNumber).svg()))
         }
         let window = snapshot.populationSize
         let name = snapshot.config?.search.algorithm == .random ? "last \(window) evaluations (sliding window)"
