@@ -85,7 +85,7 @@ extension ArchitectureExport {
             spec = try NetworkWeights.architecture(in: file, path: weightsURL.path).1
             weights = weightsURL.path
         } else if !allowMissingWeights {
-            throw SearchError.damaged(path: weightsURL.path, detail: "the weights of the best candidate (#\(best.number), "
+            throw SearchError.damaged(path: weightsURL.path, detail: "the weights of the best candidate (#\(best.candidateNumber), "
                                       + "index \(best.index)) are missing, so the export would be incomplete. Restore the "
                                       + "candidate folder, or pass --allow-missing-weights to export without weights "
                                       + "(the retrain command still reproduces them)")

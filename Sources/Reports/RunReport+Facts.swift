@@ -61,7 +61,8 @@ extension RunReport {
             ("architecture", b.arch),
             ("index", "\(b.index)"),
             ("canonical", b.canonical),
-            ("evaluation", "#\(b.number)" + (b.reusedFrom.map { " (result reused from #\($0))" } ?? "")),
+            ("evaluation", "#\(b.candidateNumber)" + (b.reusedFrom.map { " (result reused from #\($0))" } ?? "")
+                + (b.rung.map { " at rung \($0) (\(m.epochs) epochs)" } ?? "")),
             ("valid accuracy", Self.percent(m.validAccuracy)),
             ("test accuracy", m.testAccuracy.map(Self.percent) ?? "—"),
             ("MSRS (raw)", m.msrs.map { String(format: "%.3f", $0) } ?? "undefined"),
@@ -90,7 +91,7 @@ extension RunReport {
             if let rung = r.rung { note.append("\(m.epochs) ep (rung \(rung))") }
             if m.msrsNormalized == nil && m.diverged == nil { note.append("MSRS undefined") }
             if i == analysis.answer { note.insert("answer", at: 0) }
-            return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
+            return ["\(rank + 1)", "\(r.candidateNumber)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
                     m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",
                     m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—",
                     analysis.rankingValue(at: i),

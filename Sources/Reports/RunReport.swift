@@ -15,7 +15,7 @@ package struct RunReport {
 
     package init(snapshot: RunSnapshot, topK: Int = 10) {
         self.snapshot = snapshot
-        self.analysis = RunAnalysis(records: snapshot.candidates, fitness: snapshot.fitness)
+        self.analysis = RunAnalysis(records: snapshot.candidates, fitness: snapshot.fitness, journal: snapshot.records)
         self.topK = max(1, topK)
     }
 
@@ -49,7 +49,7 @@ package struct RunReport {
         ]
         if let best, let cell = try? best.cell() {
             figures.append(Figure(file: "best-cell.svg", caption: "The best cell",
-                                  svg: CellDiagram(cell: cell, title: "Best cell: #\(best.number), index \(best.index)").svg()))
+                                  svg: CellDiagram(cell: cell, title: "Best cell: #\(best.candidateNumber), index \(best.index)").svg()))
         } else {
             figures.append(Figure(file: "best-cell.svg", caption: "The best cell", svg: nil,
                                   note: "the best architecture string could not be read"))
@@ -78,7 +78,7 @@ package struct RunReport {
                 return figure
             }
             figure.svg = try CKAHeatmap(result: result, labels: tapLabels(layers: result.layers),
-                                        title: "CKA between representations — #\(best.number), index \(best.index)").svg()
+                                        title: "CKA between representations — #\(best.candidateNumber), index \(best.index)").svg()
         } catch {
             figure.note = "CKA heatmap unavailable: \(error)"
         }

@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
         for problem in report.snapshot.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
         print("report: \(report.statusText)")
         if let best = report.best {
-            print(String(format: "best: #%d index %d valid %.2f%% ", best.number, best.index, best.metrics.validAccuracy)
+            print(String(format: "best: #%d index %d valid %.2f%% ", best.candidateNumber, best.index, best.metrics.validAccuracy)
                   + "MSRS " + (best.metrics.msrsNormalized.map { String(format: "%.4f", $0) } ?? "undefined")
                   + " \(best.arch)")
         } else {

@@ -41,6 +41,8 @@ extension SearchDriver {
         guard var record = try train(task, parent: parent) else { return false }
         record.number = records.count
         record.candidate = task.number
+        // The fidelity of the record is the rung's epochs (what the evaluator was asked to train).
+        record.metrics.epochs = task.epochs ?? record.metrics.epochs
         switch step {
         case let .promote(candidate, rung, _):
             // The trainer's seconds are the candidate's whole training; this rung is charged its own.

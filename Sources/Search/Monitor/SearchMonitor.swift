@@ -58,8 +58,10 @@ package final class SearchMonitor {
             status.running = nil
             status.etaSeconds = end == .budgetExhausted ? 0 : status.etaSeconds
             line.finish()
+            let candidates = Set(records.map(\.candidateNumber)).count
             var message = "search \(end.rawValue) after \(records.count) evaluations"
-            if let best { message += "; best: #\(best.number) index \(best.index) valid \(fmt(best.metrics.validAccuracy))%" }
+                + (candidates < records.count ? " of \(candidates) candidates (the rest promotions)" : "")
+            if let best { message += "; best: #\(best.candidateNumber) index \(best.index) valid \(fmt(best.metrics.validAccuracy))%" }
             if end == .stopped { message += "; continue with `rednas resume \(run.url.path)`" }
             line.log(message); run.appendLog(message)
             writeStatus(force: true)
