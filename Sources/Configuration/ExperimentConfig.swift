@@ -40,6 +40,18 @@ package struct ExperimentConfig: Codable, Equatable {
         threads = try c.decode(.threads, default: d.threads)
         output = try c.decode(.output, default: d.output)
         try validateRunKeys(seed: seed, threads: threads, at: c)
+        try validateScheduler(at: c)
+    }
+
+    /// The scheduler's lowest rung must lie below the top rung, `training.epochs` (reported at
+    /// `search.scheduler.min_epochs`).
+    private func validateScheduler<K: CodingKey>(at c: KeyedDecodingContainer<K>) throws {
+        let scheduler = search.scheduler
+        guard scheduler.kind != .none, scheduler.minEpochs >= training.epochs else { return }
+        let s = try c.nestedContainer(keyedBy: SearchConfig.CodingKeys.self, forKey: K(stringValue: "search")!)
+        let k = try s.nestedContainer(keyedBy: SchedulerConfig.CodingKeys.self, forKey: .scheduler)
+        try require(false, "min_epochs", "must be below training.epochs (\(training.epochs), the top rung), found "
+                    + "\(scheduler.minEpochs)", at: k)
     }
 }
 

@@ -16,10 +16,13 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     package var population: Int = 10
     /// REA tournament size S (drawn with replacement), 1 ≤ S ≤ P. Reference: 3.
     package var sampleSize: Int = 3
-    /// When to stop (evaluations and/or seconds).
+    /// When to stop (evaluations, seconds and/or epochs).
     package var budget = BudgetConfig()
+    /// Multi-fidelity scheduling (early stopping of weak candidates); `kind: none` by default.
+    package var scheduler = SchedulerConfig()
     /// Reuse the result of an architecture canonically equal to one already evaluated instead of
-    /// training it again (it still counts as one evaluation of the budget).
+    /// training it again (it still counts as one evaluation of the budget). Not used under a
+    /// scheduler: there every candidate trains (an earlier twin may stand at another fidelity).
     package var cache: Bool = true
     /// The search space: `nats-tss` = the standard space built into the binary (the text of
     /// `SearchSpaces/nats-tss.yaml`); any other value is the path of a space file.
@@ -27,7 +30,7 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     /// Restrict the candidate operations (names from the space, e.g. [none, skip_connect, nor_conv_3x3]).
     package var ops: [String]? = nil
 
-    enum CodingKeys: String, CodingKey { case algorithm, population, sampleSize = "sample_size", budget, cache, space, ops }
+    enum CodingKeys: String, CodingKey { case algorithm, population, sampleSize = "sample_size", budget, scheduler, cache, space, ops }
 
     package init() {}
 
@@ -37,6 +40,7 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
         population = try c.decode(.population, default: d.population)
         sampleSize = try c.decode(.sampleSize, default: d.sampleSize)
         budget = try c.decode(.budget, default: d.budget)
+        scheduler = try c.decode(.scheduler, default: d.scheduler)
         cache = try c.decode(.cache, default: d.cache)
         space = try c.decode(.space, default: d.space)
         ops = try c.decodeIfPresent([String].self, forKey: .ops)
@@ -59,33 +63,39 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     }
 }
 
-/// `search.budget`: the search stops when either limit is reached. Without a `budget` section the
+/// `search.budget`: the search stops when any limit is reached. Without a `budget` section the
 /// budget is 100 evaluations; a `budget` section must give at least one limit.
 package struct BudgetConfig: Codable, Equatable, ConfigValidatable {
     /// Candidates evaluated (cache hits included).
     package var evaluations: Int? = 100
     /// Seconds of evaluation time (wall clock of the evaluations).
     package var seconds: Double? = nil
+    /// Training epochs, summed over candidates (a promotion adds the epochs it trains; a cached
+    /// result costs none): the measure of compute that compares runs with and without a scheduler.
+    package var epochs: Int? = nil
 
-    package init(evaluations: Int? = 100, seconds: Double? = nil) {
+    package init(evaluations: Int? = 100, seconds: Double? = nil, epochs: Int? = nil) {
         self.evaluations = evaluations
         self.seconds = seconds
+        self.epochs = epochs
     }
 
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         evaluations = try c.decodeIfPresent(Int.self, forKey: .evaluations)
         seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
     }
 
     package func validate() throws {
-        try require(evaluations != nil || seconds != nil, nil, "give evaluations, seconds or both")
+        try require(evaluations != nil || seconds != nil || epochs != nil, nil, "give evaluations, seconds or epochs (one or more)")
         if let evaluations { try require(evaluations >= 1, "evaluations", "must be at least 1, found \(evaluations)") }
         if let seconds { try require(seconds > 0, "seconds", "must be > 0, found \(seconds)") }
+        if let epochs { try require(epochs >= 1, "epochs", "must be at least 1, found \(epochs)") }
     }
 
     /// The Evolution module's budget value.
-    package var budget: Budget { Budget(evaluations: evaluations, seconds: seconds) }
+    package var budget: Budget { Budget(evaluations: evaluations, seconds: seconds, epochs: epochs) }
 }
 
 /// The `fitness` section: how candidates are compared (MSRS spec §6). Accuracies are in percent,

@@ -63,7 +63,9 @@ public struct EvolutionarySearch<Space: GenomeSpace> {
                 let sample = (0..<sampleSize).map { _ in
                     state.population[state.generator.int(below: state.population.count)]
                 }
-                let best = fitness.bestIndex(sample.map { state.history[$0].result })!
+                // Members may stand at different fidelities: compared only within one (Fitness+Fidelity).
+                let best = fitness.bestIndex(sample.map { state.history[$0].result },
+                                             fidelities: sample.map { state.history[$0].fidelity })!
                 let parent = sample[best]
                 let child = space.mutate(state.history[parent].genome, using: &state.generator)
                 proposal = Proposal(genome: child, parent: parent, tournament: sample)
@@ -74,16 +76,21 @@ public struct EvolutionarySearch<Space: GenomeSpace> {
     }
 
     /// Records the result of the pending proposal: appends it to the history (and the population,
-    /// aging out the oldest member), adds `seconds` to the budget used, clears `pending`.
+    /// aging out the oldest member), adds `seconds` and `epochs` to the budget used, clears `pending`.
+    /// With a `bracket` (multi-fidelity search) the member starts its rung results with `result`,
+    /// measured after `epochs` epochs.
     /// - Precondition: a proposal is pending (call ``propose(_:)`` first).
-    public func record(_ result: EvaluationResult, reused: Bool = false, seconds: Double,
-                       into state: inout SearchState<Genome>) {
+    public func record(_ result: EvaluationResult, reused: Bool = false, seconds: Double, epochs: Int = 0,
+                       bracket: Int? = nil, into state: inout SearchState<Genome>) {
         guard let proposal = state.pending else {
             preconditionFailure("record(_:into:) without a pending proposal")
         }
-        state.history.append(Member(genome: proposal.genome, result: result, reused: reused,
-                                    parent: proposal.parent, seconds: seconds))
+        var member = Member(genome: proposal.genome, result: result, reused: reused,
+                            parent: proposal.parent, seconds: seconds)
+        if let bracket { (member.bracket, member.rungResults, member.epochs) = (bracket, [result], epochs) }
+        state.history.append(member)
         state.secondsUsed += seconds
+        state.epochsUsed += epochs
         state.pending = nil
         if case let .regularizedEvolution(populationSize, _) = algorithm {
             state.population.append(state.history.count - 1)
@@ -91,10 +98,26 @@ public struct EvolutionarySearch<Space: GenomeSpace> {
         }
     }
 
+    /// Records a promotion: member `candidate` was trained on to `epochs` epochs in all (costing
+    /// `addedEpochs` epochs and `seconds` seconds) and measured `result` at its next rung, which
+    /// becomes its result (it keeps its place in the population: its age is its birth).
+    /// - Precondition: `candidate` is a multi-fidelity member (recorded with a bracket).
+    public func promote(_ candidate: Int, to result: EvaluationResult, epochs: Int, addedEpochs: Int, seconds: Double,
+                        into state: inout SearchState<Genome>) {
+        precondition(state.history[candidate].rungResults != nil, "promote(_:) of a single-fidelity member")
+        state.history[candidate].result = result
+        state.history[candidate].rungResults!.append(result)
+        state.history[candidate].epochs = epochs
+        state.history[candidate].seconds += seconds
+        state.secondsUsed += seconds
+        state.epochsUsed += addedEpochs
+    }
+
     /// History index of the search's answer: the best member of the whole history by the fitness
-    /// (see ``Fitness/answerIndex(_:)``); `nil` before the first evaluation.
+    /// (see ``Fitness/answerIndex(_:)``) among those at the highest fidelity reached (see
+    /// ``Fitness/answerIndex(_:fidelities:)``); `nil` before the first evaluation.
     public func answer(in state: SearchState<Genome>) -> Int? {
-        fitness.answerIndex(state.history.map(\.result))
+        fitness.answerIndex(state.history.map(\.result), fidelities: state.history.map(\.fidelity))
     }
 
     /// Runs to the end of `budget` with an in-process evaluator returning (result, seconds); for tests

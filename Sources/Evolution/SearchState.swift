@@ -6,11 +6,17 @@ public struct Budget: Codable, Equatable, Sendable {
     public var evaluations: Int?
     /// Seconds of evaluation time (as reported by the driver) before stopping; `nil` = no limit.
     public var seconds: Double?
+    /// Epochs of training (every candidate's epochs, promotions' added epochs included; reused
+    /// results cost none) before stopping; `nil` = no limit. The unit that compares runs with and
+    /// without a multi-fidelity scheduler at equal compute.
+    public var epochs: Int?
 
-    /// A budget of at most `evaluations` evaluations and `seconds` seconds; `nil` leaves that limit off.
-    public init(evaluations: Int? = nil, seconds: Double? = nil) {
+    /// A budget of at most `evaluations` evaluations, `seconds` seconds and `epochs` epochs; `nil`
+    /// leaves that limit off.
+    public init(evaluations: Int? = nil, seconds: Double? = nil, epochs: Int? = nil) {
         self.evaluations = evaluations
         self.seconds = seconds
+        self.epochs = epochs
     }
 }
 
@@ -24,8 +30,18 @@ public struct Member<Genome: Hashable & Codable>: Codable, Equatable {
     public var reused: Bool
     /// History index of the parent (mutation), `nil` for a random sample.
     public var parent: Int?
-    /// Seconds the evaluation took (0-ish for a reused result), as reported by the driver.
+    /// Seconds the evaluation took (0-ish for a reused result), as reported by the driver; under a
+    /// multi-fidelity scheduler, the sum over its rungs.
     public var seconds: Double
+    /// Multi-fidelity searches only (nil otherwise): the candidate's bracket, …
+    public var bracket: Int?
+    /// … its result at each rung of the bracket it reached (`result` is the last), …
+    public var rungResults: [EvaluationResult]?
+    /// … and the epochs it was trained for: the fidelity of `result`.
+    public var epochs: Int?
+
+    /// The fidelity its `result` is compared at (0 for every member of a single-fidelity search).
+    public var fidelity: Int { epochs ?? 0 }
 }
 
 /// What to evaluate next, and why.
@@ -51,6 +67,8 @@ public struct SearchState<Genome: Hashable & Codable>: Codable, Equatable {
     public var pending: Proposal<Genome>?
     /// Seconds of evaluation consumed so far (sum of the recorded members' seconds).
     public var secondsUsed: Double = 0
+    /// Training epochs consumed so far (see ``Budget/epochs``).
+    public var epochsUsed: Int = 0
 
     /// A fresh search whose random choices come from `SeededGenerator(seed: seed)`.
     public init(seed: UInt64) {
@@ -60,6 +78,12 @@ public struct SearchState<Genome: Hashable & Codable>: Codable, Equatable {
     /// Evaluations so far (reused results included, as each costs one step of the budget).
     public var evaluationsUsed: Int { history.count }
 
+    /// Every member's standing on the rungs (multi-fidelity searches; members without a bracket
+    /// stand in bracket 0 with their one result).
+    public var standings: [RungStanding] {
+        history.map { RungStanding(bracket: $0.bracket ?? 0, results: $0.rungResults ?? [$0.result]) }
+    }
+
     /// Evaluations that were not cache hits.
     public var freshEvaluations: Int { history.lazy.filter { !$0.reused }.count }
 
@@ -67,6 +91,7 @@ public struct SearchState<Genome: Hashable & Codable>: Codable, Equatable {
     public func hasExhausted(_ budget: Budget) -> Bool {
         if let limit = budget.evaluations, evaluationsUsed >= limit { return true }
         if let limit = budget.seconds, secondsUsed >= limit { return true }
+        if let limit = budget.epochs, epochsUsed >= limit { return true }
         return false
     }
 }

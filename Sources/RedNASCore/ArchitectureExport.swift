@@ -90,6 +90,9 @@ package struct ArchitectureExport: Codable, Equatable {
     package var seed: UInt64
     package var candidate: Int
     package var evaluations: Int
+    /// Epochs the answer was trained for (its fidelity; below `training.epochs` only when the
+    /// budget ended before any candidate of a multi-fidelity run reached the top rung).
+    package var epochs: Int
     package var network: Network
     package var normalization: InputNormalization?
     package var tinyNetwork: TinyNetworkArguments
@@ -114,7 +117,7 @@ package struct ArchitectureExport: Codable, Equatable {
         case schemaVersion = "schema_version"
         case arch, index, canonical, valid, fitnessKind = "fitness_kind", fitness, validAccuracy = "valid_accuracy"
         case testAccuracy = "test_accuracy", msrs, msrsNormalized = "msrs_normalized", params, flops, seed, candidate
-        case evaluations, network, normalization, tinyNetwork = "tiny_network", pytorchRecipe = "pytorch_recipe"
+        case evaluations, epochs, network, normalization, tinyNetwork = "tiny_network", pytorchRecipe = "pytorch_recipe"
         case weights, run, topK = "top_k", paretoFront = "pareto_front"
         case retrainConfig = "retrain_config", retrainProtocol = "retrain_protocol", retrainCommand = "retrain_command"
         case reproduceConfig = "reproduce_config", reproduceCommand = "reproduce_command"
@@ -177,7 +180,7 @@ extension ArchitectureExport {
             normalization = try NetworkWeights.normalization(in: file, path: weightsURL.path)
             weights = weightsURL.path
         } else if !allowMissingWeights {
-            throw SearchError.damaged(path: weightsURL.path, detail: "the weights of the best candidate (#\(best.number), "
+            throw SearchError.damaged(path: weightsURL.path, detail: "the weights of the best candidate (#\(best.candidateNumber), "
                                       + "index \(best.index)) are missing, so the export would be incomplete. Restore the "
                                       + "candidate folder, or pass --allow-missing-weights to export without weights "
                                       + "(the retrain command still reproduces them)")
@@ -195,14 +198,16 @@ extension ArchitectureExport {
         }
         let stages = config.network.stageCells
         let inChannels = spec?.inputChannels ?? config.dataset.channels
-        let analysis = RunAnalysis(records: summary.records, fitness: summary.fitness)
-        let trained = summary.records.indices.filter { !summary.records[$0].reused }
-        let top = analysis.top(summary.records.count).filter { !summary.records[$0].reused }.prefix(targets.topK)
-        let front = RunAnalysis.paretoFront(trained.map { summary.records[$0].result }).map { trained[$0] }
+        // One record per candidate (under a scheduler, the highest rung it reached).
+        let pool = summary.candidates
+        let analysis = RunAnalysis(records: pool, fitness: summary.fitness, journal: summary.records)
+        let trained = pool.indices.filter { !pool[$0].reused }
+        let top = analysis.top(pool.count).filter { !pool[$0].reused }.prefix(targets.topK)
+        let front = RunAnalysis.paretoFront(trained.map { pool[$0].result }).map { trained[$0] }
         func entry(_ position: Int) -> Candidate {
-            let r = summary.records[position]
+            let r = pool[position]
             let file = summary.candidateFolder(r).appendingPathComponent(r.metrics.weights ?? "weights.safetensors")
-            return Candidate(candidate: r.number, index: r.index, arch: r.arch, validAccuracy: r.metrics.validAccuracy,
+            return Candidate(candidate: r.candidateNumber, index: r.index, arch: r.arch, validAccuracy: r.metrics.validAccuracy,
                              testAccuracy: r.metrics.testAccuracy, msrsNormalized: r.metrics.msrsNormalized,
                              fitness: summary.fitnessValue(r), params: r.metrics.params, flops: r.metrics.flops,
                              weights: FileManager.default.fileExists(atPath: file.path) ? file.path : nil)
@@ -212,8 +217,8 @@ extension ArchitectureExport {
             fitnessKind: config.fitness.kind.rawValue, fitness: summary.fitnessValue(best),
             validAccuracy: best.metrics.validAccuracy, testAccuracy: best.metrics.testAccuracy,
             msrs: best.metrics.msrs, msrsNormalized: best.metrics.msrsNormalized,
-            params: best.metrics.params, flops: best.metrics.flops, seed: best.seed, candidate: best.number,
-            evaluations: summary.records.count,
+            params: best.metrics.params, flops: best.metrics.flops, seed: best.seed, candidate: best.candidateNumber,
+            evaluations: summary.candidates.count, epochs: best.metrics.epochs,
             network: Network(channels: config.network.channels, cellsPerStage: stages,
                              classes: spec?.classes, inputChannels: inChannels, inputSize: spec?.inputSize),
             normalization: normalization.map { InputNormalization(mean: $0.mean.map(Double.init), std: $0.std.map(Double.init)) },

@@ -18,9 +18,9 @@ struct CandidatePage {
             let records = analysis.records
             positionOf = Dictionary(records.enumerated().map { ($1.number, $0) }, uniquingKeysWith: { a, _ in a })
             var children: [Int: [Int]] = [:]
-            for r in records { if let p = r.parent { children[p, default: []].append(r.number) } }
+            for r in records { if let p = r.parent { children[p, default: []].append(r.candidateNumber) } }
             self.children = children
-            rankOf = Dictionary(analysis.top(records.count).enumerated().map { (records[$1].number, $0 + 1) },
+            rankOf = Dictionary(analysis.top(records.count).enumerated().map { (records[$1].candidateNumber, $0 + 1) },
                                 uniquingKeysWith: { a, _ in a })
         }
     }
@@ -36,29 +36,29 @@ struct CandidatePage {
 
     /// File name of a record's page (its candidate folder's name + `.html`).
     static func fileName(_ r: EvaluationRecord, in report: RunReport) -> String {
-        report.snapshot.directory.candidate(number: r.number, index: r.index).lastPathComponent + ".html"
+        report.snapshot.directory.candidate(number: r.candidateNumber, index: r.index).lastPathComponent + ".html"
     }
 
     func html() -> String {
         let e = SVGDocument.escape, r = record
         var body = "<p class=\"nav\"><a href=\"../index.html\">← run report</a></p>\n"
-        body += "<h1>Candidate #\(r.number) <span class=\"path\">index \(r.index)</span></h1>\n"
+        body += "<h1>Candidate #\(r.candidateNumber) <span class=\"path\">index \(r.index)</span></h1>\n"
         body += "<div class=\"arch\">\(e(r.arch))</div>\n"
         body += "<h2>Facts</h2>\n" + RunReport.factsTable(facts())
         body += "<h2>Lineage</h2>\n" + lineage()
         body += "<h2>Learning curve</h2>\n" + learningCurve()
         body += "<h2>Cell</h2>\n"
         if let cell = try? r.cell() {
-            body += RunReport.inline(CellDiagram(cell: cell, title: "Cell of #\(r.number)").svg())
+            body += RunReport.inline(CellDiagram(cell: cell, title: "Cell of #\(r.candidateNumber)").svg())
         } else {
             body += "<p class=\"note\">the architecture string could not be read</p>\n"
         }
         body += "<h2>Layer similarity (CKA)</h2>\n" + heatmap()
-        return RunReport.page(body, title: "Candidate #\(r.number) — RedNAS")
+        return RunReport.page(body, title: "Candidate #\(r.candidateNumber) — RedNAS")
     }
 
     private func link(_ r: EvaluationRecord, text: String? = nil) -> String {
-        let e = SVGDocument.escape, label = e(text ?? "#\(r.number)")
+        let e = SVGDocument.escape, label = e(text ?? "#\(r.candidateNumber)")
         return link(r).map { "<a href=\"\(e($0))\">\(label)</a>" } ?? label
     }
 
@@ -67,7 +67,7 @@ struct CandidatePage {
     private func facts() -> [(String, String)] {
         let r = record, m = r.metrics
         var rows: [(String, String)] = [
-            ("evaluation", "#\(r.number)" + (context.rankOf[r.number].map { ", rank \($0) of \(report.analysis.records.count)" } ?? "")),
+            ("evaluation", "#\(r.candidateNumber)" + (context.rankOf[r.candidateNumber].map { ", rank \($0) of \(report.analysis.records.count)" } ?? "")),
             (report.analysis.rankingColumn, report.analysis.rankingValue(at: position)),
             ("valid accuracy", RunReport.percent(m.validAccuracy) + (m.validLoss.map { String(format: " (loss %.4f)", $0) } ?? "")),
             ("test accuracy", (m.testAccuracy.map(RunReport.percent) ?? "—") + (m.testLoss.map { String(format: " (loss %.4f)", $0) } ?? "")),
@@ -92,7 +92,7 @@ struct CandidatePage {
     private func lineage() -> String {
         let e = SVGDocument.escape
         var chain: [EvaluationRecord] = [record]
-        var seen: Set<Int> = [record.number]
+        var seen: Set<Int> = [record.candidateNumber]
         while let p = chain.last?.parent, let parent = other(p), seen.insert(p).inserted { chain.append(parent) }
         chain.reverse()
         var out = "<ol class=\"lineage\">\n"
@@ -101,11 +101,11 @@ struct CandidatePage {
                 + (r.metrics.msrsNormalized.map { String(format: ", MSRS %.4f", $0) } ?? "")
             if k == 0 { item += r.parent == nil ? " (random sample)" : " (its parent #\(r.parent!) is not in the journal)" }
             if k > 0 { item += " <span class=\"note\">— \(e(Self.mutation(from: chain[k - 1], to: r)))</span>" }
-            if r.number == record.number { item = "<b>\(item)</b>" }
+            if r.candidateNumber == record.candidateNumber { item = "<b>\(item)</b>" }
             out += "<li>\(item)</li>\n"
         }
         out += "</ol>\n"
-        let kids = (context.children[record.number] ?? []).compactMap(other)
+        let kids = (context.children[record.candidateNumber] ?? []).compactMap(other)
         if kids.isEmpty {
             out += "<p>No children in the journal.</p>\n"
         } else {
@@ -128,8 +128,8 @@ struct CandidatePage {
         guard let history, !history.isEmpty else {
             return "<p class=\"note\">no per-epoch history (no metrics.json in the candidate folder)</p>\n"
         }
-        let plot = LearningCurvesPlot(curves: [.init(number: record.number, epochs: history)],
-                                      title: "Learning curve of #\(record.number)", single: true)
+        let plot = LearningCurvesPlot(curves: [.init(number: record.candidateNumber, epochs: history)],
+                                      title: "Learning curve of #\(record.candidateNumber)", single: true)
         var out = "<figure>" + RunReport.inline(plot.svg()) + "</figure>\n"
         out += "<table class=\"epochs\">\n<tr><th>epoch</th><th>lr</th><th>train loss</th><th>train %</th>"
             + "<th>valid loss</th><th>valid %</th><th>seconds</th></tr>\n"
@@ -149,7 +149,7 @@ struct CandidatePage {
                 return "<p class=\"note\">no msrs.json in the candidate's folder, so no CKA matrix to show</p>\n"
             }
             var map = try CKAHeatmap(result: result, labels: report.tapLabels(layers: result.layers),
-                                     title: "CKA between representations — #\(record.number)")
+                                     title: "CKA between representations — #\(record.candidateNumber)")
             map.threshold = result.parameters.threshold
             map.showsTooltips = !map.showsValues
             return "<figure>" + RunReport.inline(map.svg()) + "<figcaption>MSRS counts the pairs above τ softly "

@@ -77,7 +77,7 @@ struct CandidateTable {
         for (k, row) in rows.enumerated() {
             let r = row.record, m = r.metrics
             if k > 0 { out += ",\n" }
-            out += "[\(row.rank),\(r.number),\(r.index),\(string(r.arch)),\(number(m.validAccuracy, 3)),"
+            out += "[\(row.rank),\(r.candidateNumber),\(r.index),\(string(r.arch)),\(number(m.validAccuracy, 3)),"
                 + "\(number(m.testAccuracy, 3)),\(number(m.msrsNormalized, 5)),\(string(row.ranking)),\(m.params),\(m.flops),"
                 + "\(number(r.seconds, 1)),\(r.parent.map(String.init) ?? "null"),\(string(row.note)),"
                 + "\(row.page.map(string) ?? "null")]"
@@ -90,7 +90,7 @@ struct CandidateTable {
         let e = SVGDocument.escape, r = row.record, m = r.metrics
         let link = { (text: String) in row.page.map { "<a href=\"\(e($0))\">\(e(text))</a>" } ?? e(text) }
         let cells = [
-            ("num", "\(row.rank)"), ("num", link("#\(r.number)")), ("num", "\(r.index)"), ("arch", e(r.arch)),
+            ("num", "\(row.rank)"), ("num", link("#\(r.candidateNumber)")), ("num", "\(r.index)"), ("arch", e(r.arch)),
             ("num", String(format: "%.2f", m.validAccuracy)), ("num", m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—"),
             ("num", m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—"), ("", e(row.ranking)),
             ("num", RunReport.grouped(m.params)), ("num", RunReport.grouped(m.flops)),

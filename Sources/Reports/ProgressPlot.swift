@@ -17,7 +17,7 @@ package struct ProgressPlot {
 
     /// Seconds per wall-time axis unit: minutes, or hours once the run is longer than 5 hours.
     private var timeUnit: (seconds: Double, name: String) {
-        analysis.records.reduce(0) { $0 + $1.seconds } > 5 * 3600 ? (3600, "h") : (60, "min")
+        analysis.journal.reduce(0) { $0 + $1.seconds } > 5 * 3600 ? (3600, "h") : (60, "min")
     }
 
     private func position(_ p: RunAnalysis.ProgressPoint) -> Double {
@@ -29,14 +29,17 @@ package struct ProgressPlot {
         let fitness = analysis.bestFitnessSoFar ?? []
         let dots = candidateDots()
         let values = (accuracy + fitness).map(\.value) + dots.map(\.value)
-        let lastX = analysis.records.last.map { _ in
-            axis == .evaluations ? Double(analysis.records.count) : analysis.records.reduce(0) { $0 + $1.seconds } / timeUnit.seconds
+        let lastX = analysis.journal.last.map { _ in
+            axis == .evaluations ? Double(analysis.journal.count) : analysis.journal.reduce(0) { $0 + $1.seconds } / timeUnit.seconds
         } ?? 1
         let frame = PlotFrame(x: NiceTicks(low: axis == .evaluations ? 1 : 0, high: max(lastX, axis == .evaluations ? 1 : 0)),
                               y: NiceTicks(low: values.min() ?? 0, high: values.max() ?? 100))
         var doc = frame.document()
         let against = axis == .evaluations ? "evaluation number" : "wall time"
-        let subtitle = axis == .evaluations ? "after each evaluation (reused results included)"
+        let perEvaluation = analysis.isMultiFidelity
+            ? "after each rung evaluation (the answer among the candidates, compared within a fidelity)"
+            : "after each evaluation (reused results included)"
+        let subtitle = axis == .evaluations ? perEvaluation
                                             : "cumulative evaluation time (training + MSRS; reused results take none)"
         frame.drawAxes(into: &doc, title: "Best so far vs \(against)", subtitle: subtitle,
                        xLabel: axis == .evaluations ? "evaluations" : "wall time (\(timeUnit.name))",
@@ -65,7 +68,8 @@ package struct ProgressPlot {
     /// Each usable record at its own valid accuracy, placed like the curves' points.
     private func candidateDots() -> [(point: RunAnalysis.ProgressPoint, value: Double, tooltip: String)] {
         var seconds = 0.0
-        return analysis.records.compactMap { r in
+        // One dot per journal record: under a scheduler, each rung evaluation where it happened.
+        return analysis.journal.compactMap { r in
             seconds += r.seconds
             guard r.result.isUsable else { return nil }
             let point = RunAnalysis.ProgressPoint(number: r.number, seconds: seconds, value: r.result.validAccuracy)

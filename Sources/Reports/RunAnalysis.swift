@@ -6,9 +6,13 @@ import Search
 
 /// The numbers a report shows, computed from a run's records once.
 package struct RunAnalysis {
+    /// One record per candidate (under a scheduler, each candidate's highest rung: `latestPerCandidate`).
     package let records: [EvaluationRecord]
+    /// The journal in commit order (under a scheduler, one record per rung reached; else `records`).
+    package let journal: [EvaluationRecord]
     package let fitness: Fitness
-    /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`).
+    /// Position in `records` of the search's answer under the run's fitness (`Fitness.answerIndex`;
+    /// under a scheduler, among the candidates at the highest fidelity reached).
     package let answer: Int?
     /// Under `pareto` fitness, what `Fitness.ranking` sorted each usable record by: its front
     /// (1 = non-dominated) and its crowding distance within that front; empty for other kinds.
@@ -21,10 +25,13 @@ package struct RunAnalysis {
         package var crowding: Double
     }
 
-    package init(records: [EvaluationRecord], fitness: Fitness) {
+    /// `records` one per candidate; `journal` the records in commit order when they differ (a
+    /// multi-fidelity run), which the best-so-far curves follow.
+    package init(records: [EvaluationRecord], fitness: Fitness, journal: [EvaluationRecord]? = nil) {
         self.records = records
+        self.journal = journal ?? records
         self.fitness = fitness
-        answer = fitness.answerIndex(records.map(\.result))
+        answer = records.answerIndex(under: fitness)
         paretoStanding = fitness.kind == .pareto ? Self.standing(records.map(\.result)) : [:]
     }
 
@@ -61,7 +68,7 @@ package struct RunAnalysis {
     package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
     /// Positions in `records` of the top `k` under the run's fitness, best first.
-    package func top(_ k: Int) -> [Int] { Array(fitness.ranking(records.map(\.result)).prefix(k)) }
+    package func top(_ k: Int) -> [Int] { Array(records.ranking(under: fitness).prefix(k)) }
 
     /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓:
     /// `Pareto.firstFront`), sorted by MSRS then accuracy ascending (the step line's order). O(n log n).
@@ -96,20 +103,45 @@ package struct RunAnalysis {
         return points
     }
 
-    /// Best-so-far valid accuracy (usable results only).
+    /// Whether the run has rungs (its journal holds promotions or rung records).
+    package var isMultiFidelity: Bool { journal.contains { $0.rung != nil } }
+
+    /// Best-so-far valid accuracy (usable results only); in a multi-fidelity run, the answer's
+    /// (compared within a fidelity) after each journal record.
     package var bestAccuracySoFar: [ProgressPoint] {
-        runningBest { $0.result.isUsable ? $0.result.validAccuracy : nil }
+        if isMultiFidelity { return answerSoFar(samples: 400) { $0.result.isUsable ? $0.result.validAccuracy : nil } }
+        return runningBest { $0.result.isUsable ? $0.result.validAccuracy : nil }
     }
 
     /// Best-so-far fitness: the running maximum of the penalised score for `penalty`; for the
     /// set-relative kinds (constraint, lexicographic, pareto) the valid accuracy of the search's answer
     /// among the first t evaluations; nil for `accuracy` (it equals the accuracy curve).
     package var bestFitnessSoFar: [ProgressPoint]? {
+        if isMultiFidelity { return fitness.kind == .penalty ? answerSoFar(samples: 400) { fitnessValue($0) } : nil }
         switch fitness.kind {
         case .accuracy: return nil
         case .penalty: return runningBest { fitnessValue($0) }
         case .constraint, .lexicographic, .pareto: return answerAccuracySoFar(samples: 400)
         }
+    }
+
+    /// `value` of the answer among the candidates as they stood after journal record t (each at its
+    /// highest rung then), at up to `samples` evenly spaced t (and the last).
+    private func answerSoFar(samples: Int, value: (EvaluationRecord) -> Double?) -> [ProgressPoint] {
+        guard !journal.isEmpty else { return [] }
+        let n = journal.count
+        var cumulative: [Double] = []
+        var total = 0.0
+        for r in journal { total += r.seconds; cumulative.append(total) }
+        var times = Array(stride(from: 0, to: n, by: max(1, n / samples)))
+        if times.last != n - 1 { times.append(n - 1) }
+        var points: [ProgressPoint] = []
+        for t in times {
+            let candidates = Array(journal[...t]).latestPerCandidate
+            guard let a = candidates.answerIndex(under: fitness), let v = value(candidates[a]), v.isFinite else { continue }
+            points.append(ProgressPoint(number: journal[t].number, seconds: cumulative[t], value: v))
+        }
+        return points
     }
 
     /// The answer's valid accuracy after t evaluations, at up to `samples` evenly spaced t (and the last).

@@ -40,8 +40,13 @@ extension RunReport {
 
     /// "12/100 evaluations, running (updated …)".
     package var statusText: String {
-        let done = snapshot.records.count
+        let done = snapshot.candidates.count
         var text = "\(done)" + (snapshot.totalEvaluations.map { "/\($0)" } ?? "") + " evaluations, " + snapshot.phase.rawValue
+        let promotions = snapshot.records.filter(\.isPromotion).count
+        if promotions > 0 || snapshot.config?.search.budget.epochs != nil {
+            text += "; \(snapshot.epochsUsed)" + (snapshot.config?.search.budget.epochs.map { "/\($0)" } ?? "")
+                + " epochs trained, \(promotions) promotion(s)"
+        }
         if let updated = snapshot.status?.updatedAt, !updated.isEmpty { text += " (status updated \(updated))" }
         let seconds = snapshot.records.reduce(0) { $0 + $1.seconds }
         if done > 0 { text += "; evaluation time \(formatDuration(seconds))" }
@@ -56,7 +61,8 @@ extension RunReport {
             ("architecture", b.arch),
             ("index", "\(b.index)"),
             ("canonical", b.canonical),
-            ("evaluation", "#\(b.number)" + (b.reusedFrom.map { " (result reused from #\($0))" } ?? "")),
+            ("evaluation", "#\(b.candidateNumber)" + (b.reusedFrom.map { " (result reused from #\($0))" } ?? "")
+                + (b.rung.map { " at rung \($0) (\(m.epochs) epochs)" } ?? "")),
             ("valid accuracy", Self.percent(m.validAccuracy)),
             ("test accuracy", m.testAccuracy.map(Self.percent) ?? "—"),
             ("MSRS (raw)", m.msrs.map { String(format: "%.3f", $0) } ?? "undefined"),
@@ -79,7 +85,7 @@ extension RunReport {
     package var tableRows: [[String]] {
         analysis.top(topK).enumerated().map { rank, i in
             let r = analysis.records[i], m = r.metrics
-            return ["\(rank + 1)", "\(r.number)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
+            return ["\(rank + 1)", "\(r.candidateNumber)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
                     m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",
                     m.msrsNormalized.map { String(format: "%.4f", $0) } ?? "—",
                     analysis.rankingValue(at: i),
@@ -93,6 +99,7 @@ extension RunReport {
         if isAnswer { note.append("answer") }
         if let d = r.metrics.diverged { note.append(d) }
         if let from = r.reusedFrom { note.append("reused #\(from)") }
+        if let rung = r.rung { note.append("\(r.metrics.epochs) ep (rung \(rung))") }
         if r.metrics.msrsNormalized == nil && r.metrics.diverged == nil { note.append("MSRS undefined") }
         return note.joined(separator: "; ")
     }

@@ -17,7 +17,7 @@ package struct RunReport {
 
     package init(snapshot: RunSnapshot, topK: Int = 10) {
         self.snapshot = snapshot
-        self.analysis = RunAnalysis(records: snapshot.records, fitness: snapshot.fitness)
+        self.analysis = RunAnalysis(records: snapshot.candidates, fitness: snapshot.fitness, journal: snapshot.records)
         self.topK = max(1, topK)
     }
 
@@ -39,8 +39,9 @@ package struct RunReport {
         package var section: String = "Plots"
     }
 
-    /// The figures, in page order. Empty runs give no figures (the page says so instead).
-    /// `histories`: per-epoch metrics by candidate number (`RunSnapshot.epochHistories`).
+    /// The figures, in page order (and the rung curves of a multi-fidelity run). Empty runs give no
+    /// figures (the page says so instead). `histories`: per-epoch metrics by candidate number
+    /// (`RunSnapshot.epochHistories`).
     package func figures(histories: [Int: [EpochMetrics]] = [:]) -> [Figure] {
         guard !analysis.records.isEmpty else { return [] }
         let history = "History", cost = "Accuracy against redundancy and cost"
@@ -62,11 +63,17 @@ package struct RunReport {
         ]
         if let best, let cell = try? best.cell() {
             figures.append(Figure(file: "best-cell.svg", caption: "The best cell",
-                                  svg: CellDiagram(cell: cell, title: "Best cell: #\(best.number), index \(best.index)").svg(),
+                                  svg: CellDiagram(cell: cell, title: "Best cell: #\(best.candidateNumber), index \(best.index)").svg(),
                                   section: answerSection))
         } else {
             figures.append(Figure(file: "best-cell.svg", caption: "The best cell", svg: nil,
                                   note: "the best architecture string could not be read", section: answerSection))
+        }
+        if snapshot.records.contains(where: { $0.rung != nil }) {
+            let top = snapshot.config?.training.epochs ?? snapshot.records.map(\.metrics.epochs).max() ?? 1
+            figures.append(Figure(file: "rung-curves.svg", caption: "Each candidate's curve across rungs, and where it stopped",
+                                  svg: RungCurvesPlot(curves: snapshot.records.candidateCurves, maxEpochs: top,
+                                                      answer: best?.candidateNumber).svg(), section: history))
         }
         let window = snapshot.populationSize
         let name = snapshot.config?.search.algorithm == .random ? "last \(window) evaluations (sliding window)"
@@ -108,7 +115,7 @@ package struct RunReport {
                 return figure
             }
             var map = try CKAHeatmap(result: result, labels: tapLabels(layers: result.layers),
-                                     title: "CKA between representations — #\(best.number), index \(best.index)")
+                                     title: "CKA between representations — #\(best.candidateNumber), index \(best.index)")
             map.threshold = result.parameters.threshold
             figure.svg = map.svg()
         } catch {

@@ -15,12 +15,12 @@ extension RunSnapshot {
         for r in records {
             // A reused result's history is its source's (looked up here, not by `candidateFolder`'s scan).
             let source = r.reusedFrom.flatMap { byNumber[$0] } ?? r
-            let folder = directory.candidate(number: source.number, index: source.index)
-            if let known = byFolder[folder.path] { histories[r.number] = known; continue }
+            let folder = directory.candidate(number: source.candidateNumber, index: source.index)
+            if let known = byFolder[folder.path] { histories[r.candidateNumber] = known; continue }
             do {
                 guard let file = try CandidateFile.read(from: folder) else { continue }
                 byFolder[folder.path] = file.training.history
-                histories[r.number] = file.training.history
+                histories[r.candidateNumber] = file.training.history
             } catch {
                 bad.append(folder.lastPathComponent + "/" + CandidateFile.fileName)
             }

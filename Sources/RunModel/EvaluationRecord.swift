@@ -16,9 +16,17 @@ package struct EvaluationRecord: Codable, Equatable, Sendable {
     /// What the search's fitness sees (valid accuracy, normalised MSRS, test accuracy, status).
     package var result: EvaluationResult
     package var metrics: CandidateMetrics
-    /// Seconds charged to the time budget (0 for a reused result).
+    /// Seconds charged to the time budget (0 for a reused result; a rung's own training and MSRS
+    /// under a scheduler).
     package var seconds: Double
     package var finishedAt: String
+    /// Multi-fidelity runs only (nil otherwise): the candidate this record measures — the number of
+    /// its first record, which names its folder and seed (a promotion's record continues it) …
+    package var candidate: Int?
+    /// … its bracket, and the rung of that bracket it reached (0 = the bracket's lowest). The
+    /// fidelity is `metrics.epochs`, the epochs it was trained for.
+    package var bracket: Int?
+    package var rung: Int?
 
     package init(number: Int, arch: String, index: Int, canonical: String, seed: UInt64, parent: Int?,
                 reusedFrom: Int?, result: EvaluationResult, metrics: CandidateMetrics, seconds: Double,
@@ -29,6 +37,15 @@ package struct EvaluationRecord: Codable, Equatable, Sendable {
     }
 
     package var reused: Bool { reusedFrom != nil }
+
+    /// The number of the candidate this record measures (its own number outside multi-fidelity runs).
+    package var candidateNumber: Int { candidate ?? number }
+
+    /// Whether this record continues an earlier candidate (a promotion to a higher rung).
+    package var isPromotion: Bool { candidateNumber != number }
+
+    /// The fidelity its result is compared at: the epochs trained under a scheduler, else 0 (all equal).
+    package var fidelity: Int { rung == nil ? 0 : metrics.epochs }
 
     /// The cell, parsed from the journal's string.
     package func cell() throws -> Cell { try Cell(architectureString: arch) }

@@ -15,6 +15,7 @@ package struct SearchStatus: Codable, Equatable {
     }
 
     package struct Best: Codable, Equatable {
+        /// The candidate's number (under a scheduler, the number of its first record).
         package var number: Int
         package var arch: String
         package var index: Int
@@ -24,7 +25,7 @@ package struct SearchStatus: Codable, Equatable {
         package var fitness: Double?
 
         package init(_ r: EvaluationRecord, fitness: Double?) {
-            number = r.number; arch = r.arch; index = r.index
+            number = r.candidateNumber; arch = r.arch; index = r.index
             validAccuracy = r.metrics.validAccuracy; testAccuracy = r.metrics.testAccuracy
             msrsNormalized = r.metrics.msrsNormalized; self.fitness = fitness
         }

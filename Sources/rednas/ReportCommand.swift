@@ -86,7 +86,7 @@ struct ReportCommand: ParsableCommand {
         let files = try report.write(to: folder, details: try detailPages())
         print("report: \(report.statusText)")
         if let best = report.best {
-            print(String(format: "best: #%d index %d valid %.2f%% ", best.number, best.index, best.metrics.validAccuracy)
+            print(String(format: "best: #%d index %d valid %.2f%% ", best.candidateNumber, best.index, best.metrics.validAccuracy)
                   + "MSRS " + (best.metrics.msrsNormalized.map { String(format: "%.4f", $0) } ?? "undefined")
                   + " \(best.arch)")
         } else {

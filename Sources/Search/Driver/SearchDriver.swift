@@ -20,13 +20,17 @@ import RunModel
 package final class SearchDriver {
     package let store: RunStore
     package let settings: SearchSettings
-    private let evaluator: CandidateEvaluator
-    private let stop: StopSignal
-    private let events: (SearchEvent) -> Void
-    private let search: EvolutionarySearch<CellGenomeSpace>
+    let evaluator: CandidateEvaluator
+    let stop: StopSignal
+    let events: (SearchEvent) -> Void
+    let search: EvolutionarySearch<CellGenomeSpace>
 
-    package private(set) var state: SearchState<Cell>
-    package private(set) var records: [EvaluationRecord] = []
+    package internal(set) var state: SearchState<Cell>
+    package internal(set) var records: [EvaluationRecord] = []
+    /// Per history member (candidate): the number of its first record and of its latest one
+    /// (the same record outside multi-fidelity runs).
+    var firstRecord: [Int] = []
+    var latestRecord: [Int] = []
     /// The run's fingerprint, recorded in each candidate's checkpoints and weights.
     package private(set) var fingerprint: String?
 
@@ -67,14 +71,18 @@ package final class SearchDriver {
     }
 
     private func replay(_ journaled: [EvaluationRecord]) throws {
+        let rule = promotionRule
         for record in journaled {
+            if let rule {
+                try replayRung(record, rule: rule)
+                continue
+            }
             let proposal = search.propose(&state)
             guard record.number == records.count, proposal.genome.architectureString == record.arch else {
                 throw SearchError.journalMismatch(path: store.journalLocation, number: record.number,
                                                   journal: record.arch, proposed: proposal.genome.architectureString)
             }
-            search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
-            records.append(record)
+            commitSingleFidelity(record)
         }
         let onDisk = store.loadState().flatMap { try? JSONStyle.decoder().decode(SearchState<Cell>.self, from: $0) }
         if onDisk == nil || onDisk!.history.count != state.history.count {
@@ -83,8 +91,9 @@ package final class SearchDriver {
         try saveState()
     }
 
-    /// The index into `records` of the best candidate by the search fitness.
-    package var bestNumber: Int? { search.answer(in: state) }
+    /// The index into `records` of the best candidate by the search fitness (its latest record;
+    /// under a scheduler, among the candidates at the highest fidelity reached).
+    package var bestNumber: Int? { search.answer(in: state).map { latestRecord[$0] } }
 
     package var isFinished: Bool { state.hasExhausted(settings.budget) }
 
@@ -105,8 +114,13 @@ package final class SearchDriver {
 
     private func runLoop() throws -> SearchEnd {
         events(.started(done: records.count, best: bestNumber.map { records[$0] }))
+        let rule = promotionRule
         while !state.hasExhausted(settings.budget) {
             if stop.isRequested { return finish(.stopped) }
+            if let rule {
+                guard try runRungStep(rule) else { return finish(.stopped) }
+                continue
+            }
             let proposal = search.propose(&state)
             try saveState()
             let number = records.count
@@ -114,12 +128,21 @@ package final class SearchDriver {
                                      runFingerprint: fingerprint)
             guard let record = try evaluate(task, parent: proposal.parent) else { return finish(.stopped) }
             try store.appendToJournal(record)
-            search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state)
-            records.append(record)
+            commitSingleFidelity(record)
             try saveState()
             events(.evaluated(record, best: bestNumber.map { records[$0] }, state: state))
         }
         return finish(.budgetExhausted)
+    }
+
+    /// Records a committed single-fidelity evaluation in the search state (a fresh one costs its
+    /// epochs, a reused one none).
+    private func commitSingleFidelity(_ record: EvaluationRecord) {
+        search.record(record.result, reused: record.reused, seconds: record.seconds,
+                      epochs: record.reused ? 0 : record.metrics.epochs, into: &state)
+        firstRecord.append(records.count)
+        latestRecord.append(records.count)
+        records.append(record)
     }
 
     private func finish(_ end: SearchEnd) -> SearchEnd {
@@ -139,6 +162,11 @@ package final class SearchDriver {
             record.reusedFrom = earlier.number
             return record
         }
+        return try train(task, parent: parent)
+    }
+
+    /// Trains the task in its candidate folder (resuming its checkpoint). nil when interrupted.
+    func train(_ task: CandidateTask, parent: Int?) throws -> EvaluationRecord? {
         let folder = try store.workspace(for: task)
         events(.candidateStarted(task))
         let started = Date()
@@ -151,14 +179,14 @@ package final class SearchDriver {
         return makeRecord(task, parent: parent, metrics: metrics, seconds: seconds)
     }
 
-    private func makeRecord(_ task: CandidateTask, parent: Int?, metrics: CandidateMetrics, seconds: Double) -> EvaluationRecord {
+    func makeRecord(_ task: CandidateTask, parent: Int?, metrics: CandidateMetrics, seconds: Double) -> EvaluationRecord {
         EvaluationRecord(number: task.number, arch: task.cell.architectureString, index: task.cell.index,
                          canonical: task.cell.canonicalString, seed: task.seed, parent: parent, reusedFrom: nil,
                          result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
                          seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: Date()))
     }
 
-    private func saveState() throws {
+    func saveState() throws {
         try store.saveState(try JSONStyle.document(state, pretty: false))
     }
 }

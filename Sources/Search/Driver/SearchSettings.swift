@@ -11,11 +11,14 @@ package struct SearchSettings: Equatable {
     package var space: SearchSpace
     /// Serve a cell whose canonical form was already evaluated from the run's history.
     package var reuseCanonical: Bool
+    /// The multi-fidelity rungs (successive halving / Hyperband); nil = every candidate trains fully.
+    package var ladder: FidelityLadder?
 
     package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
-                seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false) {
+                seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false,
+                ladder: FidelityLadder? = nil) {
         self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
-        self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical
+        self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical; self.ladder = ladder
     }
 
     /// The seed of candidate `number`: a function of the run seed and the number only, so a

@@ -19,7 +19,7 @@ package final class SearchMonitor {
         self.settings = settings
         self.line = line
         self.records = records
-        status = SearchStatus(phase: .running, pid: getpid(), updatedAt: "", done: records.count,
+        status = SearchStatus(phase: .running, pid: getpid(), updatedAt: "", done: records.latestPerCandidate.count,
                               total: settings.budget.evaluations, secondsUsed: records.map(\.seconds).reduce(0, +),
                               budgetSeconds: settings.budget.seconds, running: nil, best: nil, etaSeconds: nil)
     }
@@ -44,7 +44,7 @@ package final class SearchMonitor {
             writeStatus(force: false)
         case let .evaluated(record, best, _):
             records.append(record)
-            status.done = records.count
+            status.done = record.rung == nil ? records.count : Set(records.map(\.candidateNumber)).count
             status.secondsUsed += record.seconds
             status.running = nil
             status.best = best.map { .init($0, fitness: $0.fitnessValue(under: settings.fitness)) }
@@ -58,8 +58,10 @@ package final class SearchMonitor {
             status.running = nil
             status.etaSeconds = end == .budgetExhausted ? 0 : status.etaSeconds
             line.finish()
+            let candidates = Set(records.map(\.candidateNumber)).count
             var message = "search \(end.rawValue) after \(records.count) evaluations"
-            if let best { message += "; best: #\(best.number) index \(best.index) valid \(fmt(best.metrics.validAccuracy))%" }
+                + (candidates < records.count ? " of \(candidates) candidates (the rest promotions)" : "")
+            if let best { message += "; best: #\(best.candidateNumber) index \(best.index) valid \(fmt(best.metrics.validAccuracy))%" }
             if end == .stopped { message += "; continue with `rednas resume \(run.url.path)`" }
             line.log(message); run.appendLog(message)
             writeStatus(force: true)
@@ -71,6 +73,10 @@ package final class SearchMonitor {
     private func describe(_ r: EvaluationRecord) -> String {
         let total = settings.budget.evaluations.map { "/\($0)" } ?? ""
         var s = "#\(r.number) (\(r.number + 1)\(total)) index \(r.index) \(r.arch) "
+        if let rung = r.rung {
+            s += r.isPromotion ? "#\(r.candidateNumber) promoted to rung \(rung) (\(r.metrics.epochs) ep) "
+                : "rung 0 of bracket \(r.bracket ?? 0) (\(r.metrics.epochs) ep) "
+        }
         if let d = r.metrics.diverged { return s + "— \(d)" }
         s += "valid \(fmt(r.metrics.validAccuracy))%"
         s += " msrs " + (r.metrics.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined")

@@ -10,6 +10,11 @@ package struct StatusReport: Codable {
     package var total: Int?
     package var reused: Int
     package var secondsUsed: Double
+    /// Training epochs charged so far, and the epoch budget when there is one.
+    package var epochsUsed: Int
+    package var budgetEpochs: Int?
+    /// Multi-fidelity runs: journal records that promoted a candidate to a higher rung.
+    package var promotions: Int
     package var etaSeconds: Double?
     package var running: SearchStatus.Running?
     package var best: SearchStatus.Best?
@@ -17,10 +22,13 @@ package struct StatusReport: Codable {
     package init(_ s: RunSnapshot) {
         run = s.directory.url.path
         phase = s.phase
-        done = s.records.count
+        done = s.candidates.count
         total = s.totalEvaluations
         reused = s.records.filter(\.reused).count
         secondsUsed = s.secondsUsed
+        epochsUsed = s.epochsUsed
+        budgetEpochs = s.config?.search.budget.epochs
+        promotions = s.records.filter(\.isPromotion).count
         etaSeconds = s.etaSeconds
         running = s.running
         best = s.best.map { SearchStatus.Best($0, fitness: s.fitnessValue($0)) }
@@ -37,6 +45,10 @@ package struct StatusReport: Codable {
         evals += ", time used \(formatDuration(secondsUsed))"
         if let eta = etaSeconds, phase != .finished { evals += ", ETA \(formatDuration(eta))" }
         lines.append(evals)
+        if budgetEpochs != nil || promotions > 0 {
+            lines.append("Epochs trained: \(epochsUsed)" + (budgetEpochs.map { "/\($0)" } ?? "")
+                         + (promotions > 0 ? ", \(promotions) promotion(s) to a higher rung" : ""))
+        }
         if let r = running {
             var line = "Running: #\(r.number) index \(r.index) \(r.arch)"
             if let p = r.progress { line += " — epoch \(p.epoch)/\(p.epochs), step \(p.step)/\(p.steps)" }

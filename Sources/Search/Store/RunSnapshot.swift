@@ -132,13 +132,21 @@ extension RunSnapshot {
     /// Evaluation budget, from the status file or the config.
     package var totalEvaluations: Int? { status?.total ?? config?.search.budget.evaluations }
 
+    /// One record per candidate: its highest rung's (seconds summed over its rungs); the journal's
+    /// records themselves outside multi-fidelity runs.
+    package var candidates: [EvaluationRecord] { records.latestPerCandidate }
+
     /// Seconds charged to the budget so far.
     package var secondsUsed: Double { records.reduce(0) { $0 + $1.seconds } }
 
-    /// Whether the budget (evaluations or seconds) is used.
+    /// Training epochs charged to the budget so far.
+    package var epochsUsed: Int { records.epochsUsed }
+
+    /// Whether the budget (evaluations, seconds or epochs) is used.
     package var budgetUsed: Bool {
-        (totalEvaluations.map { records.count >= $0 } ?? false)
+        (totalEvaluations.map { candidates.count >= $0 } ?? false)
             || (config?.search.budget.seconds.map { secondsUsed >= $0 } ?? false)
+            || (config?.search.budget.epochs.map { epochsUsed >= $0 } ?? false)
     }
 
     /// Finished once the budget is used (a process still holding the lock is only writing its closing
@@ -157,21 +165,30 @@ extension RunSnapshot {
     /// Remaining time (0 once finished).
     package var etaSeconds: Double? {
         guard phase != .finished else { return 0 }
-        return SearchStatus.eta(records: records, total: totalEvaluations, budgetSeconds: config?.search.budget.seconds,
+        return SearchStatus.eta(records: candidates, total: totalEvaluations, budgetSeconds: config?.search.budget.seconds,
                                 secondsUsed: secondsUsed, runningFraction: running?.progress?.fraction ?? 0)
     }
 
-    /// The search's answer: best in history by the run's fitness (never by test accuracy).
-    package var best: EvaluationRecord? { fitness.answerIndex(records.map(\.result)).map { records[$0] } }
+    /// The search's answer: best in history by the run's fitness (never by test accuracy); under a
+    /// scheduler, among the candidates at the highest fidelity reached.
+    package var best: EvaluationRecord? {
+        let candidates = candidates
+        return candidates.answerIndex(under: fitness).map { candidates[$0] }
+    }
 
-    /// Records from best to worst by the run's fitness.
-    package var ranked: [EvaluationRecord] { fitness.ranking(records.map(\.result)).map { records[$0] } }
+    /// Candidates (one record each) from best to worst by the run's fitness, compared within a fidelity.
+    package var ranked: [EvaluationRecord] {
+        let candidates = candidates
+        return candidates.ranking(under: fitness).map { candidates[$0] }
+    }
 
     package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
-    /// The folder of a record's candidate (for reused results: the folder of the one that trained).
+    /// The folder of a record's candidate (for reused results: the folder of the one that trained;
+    /// for a promotion: its candidate's).
     package func candidateFolder(_ r: EvaluationRecord) -> URL {
-        let source = r.reusedFrom.flatMap { n in records.first { $0.number == n } } ?? r
+        let source = r.reusedFrom.flatMap { n in records.first { $0.number == n } }
+            ?? records.first { $0.number == r.candidateNumber } ?? r
         return directory.candidate(number: source.number, index: source.index)
     }
 }

@@ -68,6 +68,7 @@ package enum SearchSession {
             keys.append("search.budget.evaluations \(show(old.evaluations)) → \(show(new.evaluations))")
         }
         if shrinks(old.seconds, new.seconds) { keys.append("search.budget.seconds \(show(old.seconds)) → \(show(new.seconds))") }
+        if shrinks(old.epochs, new.epochs) { keys.append("search.budget.epochs \(show(old.epochs)) → \(show(new.epochs))") }
         return keys
     }
 
@@ -76,7 +77,8 @@ package enum SearchSession {
         let space = try SearchSpaceFile.load(contentsOfFile: run.space.path).space(restrictedTo: nil)
         return SearchSettings(algorithm: config.search.evolutionAlgorithm, fitness: config.fitness.fitness,
                               budget: config.search.budget.budget, seed: UInt64(bitPattern: Int64(config.seed)), space: space,
-                              reuseCanonical: config.search.cache)
+                              reuseCanonical: config.search.cache,
+                              ladder: config.search.scheduler.ladder(maxEpochs: config.training.epochs))
     }
 
     static func defaultRunPath(_ config: ExperimentConfig) -> String {

@@ -37,7 +37,9 @@ package final class TrainingEvaluator: CandidateEvaluator {
         // The search never reads the test split: it is evaluated once, after the last epoch.
         trainer.testEvaluation = .atEnd
         let log = directory.appendingPathComponent("train.log")
-        let outcome = try trainer.run(stop: stop, progress: progress) { epoch in
+        // A rung (task.epochs) stops early within the same protocol; its checkpoint stays for a promotion.
+        let epochs = min(task.epochs ?? recipe.epochs, recipe.epochs)
+        let outcome = try trainer.run(through: epochs, stop: stop, progress: progress) { epoch in
             Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ (%.1fs, %.0f img/s)",
                                    epoch.epoch, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
                                    epoch.validAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
@@ -45,10 +47,12 @@ package final class TrainingEvaluator: CandidateEvaluator {
         }
         guard case let .finished(result) = outcome else { return .interrupted }
         if let test = result.final?.testAccuracy {
-            Self.appendLine(String(format: "test acc %.2f%% (evaluated once, after the last epoch; never used by the search)", test), to: log)
+            Self.appendLine(String(format: "test acc %.2f%% after epoch %d (evaluated after the candidate's training or rung; "
+                                   + "never used by the search)", test, epochs), to: log)
         }
         var metrics = result.candidateMetrics(params: spec.parameterCount(for: task.cell),
                                               flops: spec.flops(for: task.cell), weights: "weights.safetensors")
+        metrics.epochs = epochs
         var msrsResult: MSRSResult?
         if result.diverged == nil {
             let started = Date()
@@ -68,7 +72,8 @@ package final class TrainingEvaluator: CandidateEvaluator {
         let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
                                    metrics: metrics, training: result)
         try AtomicFile.write(try record.encoded(), to: directory.appendingPathComponent(CandidateFile.fileName))
-        try? FileManager.default.removeItem(at: checkpoints)
+        // Paused at a rung below the top: the checkpoint is what a promotion continues from.
+        if epochs == recipe.epochs || result.diverged != nil { try? FileManager.default.removeItem(at: checkpoints) }
         return .finished(metrics)
     }
 

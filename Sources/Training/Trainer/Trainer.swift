@@ -81,13 +81,22 @@ package final class Trainer {
     package var stepsPerEpoch: Int { trainLoader.batchCount }
 
     /// Trains from the last checkpoint (if `checkpointDirectory` holds one for this same run) to the
-    /// end. Polls `stop` before every step; when set, returns `.interrupted` leaving the last epoch
-    /// checkpoint. Calls `progress` after every step and `onEpoch` after each epoch is evaluated and
-    /// checkpointed. Throws for unusable checkpoints or I/O errors.
-    package func run(stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in },
+    /// end, or only through epoch `through` of the recipe (a multi-fidelity rung: the learning-rate
+    /// schedule stays the recipe's, over all its epochs, so a later `run` from the checkpoint
+    /// continues exactly as an uninterrupted run would). Polls `stop` before every step; when set,
+    /// returns `.interrupted` leaving the last epoch checkpoint. Calls `progress` after every step
+    /// and `onEpoch` after each epoch is evaluated and checkpointed. Throws for unusable
+    /// checkpoints, a checkpoint already past `through`, or I/O errors.
+    package func run(through: Int? = nil, stop: StopSignal? = nil, progress: (CandidateProgress) -> Void = { _ in },
                     onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> TrainingOutcome {
+        let last = min(through ?? recipe.epochs, recipe.epochs)
+        guard last >= 1 else { throw TrainingError.invalidRecipe("cannot train through \(last) epochs") }
         var history = try resumeFromCheckpoint() ?? []
-        for epoch in history.count..<recipe.epochs {
+        if history.count > last {
+            throw TrainingError.checkpoint(path: checkpointDirectory?.path ?? "", detail: "holds \(history.count) epochs, "
+                                           + "past the \(last) asked for; remove it to retrain this candidate from scratch")
+        }
+        for epoch in history.count..<last {
             switch trainEpoch(epoch, stop: stop, progress: progress) {
             case .stopped:
                 return .interrupted(epochsCompleted: epoch)
