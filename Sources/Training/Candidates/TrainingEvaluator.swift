@@ -5,6 +5,7 @@ import Persistence
 import Networks
 import Redundancy
 import RunModel
+import TensorEngine
 
 /// The real candidate evaluator: trains the cell with the run's protocol, measures its MSRS on the
 /// evaluation split, and leaves in the candidate folder `metrics.json` (training curves + MSRS
@@ -37,6 +38,8 @@ package final class TrainingEvaluator: CandidateEvaluator {
         // The search never reads the test split: it is evaluated once, after the last epoch.
         trainer.testEvaluation = .atEnd
         let log = directory.appendingPathComponent("train.log")
+        let compute = ComputeSetup.environment
+        Self.appendLine(compute.summary, to: log)
         let outcome = try trainer.run(stop: stop, progress: progress) { epoch in
             Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ (%.1fs, %.0f img/s)",
                                    epoch.epoch, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
@@ -67,7 +70,7 @@ package final class TrainingEvaluator: CandidateEvaluator {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if let msrsResult { try AtomicFile.write(try encoder.encode(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
         let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
-                                   metrics: metrics, training: result)
+                                   metrics: metrics, training: result, compute: compute)
         try AtomicFile.write(try encoder.encode(record), to: directory.appendingPathComponent("metrics.json"))
         try? FileManager.default.removeItem(at: checkpoints)
         return .finished(metrics)
@@ -80,6 +83,9 @@ package final class TrainingEvaluator: CandidateEvaluator {
         package var seed: UInt64
         package var metrics: CandidateMetrics
         package var training: TrainingResult
+        /// CPU, OpenBLAS core and RedNAS kernel set the candidate was trained with (the last
+        /// session's, when training resumed).
+        package var compute: ComputeEnvironment?
     }
 
     private static func appendLine(_ line: String, to url: URL) {
