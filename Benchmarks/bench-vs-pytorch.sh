@@ -8,12 +8,13 @@
 # usage: Benchmarks/bench-vs-pytorch.sh [--cases top_C16N5,conv3_C16N5,top_C8N1] [--batches 64,256]
 #                                             [--threads 2] [--rounds 3] [--min-seconds 4] [--out DIR]
 # (--min-seconds is per timed run, so a case takes about 2 × rounds × min-seconds plus warm-up.)
-# env:   PEER_PYTHON (default ~/.cache/rednas-peer/.venv/bin/python), TORCH_WAIT_SECONDS (default 900),
+# env:   PEER_DIR (default ../shared/peer), PEER_PYTHON (default ~/.cache/rednas-peer/.venv/bin/python),
+#        TORCH_WAIT_SECONDS (default 900),
 #        REDNAS_BINARY (a rednas to time instead of building .build/release/rednas)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PEER="$(cd "$ROOT/../shared/peer" 2>/dev/null && pwd)" || { echo "error: PyTorch peer not found at $ROOT/../shared/peer" >&2; exit 2; }
+PEER="$(cd "${PEER_DIR:-$ROOT/../shared/peer}" 2>/dev/null && pwd)" || { echo "error: PyTorch peer not found at ${PEER_DIR:-$ROOT/../shared/peer} (set PEER_DIR)" >&2; exit 2; }
 PY="${PEER_PYTHON:-$HOME/.cache/rednas-peer/.venv/bin/python}"
 CASES="top_C16N5,conv3_C16N5,top_C8N1"; BATCHES="64,256"; THREADS=2; ROUNDS=3; MIN_SECONDS=4
 OUT="$ROOT/.build/bench-vs-pytorch/$(date +%Y%m%d-%H%M%S)"

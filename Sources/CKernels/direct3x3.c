@@ -52,6 +52,20 @@ static void direct_portable(const float *src, long h, long width, long pitch, lo
 
 // MARK: AVX2 + FMA: 4 output channels × 16 pixels in 8 ymm accumulators (as the Swift kernel)
 
+/// `store_span` of 8 values (`count` ≤ 8 of them) in one vector when all 8 are stored; as
+/// `Rows.store`'s vector loop: zero where mask ≤ 0, then added to dst when `accumulate`.
+__attribute__((target("avx2,fma")))
+static inline void store8_avx2(__m256 v, long count, const float *mask, int accumulate, float *dst, float *span) {
+    if (count < 8) {
+        _mm256_storeu_ps(span, v);
+        store_span(span, count, mask, accumulate, dst);
+        return;
+    }
+    if (mask) v = _mm256_andnot_ps(_mm256_cmp_ps(_mm256_loadu_ps(mask), _mm256_setzero_ps(), _CMP_LE_OQ), v);
+    if (accumulate) v = _mm256_add_ps(_mm256_loadu_ps(dst), v);
+    _mm256_storeu_ps(dst, v);
+}
+
 __attribute__((target("avx2,fma")))
 static void direct_avx2(const float *src, long h, long width, long pitch, long planeSize, long channels,
                         const float *w, long outChannels, const float *mask, int accumulate, float *out) {
@@ -82,12 +96,9 @@ static void direct_avx2(const float *src, long h, long width, long pitch, long p
                 __m256 lo[4] = {a0, a1, a2, a3}, hi[4] = {b0, b1, b2, b3};
                 for (int c = 0; c < 4 && block + c < outChannels; c++) {
                     long offset = ((block + c) * h + y) * width + x0;
-                    if (count == 16 && !mask && !accumulate) {
-                        _mm256_storeu_ps(out + offset, lo[c]); _mm256_storeu_ps(out + offset + 8, hi[c]);
-                    } else {
-                        _mm256_storeu_ps(span, lo[c]); _mm256_storeu_ps(span + 8, hi[c]);
-                        store_span(span, count, mask ? mask + offset : 0, accumulate, out + offset);
-                    }
+                    const float *m = mask ? mask + offset : 0;
+                    store8_avx2(lo[c], count < 8 ? count : 8, m, accumulate, out + offset, span);
+                    if (count > 8) store8_avx2(hi[c], count - 8, m ? m + 8 : 0, accumulate, out + offset + 8, span);
                 }
             }
         }
@@ -124,17 +135,18 @@ static inline void direct_avx512_block(const float *src, long y, long rows, long
     }
     long count = width - x0 < 16 ? width - x0 : 16;
     __m512 first[4] = {a0, a1, a2, a3}, second[4] = {b0, b1, b2, b3};
-    float span[16];
+    // The `count` lanes stored; as `Rows.store`: zero where mask ≤ 0, then added when `accumulate`.
+    __mmask16 lanes = (__mmask16)((1u << count) - 1);
     for (long dy = 0; dy < rows; dy++) {
         for (int c = 0; c < 4 && block + c < outChannels; c++) {
             long offset = ((block + c) * h + y + dy) * width + x0;
             __m512 value = dy == 0 ? first[c] : second[c];
-            if (count == 16 && !mask && !accumulate) {
-                _mm512_storeu_ps(out + offset, value);
-            } else {
-                _mm512_storeu_ps(span, value);
-                store_span(span, count, mask ? mask + offset : 0, accumulate, out + offset);
+            if (mask) {
+                __mmask16 off = _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(lanes, mask + offset), _mm512_setzero_ps(), _CMP_LE_OQ);
+                value = _mm512_maskz_mov_ps((__mmask16)~off, value);
             }
+            if (accumulate) value = _mm512_add_ps(_mm512_maskz_loadu_ps(lanes, out + offset), value);
+            _mm512_mask_storeu_ps(out + offset, lanes, value);
         }
     }
 }
