@@ -62,8 +62,9 @@ let package = Package(
         .target(name: "Persistence", swiftSettings: v6),
         .target(name: "Statistics", dependencies: ["Randomness"], swiftSettings: v6),
 
-        // Numerics.
-        .target(name: "TensorEngine", dependencies: ["COpenBLAS"], swiftSettings: numeric),
+        // Numerics. CKernels: CPUID and the vector kernels compiled per instruction set.
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "TensorEngine", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: numeric),
         .target(name: "NeuralNet", dependencies: ["TensorEngine", "Randomness"], swiftSettings: v6),
         .target(name: "Networks", dependencies: ["NeuralNet", "TensorEngine", "CellSpace", "Randomness"], swiftSettings: v6),
         .target(name: "Redundancy", dependencies: ["TensorEngine"], swiftSettings: numeric),
@@ -74,7 +75,7 @@ let package = Package(
         .target(name: "RunModel", dependencies: ["CellSpace", "Evolution", "Persistence"], swiftSettings: v6),
         .target(name: "Configuration", dependencies: ["ConfigKit", "Evolution", "CellSpace"], swiftSettings: v6),
         .target(name: "Training", dependencies: [
-            "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
+            "CKernels", "CellSpace", "Configuration", "Datasets", "Networks", "NeuralNet", "Persistence", "Randomness",
             "Redundancy", "RunModel", "TensorEngine",
         ], swiftSettings: v6),
         .target(name: "Search", dependencies: [

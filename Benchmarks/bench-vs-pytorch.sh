@@ -8,12 +8,13 @@
 # usage: Benchmarks/bench-vs-pytorch.sh [--cases top_C16N5,conv3_C16N5,top_C8N1] [--batches 64,256]
 #                                             [--threads 2] [--rounds 3] [--min-seconds 4] [--out DIR]
 # (--min-seconds is per timed run, so a case takes about 2 × rounds × min-seconds plus warm-up.)
-# env:   PEER_PYTHON (default ~/.cache/rednas-peer/.venv/bin/python), TORCH_WAIT_SECONDS (default 900),
+# env:   PEER_DIR (default ../shared/peer), PEER_PYTHON (default ~/.cache/rednas-peer/.venv/bin/python),
+#        TORCH_WAIT_SECONDS (default 900),
 #        REDNAS_BINARY (a rednas to time instead of building .build/release/rednas)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PEER="$(cd "$ROOT/../shared/peer" 2>/dev/null && pwd)" || { echo "error: PyTorch peer not found at $ROOT/../shared/peer" >&2; exit 2; }
+PEER="$(cd "${PEER_DIR:-$ROOT/../shared/peer}" 2>/dev/null && pwd)" || { echo "error: PyTorch peer not found at ${PEER_DIR:-$ROOT/../shared/peer} (set PEER_DIR)" >&2; exit 2; }
 PY="${PEER_PYTHON:-$HOME/.cache/rednas-peer/.venv/bin/python}"
 CASES="top_C16N5,conv3_C16N5,top_C8N1"; BATCHES="64,256"; THREADS=2; ROUNDS=3; MIN_SECONDS=4
 OUT="$ROOT/.build/bench-vs-pytorch/$(date +%Y%m%d-%H%M%S)"
@@ -44,6 +45,12 @@ else
   (cd "$ROOT" && swift build -c release --product rednas >&2)
   REDNAS="$ROOT/.build/release/rednas"
 fi
+
+# The machine: lscpu's model, RedNAS's CPU / OpenBLAS core / kernel summary and the sgemm peak.
+lscpu | grep -E '^(Model name|Vendor ID|CPU family|Model):' > "$OUT/lscpu.txt" || true
+echo "Vector flags: $(grep -o -w -E 'avx2|fma|avx512f|avx512_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')" >> "$OUT/lscpu.txt"
+"$REDNAS" bench --machine --peak --json --threads "$THREADS" > "$OUT/machine.json"
+cat "$OUT/lscpu.txt" "$OUT/machine.json" >&2
 
 IFS=',' read -ra case_list <<< "$CASES"
 IFS=',' read -ra batch_list <<< "$BATCHES"
@@ -80,7 +87,12 @@ red, tor = by_case(load("rednas.jsonl")), by_case(load("torch.jsonl"))
 rss = {}
 for r in load("torch-rss.jsonl"): rss[(r["config"], r["batch"])] = max(rss.get((r["config"], r["batch"]), 0), r["peak_rss_kb"] / 1024)
 print(f"\nresults in {out}\n")
-print("| case | batch | mode | RedNAS img/s (round medians) | PyTorch img/s (round medians) | RedNAS / PyTorch: median (rounds) | RedNAS GFLOP/s | peak MiB RedNAS / PyTorch |")
+machine = json.loads(open(os.path.join(out, "machine.json")).read())
+model = next((l.split(":", 1)[1].strip() for l in open(os.path.join(out, "lscpu.txt")) if l.startswith("Model name")), "?")
+peak_gflops = machine.get("sgemm_peak_gflops", float("nan"))
+print(f"lscpu model: {model}; RedNAS: OpenBLAS core {machine['openblas_core']} (chosen by {machine['openblas_core_source']}), "
+      f"kernels {machine['kernels']}; sgemm 2048³ peak {peak_gflops:.1f} GFLOP/s\n")
+print("| case | batch | mode | RedNAS img/s (round medians) | PyTorch img/s (round medians) | RedNAS / PyTorch: median (rounds) | RedNAS GFLOP/s (% of sgemm peak) | peak MiB RedNAS / PyTorch |")
 print("|---|---|---|---|---|---|---|---|")
 order = list(dict.fromkeys(k[0] for k in red))
 fmt = lambda xs: "–".join(f"{x:.0f}" for x in (min(xs), max(xs))) if len(xs) > 1 else f"{xs[0]:.0f}"
@@ -94,5 +106,5 @@ for key in sorted(red, key=lambda k: (order.index(k[0]), k[1], k[2] != "train"))
     peak = max(red[key][i].get("peak_rss_bytes", 0) for i in rounds) / 2**20
     print(f"| {key[0]} | {key[1]} | {key[2]} | {statistics.median(r):.1f} ({fmt(r)}) | {statistics.median(t):.1f} ({fmt(t)}) "
           f"| {statistics.median(ratios):.2f}× ({'–'.join(f'{x:.2f}' for x in (min(ratios), max(ratios)))}) "
-          f"| {gflops:.1f} | {peak:.0f} / {rss.get(key[:2], float('nan')):.0f} |")
+          f"| {gflops:.1f} ({100 * gflops / peak_gflops:.0f} %) | {peak:.0f} / {rss.get(key[:2], float('nan')):.0f} |")
 PY

@@ -1,3 +1,5 @@
+import TensorEngine
+
 /// One measured case: a JSON line shaped like the PyTorch peer's records.
 ///
 /// FLOP convention: `macsPerImage` is the benchmark's FLOP count (multiply-accumulates of convs and
@@ -18,6 +20,9 @@ package struct BenchmarkRecord: Codable, Sendable {
     package var gflopsMedian: Double
     /// `VmHWM` of the process that measured this case (bytes), if known.
     package var peakResidentBytes: Int?
+    /// The core OpenBLAS ran (`openblas_get_corename()`) and RedNAS's kernel set (`KernelSet`).
+    package var openblasCore: String
+    package var kernels: String
 
     enum CodingKeys: String, CodingKey {
         case engine, config, batch, mode, threads, params, reps
@@ -26,6 +31,7 @@ package struct BenchmarkRecord: Codable, Sendable {
         case imagesPerSecondMedian = "img_s_median", imagesPerSecondMin = "img_s_min", imagesPerSecondMax = "img_s_max"
         case gflopsMedian = "gflops_median"
         case peakResidentBytes = "peak_rss_bytes"
+        case openblasCore = "openblas_core", kernels
     }
 
     package init(config: String, batch: Int, mode: String, threads: Int, params: Int, macsPerImage: Int,
@@ -37,5 +43,7 @@ package struct BenchmarkRecord: Codable, Sendable {
         (imagesPerSecondMedian, imagesPerSecondMin, imagesPerSecondMax) = rate
         gflopsMedian = flopFactor * 2 * Double(macsPerImage) * rate.median / 1e9
         peakResidentBytes = ProcessMemory.peakResidentBytes()
+        openblasCore = OpenBLASCore.current
+        kernels = KernelSet.active.name
     }
 }

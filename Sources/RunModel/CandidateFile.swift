@@ -12,9 +12,14 @@ package struct CandidateFile: Codable, Equatable, Sendable {
     package var seed: UInt64
     package var metrics: CandidateMetrics
     package var training: TrainingResult
+    /// CPU, OpenBLAS core and kernel set the candidate was trained with (the last session's, when
+    /// training resumed); absent in files from before it was recorded.
+    package var compute: TrainingMachine?
 
-    package init(arch: String, index: Int, seed: UInt64, metrics: CandidateMetrics, training: TrainingResult) {
+    package init(arch: String, index: Int, seed: UInt64, metrics: CandidateMetrics, training: TrainingResult,
+                 compute: TrainingMachine? = nil) {
         self.arch = arch; self.index = index; self.seed = seed; self.metrics = metrics; self.training = training
+        self.compute = compute
     }
 
     /// The file's bytes: a `JSONStyle` document (snake_case keys, `schema_version`).

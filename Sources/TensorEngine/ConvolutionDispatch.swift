@@ -51,6 +51,11 @@ enum ConvolutionDispatch: ConvolutionProducts {
         products(for: geo).forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
     }
 
+    static func forwardAdding(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                              into y: UnsafeMutablePointer<Float>) {
+        products(for: geo).forwardAdding(input: x, rectifyInput: rectifyInput, weight: weight, geo, into: y)
+    }
+
     static func weightGradient(input x: UnsafePointer<Float>, rectifyInput: Bool, outputGradient dy: UnsafePointer<Float>,
                                _ geo: ConvGeometry) -> Tensor {
         products(for: geo).weightGradient(input: x, rectifyInput: rectifyInput, outputGradient: dy, geo)

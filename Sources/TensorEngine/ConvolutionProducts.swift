@@ -5,6 +5,9 @@ protocol ConvolutionProducts {
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y` [N, Cout, Ho, Wo].
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>)
+    /// y += (rectifyInput ? relu(x) : x) ⊛ w: the forward product added into `y` (eval-mode sums).
+    static func forwardAdding(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                              into y: UnsafeMutablePointer<Float>)
     /// dX [N, Cin, H, W] from dY, stored as `io` says (`outputMask`: a ReLU backward; `accumulate`).
     static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,
                               io: ConvIO, into dx: UnsafeMutablePointer<Float>)

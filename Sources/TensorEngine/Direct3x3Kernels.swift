@@ -1,3 +1,5 @@
+import CKernels
+
 /// Direct 3×3 convolution (stride 1, padding 1) for layers of at most 8 channels in and out, the
 /// forward product and both backward products.
 ///
@@ -87,13 +89,14 @@ enum Direct3x3Kernels: SamePadding3x3Kernels {
                          height: Int, width: Int, io: ConvIO, into out: UnsafeMutablePointer<Float>) {
         let planes = Planes(channels: inChannels, height: height, width: width)
         let chunks = ImageChunks(batch: batch, targetImages: 4)
+        let isa = KernelSet.active.direct3x3
         w.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
             Parallel.forEach(chunks: chunks.count) { chunk in
                 ScratchBuffer.with(planes.count, zeroed: true) { padded in
                     for n in chunks.images(ofChunk: chunk) {
                         planes.fill(from: x, image: n, rectify: io.rectifyInput, affine: nil, into: padded)
-                        convolveImage(padded, planes, weights: w, outChannels: outChannels, image: n,
+                        convolveImage(isa, padded, planes, weights: w, outChannels: outChannels, image: n,
                                       mask: io.outputMask, accumulate: io.accumulate, into: out)
                     }
                 }
@@ -114,6 +117,7 @@ enum Direct3x3Kernels: SamePadding3x3Kernels {
         let chunks = ImageChunks(batch: geo.batch, targetImages: (geo.batch + 7) / 8)
         let wCount = cout * cin * 9
         var partials = [Float](repeating: 0, count: chunks.count * wCount)
+        let isa = KernelSet.active.direct3x3
         flipped.withUnsafeBufferPointer { flippedBuffer in
             partials.withUnsafeMutableBufferPointer { partialBuffer in
                 let partialBase = partialBuffer.baseAddress!
@@ -123,7 +127,7 @@ enum Direct3x3Kernels: SamePadding3x3Kernels {
                         for n in chunks.images(ofChunk: chunk) {
                             dyPlanes.fill(from: dy, image: n, rectify: false, affine: affine, into: ds)
                             if let dx, let w = flippedBuffer.baseAddress {
-                                convolveImage(ds, dyPlanes, weights: w, outChannels: cin, image: n,
+                                convolveImage(isa, ds, dyPlanes, weights: w, outChannels: cin, image: n,
                                               mask: io.outputMask, accumulate: io.accumulate, into: dx)
                             }
                             xPlanes.fill(from: x, image: n, rectify: rectifyInput, affine: nil, into: xs)
@@ -153,6 +157,23 @@ enum Direct3x3Kernels: SamePadding3x3Kernels {
             }
         }
         return packed
+    }
+
+    /// `convolveImage` in the variant `isa`: the Swift kernel below, or the C kernel
+    /// `rednas_direct3x3_image` (same blocks and summation order) for the portable, AVX2 and
+    /// AVX-512 variants.
+    @inline(__always)
+    static func convolveImage(_ isa: KernelISA, _ src: UnsafePointer<Float>, _ planes: Planes,
+                              weights w: UnsafePointer<Float>, outChannels: Int, image n: Int,
+                              mask: UnsafePointer<Float>?, accumulate: Bool, into out: UnsafeMutablePointer<Float>) {
+        guard isa != .swift else {
+            return convolveImage(src, planes, weights: w, outChannels: outChannels, image: n, mask: mask,
+                                 accumulate: accumulate, into: out)
+        }
+        let offset = n * outChannels * planes.height * planes.width
+        rednas_direct3x3_image(isa.cValue, src, planes.height, planes.width, planes.pitch, planes.planeSize,
+                               planes.channels, w, outChannels, mask.map { $0 + offset }, accumulate ? 1 : 0,
+                               out + offset)
     }
 
     /// One image of the convolution from its zero-bordered planes `src`: output channel o of image

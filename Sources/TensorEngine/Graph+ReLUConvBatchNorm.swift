@@ -11,7 +11,9 @@ extension Graph {
     /// Σ_b BN_b(conv_b(relu(x_b))) + Σ_t t over `branches` and same-shaped `passthrough` terms.
     ///
     /// Batch norm follows `batchNorm2d(_:gamma:beta:statistics:training:)`: batch statistics (and
-    /// running-statistics updates) when `training`, running statistics otherwise. Needs at least one
+    /// running-statistics updates) when `training`, running statistics otherwise; in eval mode on a
+    /// graph that does not record, batch norm is folded into the convolution weights
+    /// (`reluConvBatchNormSumInference`). Needs at least one
     /// branch; every branch's output and every pass-through term must have the same shape.
     public func reluConvBatchNormSum(_ branches: [ConvBNBranch], plus passthrough: [Variable] = [],
                                      training: Bool) -> Variable {
@@ -30,6 +32,9 @@ extension Graph {
         }
         for t in passthrough {
             precondition(shape(t) == outputShape, "reluConvBatchNormSum: term \(shape(t)) is not \(outputShape)")
+        }
+        if !training && !isRecording {
+            return reluConvBatchNormSumInference(branches, geometries, plus: passthrough, outputShape: outputShape)
         }
         let layout = PlaneLayout(shape: outputShape)
         if training {

@@ -6,6 +6,17 @@ enum Im2ColKernels: ConvolutionProducts {
     /// y = (rectifyInput ? relu(x) : x) ⊛ w, written (not added) into `y`.
     static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool = false, weight: Tensor, _ geo: ConvGeometry,
                         into y: UnsafeMutablePointer<Float>) {
+        forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, adding: false, into: y)
+    }
+
+    /// y += (rectifyInput ? relu(x) : x) ⊛ w: the GEMM adds into `y` (β = 1).
+    static func forwardAdding(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                              into y: UnsafeMutablePointer<Float>) {
+        forward(input: x, rectifyInput: rectifyInput, weight: weight, geo, adding: true, into: y)
+    }
+
+    private static func forward(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                                adding: Bool, into y: UnsafeMutablePointer<Float>) {
         let chunks = Parallel.chunkCount(items: geo.batch)
         // A pointwise conv reads the image as its column matrix, unless it must be rectified first.
         let direct = geo.isPointwise && !rectifyInput
@@ -18,7 +29,7 @@ enum Im2ColKernels: ConvolutionProducts {
                                                 direct: direct, scratch: cols)
                         BLAS.sgemm(m: geo.outChannels, n: geo.outPixels, k: geo.patchSize,
                                    a: w, lda: geo.patchSize, b: columns, ldb: geo.outPixels,
-                                   c: y + n * geo.outputImageSize, ldc: geo.outPixels)
+                                   beta: adding ? 1 : 0, c: y + n * geo.outputImageSize, ldc: geo.outPixels)
                     }
                 }
             }

@@ -24,6 +24,15 @@ extension SamePadding3x3Kernels {
                  height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput), into: y)
     }
 
+    /// y += (rectifyInput ? relu(x) : x) ⊛ w into `y` [N, Cout, H, W].
+    static func forwardAdding(input x: UnsafePointer<Float>, rectifyInput: Bool, weight: Tensor, _ geo: ConvGeometry,
+                              into y: UnsafeMutablePointer<Float>) {
+        precondition(applies(geo), "\(Self.self) needs a 3×3, stride-1, padding-1 convolution")
+        let w = transformedWeights(weight, outChannels: geo.outChannels, inChannels: geo.inChannels, flipped: false)
+        convolve(x, w, batch: geo.batch, inChannels: geo.inChannels, outChannels: geo.outChannels,
+                 height: geo.height, width: geo.width, io: ConvIO(rectifyInput: rectifyInput, accumulate: true), into: y)
+    }
+
     /// dX of `geo` from dY, stored in `dx` as `io` says (`io.outputMask` and `io.accumulate` fuse a
     /// ReLU backward and the gradient sum; `io.rectifyInput` must be false).
     static func inputGradient(outputGradient dy: UnsafePointer<Float>, weight: Tensor, _ geo: ConvGeometry,

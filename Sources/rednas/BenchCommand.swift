@@ -43,6 +43,12 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Minimum seconds of timed runs per measurement.")
     var minSeconds = 5.0
 
+    @Flag(help: "Print the CPU, the OpenBLAS core (and who chose it) and RedNAS's kernel set, then exit.")
+    var machine = false
+
+    @Flag(help: "With --machine: also measure the sgemm 2048³ peak with --threads OpenBLAS threads.")
+    var peak = false
+
     @Flag(help: .hidden)
     var inProcess = false
 
@@ -69,11 +75,13 @@ struct BenchCommand: ParsableCommand {
     var modeNames: [String] { modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() throws {
+        if machine { return printMachine() }
         ComputeThreadSetting.apply(threads)
         let stopwatch = Stopwatch(warmup: 2, minimumRuns: 5, minimumSeconds: minSeconds)
         if kernels { return runKernels(stopwatch) }
         if inProcess { return try runInProcess(stopwatch) }
         if !json {
+            print(ComputeSetup.summary)
             let peak = GemmPeak.measure(threads: threads)
             print(String(format: "sgemm 2048³ peak, %d OpenBLAS threads: %.1f GFLOP/s [%.1f–%.1f]",
                          threads, peak.median, peak.minimum, peak.maximum))
@@ -90,6 +98,18 @@ struct BenchCommand: ParsableCommand {
                     fflush(nil)  // all output streams; `stdout` is a global C variable Swift 6 will not read
                 }
             }
+        }
+    }
+
+    private func printMachine() {
+        let gflops = peak ? GemmPeak.measure(threads: threads).median : nil
+        if json {
+            var line = ComputeSetup.jsonLine
+            if let gflops { line = String(line.dropLast()) + String(format: ",\"sgemm_peak_gflops\":%.1f}", gflops) }
+            print(line)
+        } else {
+            print(ComputeSetup.summary)
+            if let gflops { print(String(format: "sgemm 2048³ peak, %d OpenBLAS threads: %.1f GFLOP/s", threads, gflops)) }
         }
     }
 

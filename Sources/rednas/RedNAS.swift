@@ -1,4 +1,5 @@
 import ArgumentParser
+import Training
 
 /// `rednas`: redundancy-aware neural architecture search. One file per subcommand; no logic here.
 @main
@@ -13,4 +14,10 @@ struct RedNAS: ParsableCommand {
                       ServeCommand.self, MigrateCommand.self, ConfigCommand.self,
                       TrainCommand.self, EvalCommand.self, MSRSCommand.self, PruneCommand.self, PrunePlanCommand.self, ArchCommand.self, DataCommand.self, BenchCommand.self, ActivationBenchCommand.self, DemoCommand.self]
     )
+
+    /// Checks the CPU and picks the kernels (possibly re-executing once), then runs the command line.
+    static func main() {
+        ComputeSetup.prepare()
+        main(nil)
+    }
 }

@@ -15,14 +15,17 @@ struct CLIRunner {
 
     static var executable: URL { productsDirectory.appendingPathComponent("rednas") }
 
-    /// Runs `rednas args…` in `directory` (default: a fresh temporary folder).
+    /// Runs `rednas args…` in `directory` (default: a fresh temporary folder), with `environment`
+    /// added to this process's and the variables in `unset` removed.
     @discardableResult
-    static func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    unset: [String] = []) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = args
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
+        for name in unset { env[name] = nil }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()

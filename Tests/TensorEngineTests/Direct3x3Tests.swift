@@ -26,14 +26,50 @@ final class Direct3x3Tests: XCTestCase {
 
     let tolerance: Float = 1e-5
 
+    /// Runs `body` once with each direct-kernel variant this CPU runs selected (the Swift kernel and
+    /// the C portable, AVX2 and AVX-512 ones), then restores the selection.
+    func forEachVariant(_ body: (KernelISA) -> Void) {
+        let saved = KernelSet.active, cpu = CPUDescription.current()
+        defer { KernelSet.select(saved) }
+        let variants = KernelISA.allCases.filter { $0.runs(on: cpu) }
+        XCTAssertTrue(variants.contains(.portable))
+        XCTAssertEqual(variants.contains(.avx2), cpu.has("avx2", "fma"))
+        XCTAssertEqual(variants.contains(.avx512), cpu.has("avx512f"))
+        for isa in variants {
+            KernelSet.select(KernelSet(direct3x3: isa))
+            body(isa)
+        }
+    }
+
     func testProductsMatchNaiveConvolution() {
-        Winograd4x4Tests.assertProductsMatchNaiveConvolution(Direct3x3Kernels.self, cases, tolerance: tolerance, seed: 51,
-                                                             applies: { ConvolutionDispatch.kernel(for: $0) == .direct })
+        forEachVariant { _ in
+            Winograd4x4Tests.assertProductsMatchNaiveConvolution(Direct3x3Kernels.self, cases, tolerance: tolerance, seed: 51,
+                                                                 applies: { ConvolutionDispatch.kernel(for: $0) == .direct })
+        }
+    }
+
+    /// The C variants follow the Swift kernel's blocks and summation order: where both fuse the
+    /// multiply-adds (or neither does) the results are the same bits.
+    func testVariantsAgreeBitForBitWhereTheyRoundAlike() {
+        var generator = SeededGenerator(seed: 53)
+        let x = randomTensor([3, 8, 9, 37], using: &generator), w = randomTensor([6, 8, 3, 3], using: &generator)
+        let geo = ConvGeometry(input: x.shape, weight: w.shape, stride: 1, padding: 1)
+        var outputs: [KernelISA: Tensor] = [:]
+        forEachVariant { isa in outputs[isa] = Direct3x3Kernels.forward(input: x, weight: w, geo) }
+        let fusedSwift = SIMD8<Float>.multiplyAddIsFused
+        for (isa, y) in outputs where isa != .swift {
+            let fused = isa != .portable
+            if fused == fusedSwift { XCTAssertEqual(y, outputs[.swift], "\(isa) vs swift") }
+        }
     }
 
     /// relu(x) read on the fly; dX zeroed where the mask is ≤ 0 and added into the buffer; the
     /// one-pass backward equal to the separate products; dY as an affine map equal to the stored map.
     func testFusedPathsMatchTheirReferences() {
+        forEachVariant { _ in fusedPathsMatchTheirReferences() }
+    }
+
+    func fusedPathsMatchTheirReferences() {
         var generator = SeededGenerator(seed: 52)
         for c in cases {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)

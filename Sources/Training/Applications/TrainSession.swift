@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import RunModel
+import TensorEngine
 
 /// `metrics.json` of a `rednas train` run.
 package struct TrainRunReport: Codable, Equatable {
@@ -22,6 +23,8 @@ package struct TrainRunReport: Codable, Equatable {
     package var weights: String?
     /// The resolved configuration (YAML), as run.
     package var config: String
+    /// CPU, OpenBLAS core and RedNAS kernel set of this invocation.
+    package var compute: ComputeEnvironment?
 }
 
 /// One `rednas train` run in an output folder: trains with checkpoints in the folder, then writes
@@ -64,12 +67,14 @@ package struct TrainSession {
              + "\(s.data.train.indices.count) train / \(s.data.valid?.indices.count ?? 0) valid / "
              + "\(s.data.test?.indices.count ?? 0) test images, C \(s.spec.channels), cells \(s.spec.cellsPerStage), "
              + "\(s.recipe.epochs) epochs, \(trainer.network.parameterCount) params, seed \(s.seed)")
+        let compute = ComputeSetup.environment
+        logFile.write(Data((compute.summary + "\n").utf8))
         let outcome = try trainer.run(stop: stop, progress: progress) { emit(Self.epochLine($0, of: s.recipe.epochs)) }
         var report = TrainRunReport(status: "finished", arch: s.cell.architectureString, index: s.cell.index,
                                     dataset: s.datasetName, params: s.spec.parameterCount(for: s.cell),
                                     flops: s.spec.flops(for: s.cell), seed: s.seed, epochs: s.recipe.epochs, history: [],
                                     final: nil, diverged: nil, wallSeconds: 0, imagesPerSecond: nil, weights: nil,
-                                    config: resolvedConfig)
+                                    config: resolvedConfig, compute: compute)
         switch outcome {
         case .interrupted(let done):
             report.status = "interrupted"

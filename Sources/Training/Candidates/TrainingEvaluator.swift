@@ -5,6 +5,7 @@ import Persistence
 import Networks
 import Redundancy
 import RunModel
+import TensorEngine
 
 /// The real candidate evaluator: trains the cell with the run's protocol, measures its MSRS on the
 /// evaluation split, and leaves in the candidate folder `metrics.json` (training curves + MSRS
@@ -39,6 +40,8 @@ package final class TrainingEvaluator: CandidateEvaluator {
         let log = directory.appendingPathComponent("train.log")
         // A rung (task.epochs) stops early within the same protocol; its checkpoint stays for a promotion.
         let epochs = min(task.epochs ?? recipe.epochs, recipe.epochs)
+        let compute = ComputeSetup.environment
+        Self.appendLine(compute.summary, to: log)
         let outcome = try trainer.run(through: epochs, stop: stop, progress: progress) { epoch in
             Self.appendLine(String(format: "epoch %d lr %.4f train loss %.4f acc %.2f%% valid acc %@ (%.1fs, %.0f img/s)",
                                    epoch.epoch, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
@@ -70,7 +73,8 @@ package final class TrainingEvaluator: CandidateEvaluator {
                                     .merging(task.runFingerprint.map { [NetworkWeights.runFingerprintKey: $0] } ?? [:]) { a, _ in a })
         if let msrsResult { try AtomicFile.write(try JSONStyle.document(msrsResult), to: directory.appendingPathComponent("msrs.json")) }
         let record = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
-                                   metrics: metrics, training: result)
+                                   metrics: metrics, training: result,
+                                   compute: TrainingMachine(compute))
         try AtomicFile.write(try record.encoded(), to: directory.appendingPathComponent(CandidateFile.fileName))
         // Paused at a rung below the top: the checkpoint is what a promotion continues from.
         if epochs == recipe.epochs || result.diverged != nil { try? FileManager.default.removeItem(at: checkpoints) }
@@ -84,5 +88,13 @@ package final class TrainingEvaluator: CandidateEvaluator {
         let data = Data((line + "\n").utf8)
         if let h = FileHandle(forWritingAtPath: url.path) { h.seekToEndOfFile(); h.write(data); h.closeFile() }
         else { try? data.write(to: url) }
+    }
+}
+
+extension TrainingMachine {
+    /// The record of a compute environment.
+    init(_ e: ComputeEnvironment) {
+        self.init(cpuModel: e.cpuModel, cpuSignature: e.cpuSignature, openblasCore: e.openblasCore,
+                  openblasCoreSource: e.openblasCoreSource, kernels: e.kernels)
     }
 }
