@@ -75,6 +75,18 @@ public struct SearchState<Genome: Hashable & Codable>: Codable, Equatable {
         generator = SeededGenerator(seed: seed)
     }
 
+    /// Decodes a checkpoint; one written before `epochsUsed` existed reads it as 0 (the driver
+    /// rebuilds the state from the journal anyway when the counts disagree).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        generator = try c.decode(SeededGenerator.self, forKey: .generator)
+        history = try c.decode([Member<Genome>].self, forKey: .history)
+        population = try c.decode([Int].self, forKey: .population)
+        pending = try c.decodeIfPresent(Proposal<Genome>.self, forKey: .pending)
+        secondsUsed = try c.decode(Double.self, forKey: .secondsUsed)
+        epochsUsed = try c.decodeIfPresent(Int.self, forKey: .epochsUsed) ?? 0
+    }
+
     /// Evaluations so far (reused results included, as each costs one step of the budget).
     public var evaluationsUsed: Int { history.count }
 

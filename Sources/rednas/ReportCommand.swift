@@ -10,31 +10,37 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the report (index.html with plots and a table of every candidate) for a search run.",
+        usage: "rednas report DIR... [--output <dir>] [--top <n>] [--details <n|all>]",
         discussion: """
-            Reads only the run directory (config.yaml, journal.jsonl, status.json, candidates/*/metrics.json
-            and msrs.json), so it works on a finished run, one still going, or a partly damaged one.
-            Writes into --output (default DIR/report):
+            Reads only the run directory (config.yaml, journal.jsonl, status.json, \
+            candidates/*/metrics.json and msrs.json), so it works on a finished run, one still \
+            going, or a partly damaged one. Writes into --output (default DIR/report):
 
-              index.html                 self-contained page (inline SVG, CSS and a small script; no network):
-                                         status, config, answer, a sortable, filterable table of every candidate
-              pages/NNNN-IIIII.html      a candidate's details: facts, lineage, learning curve, cell, CKA with τ
-              summary.md                 key facts and the top-K table (for terminals, pull requests)
-              progress-evaluations.svg   best so far vs evaluations, a dot per candidate
-              progress-time.svg          the same vs wall time
-              timeline.svg               when each evaluation ran
-              accuracy-vs-msrs.svg       every candidate, the Pareto front and the answer
-              accuracy-vs-params.svg     accuracy against parameters (log scale)
-              accuracy-vs-flops.svg      accuracy against FLOPs (log scale)
-              learning-curves.svg        valid accuracy per epoch (from each candidate's metrics.json)
-              best-cka.svg               CKA heatmap of the best candidate, τ marked (when its msrs.json exists)
-              best-cell.svg              the best cell as a DAG
-              operations.svg             op frequencies in the population over time
+              index.html                self-contained page (inline SVG, CSS, a small script;
+                                        no network): status, config, answer, a sortable,
+                                        filterable table of every candidate
+              pages/NNNN-IIIII.html     a candidate's details: facts, lineage, learning
+                                        curve, cell, CKA with τ
+              summary.md                key facts and the top-K table
+              progress-evaluations.svg  best so far vs evaluations, a dot per candidate
+              progress-time.svg         the same vs wall time
+              timeline.svg              when each evaluation ran
+              accuracy-vs-msrs.svg      every candidate, the Pareto front and the answer
+              accuracy-vs-params.svg    accuracy against parameters (log scale)
+              accuracy-vs-flops.svg     accuracy against FLOPs (log scale)
+              learning-curves.svg       valid accuracy per epoch (candidates' metrics.json)
+              rung-curves.svg           multi-fidelity runs: each candidate across rungs
+              best-cka.svg              CKA heatmap of the best candidate, τ marked
+              best-cell.svg             the best cell as a DAG
+              operations.svg            op frequencies in the population over time
 
-            With several run directories, --output is required: it gets index.html comparing the runs and
-            each run's own report in a numbered sub-folder. `rednas serve DIR` serves a live report.
+            With several run directories, --output is required: it gets index.html \
+            comparing the runs and each run's own report in a numbered sub-folder. \
+            `rednas serve DIR` serves a live report.
 
             Examples: rednas report Results/fmnist-rea-seed0 --top 20
-                      rednas report Results/rea-seed0 Results/random-seed0 --output Results/compare
+                      rednas report Results/rea-seed0 Results/random-seed0 \\
+                          --output Results/compare
             """
     )
 

@@ -59,7 +59,7 @@ final class MultiFidelityCLITests: XCTestCase {
             if o["journal"] != nil { return nil }
             let m = o["metrics"] as! [String: Any]
             return ["number", "candidate", "bracket", "rung", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
-                + " \(m["epochs"]!) \(m["validAccuracy"]!) \(m["testAccuracy"] ?? "-") \(m["msrs"] ?? "-")"
+                + " \(m["epochs"]!) \(m["valid_accuracy"]!) \(m["test_accuracy"] ?? "-") \(m["msrs"] ?? "-")"
         }
     }
 
