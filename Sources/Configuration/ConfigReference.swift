@@ -81,11 +81,24 @@ package enum ConfigReference {
         for (line, dotted) in try keyedLines() {
             guard let dotted else { out.append(line); continue }
             let pad = String(line.prefix { $0 == " " })
-            if let comment = comments[dotted] { out.append(pad + "# " + comment) }
+            if let comment = comments[dotted] { out += wrapped(comment, width: 96 - pad.count).map { pad + "# " + $0 } }
             out.append(line)
             for example in optionalExamples where example.after == dotted { out.append(pad + "# " + example.text) }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `text` in lines of at most `width` characters (a longer word gets a line of its own).
+    private static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return line.isEmpty ? lines : lines + [line]
     }
 
     /// The dotted paths of every key in the default config's resolved YAML.

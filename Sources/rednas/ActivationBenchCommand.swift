@@ -78,6 +78,7 @@ struct ActivationBenchCommand: ParsableCommand {
             var record = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
             record["case"] = name
             record["file_bytes"] = bytes
+            record[JSONStyle.versionKey] = JSONStyle.schemaVersion
             if json {
                 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
             } else {

@@ -182,6 +182,11 @@ final class ConsistentOutputTests: XCTestCase {
             XCTAssertEqual(one["msrs"] as? Double ?? one["accuracy"] as? Double, two["msrs"] as? Double ?? two["accuracy"] as? Double,
                            "the same numbers at any thread count")
         }
+        // resume --threads applies to that session only: the run's config (and fingerprint) stay.
+        let before = try String(contentsOfFile: config, encoding: .utf8)
+        let resumed = try CLIRunner.run(["resume", run.path, "--threads", "2", "--quiet", "--set", "search.budget.evaluations=5"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try String(contentsOfFile: config, encoding: .utf8), before.replacingOccurrences(of: "evaluations: 4", with: "evaluations: 5"))
         let bad = try CLIRunner.run(["eval", "--config", config, "--weights", weights, "--threads", "-1"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--threads must be between 0 and 256"), bad.stderr)

@@ -129,8 +129,8 @@ final class EverydayCLITests: XCTestCase {
             XCTAssertEqual(perClass.compactMap { $0["images"] as? Int }.reduce(0, +), images)
             XCTAssertEqual(perClass.compactMap { $0["correct"] as? Int }.reduce(0, +), e["correct"] as? Int)
             if key != "train" {  // training's own train figures are running averages in train mode
-                XCTAssertEqual(e["accuracy"] as? Double, final["\(key)Accuracy"] as? Double, split)
-                XCTAssertEqual(e["loss"] as? Double, final["\(key)Loss"] as? Double, split)
+                XCTAssertEqual(e["accuracy"] as? Double, final["\(key)_accuracy"] as? Double, split)
+                XCTAssertEqual(e["loss"] as? Double, final["\(key)_loss"] as? Double, split)
             }
         }
         let text = try CLIRunner.run(["eval", "--config", written, "--weights", weights])

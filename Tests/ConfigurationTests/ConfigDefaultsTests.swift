@@ -26,6 +26,7 @@ final class ConfigDefaultsTests: XCTestCase {
                 XCTAssertTrue(text[at - 1].hasPrefix(pad + "# "), "\(path): \(text[at - 1])")
             }
         }
+        for line in text { XCTAssertLessThanOrEqual(line.count, 100, line) }
         // The optional keys appear as commented examples, which also load when uncommented (but
         // `cells_per_stage`, which replaces `cells`, and `arch`, which only `train` uses).
         for example in ConfigReference.optionalExamples {
