@@ -27,7 +27,7 @@ package final class ReportServer {
     private var report: RunReport?
 
     package init(run: RunDirectory, folder: URL, host: String = "127.0.0.1", port: UInt16, topK: Int = 10,
-                details: RunReport.DetailPages = .top(200)) {
+                details: RunReport.DetailPages = .top(50)) {
         self.run = run; self.folder = folder; self.host = host; self.port = port
         self.topK = topK; self.details = details
     }
