@@ -167,6 +167,39 @@ final class DashboardTests: XCTestCase {
         XCTAssertEqual(drawn, trained.count, "one bar per trained evaluation (30 rows: none merged)")
     }
 
+    func testTheCandidateInTrainingShowsItsEpochsSoFar() throws {
+        let run = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("dash-live"),
+                                               config: ReportFixtures.config(evaluations: 4))
+        let cell = try Cell(index: 1234)
+        let folder = run.candidate(number: 4, index: cell.index)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let epochs = (1...3).map { e in
+            EpochMetrics(epoch: e, learningRate: 0.1, trainLoss: 1.0 / Double(e), trainAccuracy: 40 + 10 * Double(e),
+                         validLoss: 1.1 / Double(e), validAccuracy: 38 + 10 * Double(e), seconds: 3, imagesPerSecond: 100)
+        }
+        // Epoch 2 logged twice (a resume from its checkpoint): the later line wins; a torn last line is skipped.
+        var log = Data()
+        for epoch in [epochs[0], epochs[1], epochs[1], epochs[2]] { log += try CandidateFile.epochLogLine(epoch) }
+        log += Data("{\"epoch\":4,\"lear".utf8)
+        try log.write(to: folder.appendingPathComponent(CandidateFile.epochLogName))
+        var snapshot = try RunSnapshot.load(run)
+        let running = SearchStatus.Running(number: 4, arch: cell.architectureString, index: cell.index,
+                                           progress: CandidateProgress(epoch: 3, epochs: 12, step: 5, steps: 47))
+        snapshot.status = SearchStatus(phase: .running, pid: 1, updatedAt: "", done: 4, total: 4, secondsUsed: 0,
+                                       budgetSeconds: nil, running: running, best: nil, etaSeconds: nil)
+        snapshot.isRunning = true
+        let html = RunReport(snapshot: snapshot).html(figures: [])
+        XCTAssertTrue(html.contains("Training #4 (index 1234)") && html.contains("epoch 4 of 12"), html)
+        let root = try XCTUnwrap(try XMLDocument(data: Data(html.utf8), options: []).rootElement())
+        let figure = try first("figure", id: "running-curve", in: root)
+        let svg = ParsedSVG(root: try XCTUnwrap(elements(named: "svg", in: figure).first))
+        XCTAssertEqual(values(try XCTUnwrap(svg.classed("valid-curve", "polyline").first)),
+                       epochs.map { String(format: "%.4f", $0.validAccuracy!) })
+
+        snapshot.isRunning = false   // a stopped run has no candidate in training
+        XCTAssertFalse(RunReport(snapshot: snapshot).html(figures: []).contains("running-curve"))
+    }
+
     func testSeveralRunsOnOnePage() throws {
         let a = try ReportFixtures.drivenRun(at: ReportFixtures.temporaryFolder("dash-a"), config: ReportFixtures.config(evaluations: 6))
         var c = ReportFixtures.config(evaluations: 9)
