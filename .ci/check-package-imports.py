@@ -7,7 +7,7 @@ import glob
 import re
 import sys
 
-SYSTEM = {"Foundation", "FoundationXML", "Glibc", "Darwin", "Dispatch", "Synchronization", "XCTest", "os"}
+SYSTEM = {"Foundation", "FoundationNetworking", "FoundationXML", "Glibc", "Darwin", "Dispatch", "Synchronization", "XCTest", "os"}
 PRODUCTS = {"swift-argument-parser": "ArgumentParser"}
 
 

@@ -180,12 +180,21 @@ struct CandidateTable {
             th.addEventListener('click', function () {
               var key = th.getAttribute('data-sort');
               if (state.key === key) state.dir = -state.dir;
-              else { state.key = key; state.dir = th.getAttribute('data-type') === 'number' && key !== 'rank' && key !== 'number' && key !== 'index' && key !== 'parent' && key !== 'seconds' ? -1 : 1; }
+              else { state.key = key; state.dir = key === 'valid' || key === 'test' ? -1 : 1; }   // accuracies best first
               state.page = 0; apply();
             });
           });
           ['cand-filter', 'cand-min', 'cand-usable'].forEach(function (id) {
             document.getElementById(id).addEventListener('input', function () { state.page = 0; apply(); });
+          });
+          // A link may carry a view: index.html#q=skip_connect&min=80&sort=valid&dir=desc&usable=1
+          location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+            var kv = part.split('='), v = decodeURIComponent(kv[1] || '');
+            if (kv[0] === 'q') document.getElementById('cand-filter').value = v;
+            if (kv[0] === 'min') document.getElementById('cand-min').value = v;
+            if (kv[0] === 'usable') document.getElementById('cand-usable').checked = v === '1';
+            if (kv[0] === 'sort' && keys.indexOf(v) >= 0) state.key = v;
+            if (kv[0] === 'dir') state.dir = v === 'desc' ? -1 : 1;
           });
           document.getElementById('cand-prev').addEventListener('click', function () { state.page--; render(); });
           document.getElementById('cand-next').addEventListener('click', function () { state.page++; render(); });

@@ -1,4 +1,5 @@
 import Foundation
+import RunModel
 
 /// `index.html`: one self-contained page (inline CSS, SVG and a small script for the candidate
 /// table; no network), written as polyglot markup (also well-formed XML) so tests can parse it.
@@ -42,7 +43,7 @@ extension RunReport {
             body += "<div class=\"problems\"><b>Read with problems:</b><ul>"
                 + problems.map { "<li>\(e($0))</li>" }.joined() + "</ul></div>\n"
         }
-        body += "<h2>Status</h2>\n<p>\(e(statusText))</p>\n"
+        body += "<h2>Status</h2>\n<p>\(e(statusText))</p>\n" + runningSection()
         body += "<h2>Configuration</h2>\n"
         body += configRows.map(Self.factsTable) ?? "<p class=\"note\">config unavailable</p>\n"
         guard let bestRows else {
@@ -71,6 +72,20 @@ extension RunReport {
         }
         if sections.count < 2, let table { body += candidatesSection(table, pageCount: pageCount) }
         return page(body)
+    }
+
+    /// The candidate in training (while a process holds the run): its epochs so far from `epochs.jsonl`.
+    func runningSection() -> String {
+        guard let running = snapshot.running else { return "" }
+        let e = SVGDocument.escape
+        var out = "<p>Training #\(running.number) (index \(running.index)) <span class=\"arch\">\(e(running.arch))</span>"
+        if let p = running.progress { out += ", epoch \(min(p.epoch + 1, p.epochs)) of \(p.epochs)" }
+        out += "</p>\n"
+        let epochs = CandidateFile.readEpochLog(from: snapshot.directory.candidate(number: running.number, index: running.index))
+        guard !epochs.isEmpty else { return out }
+        let plot = LearningCurvesPlot(curves: [.init(number: running.number, epochs: epochs)],
+                                      title: "Learning curve so far of #\(running.number) (training)", single: true)
+        return out + "<figure id=\"running-curve\">" + Self.inline(plot.svg()) + "</figure>\n"
     }
 
     private func candidatesSection(_ table: CandidateTable, pageCount: Int) -> String {

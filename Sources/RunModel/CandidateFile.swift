@@ -22,6 +22,28 @@ package struct CandidateFile: Codable, Equatable, Sendable {
         self.compute = compute
     }
 
+    /// `epochs.jsonl` in a candidate folder: one `EpochMetrics` per line, appended as each epoch
+    /// ends — the live view of a candidate still training (`metrics.json` is the finished record).
+    package static let epochLogName = "epochs.jsonl"
+
+    /// One line of `epochs.jsonl` (with its newline).
+    package static func epochLogLine(_ epoch: EpochMetrics) throws -> Data {
+        try JSONStyle.encoder(pretty: false).encode(epoch) + Data("\n".utf8)
+    }
+
+    /// The epochs logged in `folder` in epoch order; a later line for the same epoch (a candidate
+    /// resumed from its checkpoint) replaces an earlier one, and undecodable lines (a torn last
+    /// line while the file is written) are skipped. Empty when there is no log.
+    package static func readEpochLog(from folder: URL) -> [EpochMetrics] {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(epochLogName)) else { return [] }
+        var byEpoch: [Int: EpochMetrics] = [:]
+        let decoder = JSONStyle.decoder()
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            if let epoch = try? decoder.decode(EpochMetrics.self, from: Data(line)) { byEpoch[epoch.epoch] = epoch }
+        }
+        return byEpoch.keys.sorted().map { byEpoch[$0]! }
+    }
+
     /// The file's bytes: a `JSONStyle` document (snake_case keys, `schema_version`).
     package func encoded() throws -> Data { try JSONStyle.document(self) }
 

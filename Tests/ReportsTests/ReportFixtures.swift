@@ -37,9 +37,11 @@ struct ReportFixtureMetrics {
     }
 }
 
-/// Trains nothing: returns `ReportFixtureMetrics` and writes an `msrs.json` like the real evaluator.
+/// Trains nothing: returns `ReportFixtureMetrics` and writes an `msrs.json` and a `metrics.json`
+/// (`CandidateFile` with `ReportFixtures.history`) like the real evaluator.
 final class ReportFixtureEvaluator: CandidateEvaluator {
     var writesMSRS = true
+    var writesHistory = true
 
     func evaluate(_ task: CandidateTask, in directory: URL, stop: StopSignal,
                   progress: (CandidateProgress) -> Void) throws -> CandidateOutcome {
@@ -47,6 +49,11 @@ final class ReportFixtureEvaluator: CandidateEvaluator {
         if writesMSRS && metrics.diverged == nil {
             let data = try JSONEncoder().encode(try ReportFixtures.msrsResult(layers: 18, seed: task.seed))
             try data.write(to: directory.appendingPathComponent("msrs.json"))
+        }
+        if writesHistory {
+            let file = CandidateFile(arch: task.cell.architectureString, index: task.cell.index, seed: task.seed,
+                                     metrics: metrics, training: ReportFixtures.history(metrics))
+            try file.encoded().write(to: directory.appendingPathComponent(CandidateFile.fileName))
         }
         return .finished(metrics)
     }
@@ -117,6 +124,18 @@ enum ReportFixtures {
         }
         try journal.write(to: run.journal)
         return run
+    }
+
+    /// A per-epoch history ending at the metrics' valid accuracy: epoch e of E has valid accuracy
+    /// final − 2.5·(E − e) and train accuracy 1 point above; a diverged run stops after 2 epochs.
+    static func history(_ m: CandidateMetrics) -> TrainingResult {
+        let epochs = m.diverged == nil ? m.epochs : 2
+        let history = (1...epochs).map { e in
+            EpochMetrics(epoch: e, learningRate: 0.1, trainLoss: 2.0 / Double(e), trainAccuracy: m.validAccuracy - 2.5 * Double(m.epochs - e) + 1,
+                         validLoss: 2.1 / Double(e), validAccuracy: m.validAccuracy - 2.5 * Double(m.epochs - e),
+                         seconds: 5, imagesPerSecond: 1000)
+        }
+        return TrainingResult(totalEpochs: m.epochs, history: history, diverged: m.diverged)
     }
 
     /// An MSRS measurement on synthetic features where neighbouring layers are similar (so the

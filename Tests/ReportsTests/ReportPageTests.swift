@@ -23,7 +23,8 @@ final class ReportPageTests: XCTestCase {
         let report = try RunReport.load(run, topK: 5)
         let folder = run.url.appendingPathComponent("report")
         try report.write(to: folder)
-        let svgs = ["progress-evaluations.svg", "progress-time.svg", "accuracy-vs-msrs.svg", "best-cka.svg",
+        let svgs = ["progress-evaluations.svg", "progress-time.svg", "timeline.svg", "accuracy-vs-msrs.svg",
+                    "accuracy-vs-params.svg", "accuracy-vs-flops.svg", "learning-curves.svg", "best-cka.svg",
                     "best-cell.svg", "operations.svg"]
         for file in svgs {
             let svg = try ParsedSVG(try read(folder, file))
@@ -34,7 +35,7 @@ final class ReportPageTests: XCTestCase {
         let html = try read(folder, "index.html")
         let root = try parseHTML(html)
         XCTAssertEqual(elements(named: "svg", in: root).count, svgs.count, "every plot inline")
-        XCTAssertFalse(html.contains("<script"))
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 2, "the table's data and its inline script")
         let external = html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "")
         XCTAssertFalse(external.contains("http") || external.contains("src="), "no network references")
         XCTAssertTrue(html.contains(best.arch))
@@ -187,11 +188,31 @@ final class ReportPageTests: XCTestCase {
         try report.write(to: folder)
         let scatter = try read(folder, "accuracy-vs-msrs.svg")
         XCTAssertLessThan(scatter.utf8.count, 3_000_000)
-        XCTAssertEqual(try ParsedSVG(scatter).classed("candidate").count, 10_000)
-        for file in ["progress-evaluations.svg", "progress-time.svg", "operations.svg"] {
-            XCTAssertLessThan(try read(folder, file).utf8.count, 100_000, file)
+        // Every candidate is drawn: circles (diverged, undefined MSRS) plus the one path of the others.
+        let markers = try ParsedSVG(scatter).classed("candidate")
+        let drawn = markers.map { $0.value(of: "data-count").flatMap { Int($0) } ?? 1 }.reduce(0, +)
+        XCTAssertEqual(drawn, 10_000)
+        XCTAssertLessThan(scatter.utf8.count, 400_000, "10,000 markers as one path, not 10,000 elements")
+        for file in ["progress-evaluations.svg", "progress-time.svg", "operations.svg", "timeline.svg",
+                     "accuracy-vs-params.svg", "accuracy-vs-flops.svg"] {
+            XCTAssertLessThan(try read(folder, file).utf8.count, 150_000, file)
         }
-        XCTAssertLessThan(try read(folder, "index.html").utf8.count, 4_000_000)
+        let html = try read(folder, "index.html")
+        XCTAssertLessThan(html.utf8.count, 4_000_000)
         XCTAssertEqual(report.tableRows.count, 10)
+        // The candidate table holds every candidate as data but renders one page of rows.
+        let root = try parseHTML(html)
+        let body = try XCTUnwrap(elements(named: "tbody", in: root).first { $0.value(of: "id") == "cand-body" })
+        XCTAssertEqual(elements(named: "tr", in: body).count, CandidateTable.pageSize)
+        let data = try XCTUnwrap(elements(named: "script", in: root).first { $0.value(of: "id") == "candidate-data" })
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data((data.stringValue ?? "").utf8)) as? [[Any]])
+        XCTAssertEqual(rows.count, 10_000)
+        // Details pages for the default top 100 only: the report stays a bounded size.
+        let pages = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("pages").path)
+        XCTAssertEqual(pages.count, 100)
+        let total = try FileManager.default.subpathsOfDirectory(atPath: folder.path).reduce(0) { sum, path in
+            sum + ((try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(path).path)[.size] as? Int) ?? 0)
+        }
+        XCTAssertLessThan(total, 20_000_000, "whole report folder")
     }
 }

@@ -13,6 +13,8 @@ import XCTest
 struct ParsedSVG {
     let root: XMLElement
 
+    init(root: XMLElement) { self.root = root }
+
     init(_ svg: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let document = try XMLDocument(data: Data(svg.utf8), options: [])
         root = try XCTUnwrap(document.rootElement(), file: file, line: line)
@@ -79,7 +81,10 @@ final class ReportPlotTests: XCTestCase {
             XCTAssertEqual(svg.texts("title").count, 1)
             let accuracy = try XCTUnwrap(svg.classed("best-accuracy", "polyline").first?.value(of: "points"))
             XCTAssertEqual(svg.classed("best-fitness", "polyline").count, 1)
-            XCTAssertEqual(Set(svg.texts("legend")), ["best valid accuracy", "best fitness (acc − 10·MSRS)"])
+            XCTAssertEqual(Set(svg.texts("legend")), ["a candidate (valid accuracy)", "best valid accuracy",
+                                                      "best fitness (acc − 10·MSRS)"])
+            // A dot per usable candidate, at its own accuracy (one circle each at this size).
+            XCTAssertEqual(svg.classed("candidate-dot", "circle").count, analysis.records.filter(\.result.isUsable).count)
             // The curve is non-increasing in pixel y (accuracy only goes up) and ends at the plot's right edge.
             let ys = accuracy.split(separator: " ").map { Double($0.split(separator: ",")[1])! }
             XCTAssertEqual(ys, ys.sorted(by: >))

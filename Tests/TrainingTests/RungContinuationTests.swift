@@ -51,7 +51,7 @@ final class RungContinuationTests: XCTestCase {
                                                stop: StopSignal(), progress: { steps.append($0.epoch) }))
         let top = try metrics(try e.evaluate(CandidateTask(number: 0, cell: cell, seed: 5, epochs: 3), in: paused,
                                              stop: StopSignal(), progress: { steps.append($0.epoch) }))
-        XCTAssertEqual(Set(steps), [0, 1, 2])
+        XCTAssertEqual(Set(steps), [1, 2, 3])
         XCTAssertEqual(steps.count, 3 * (240 / 32 + 1), "each epoch trained once: promotions continue, never restart")
         XCTAssertEqual(rung1.epochs, 2)
         XCTAssertEqual(top.epochs, 3)
@@ -68,7 +68,7 @@ final class RungContinuationTests: XCTestCase {
         XCTAssertEqual(top.msrs, reference.msrs)
         XCTAssertEqual(top.msrsNormalized, reference.msrsNormalized)
         // The curve in metrics.json is the straight run's, epoch for epoch (the LR schedule is over 3 epochs).
-        let decode = { (url: URL) in try JSONDecoder().decode(TrainingEvaluator.CandidateFile.self,
+        let decode = { (url: URL) in try JSONStyle.decoder().decode(TrainingEvaluator.CandidateFile.self,
                                                              from: Data(contentsOf: url.appendingPathComponent("metrics.json"))) }
         XCTAssertEqual(try decode(paused).training.history.map(\.withoutTiming).map(\.learningRate),
                        try decode(straight).training.history.map(\.withoutTiming).map(\.learningRate))
@@ -82,7 +82,7 @@ final class RungContinuationTests: XCTestCase {
         let paused = try folder("schedule")
         _ = try metrics(try e.evaluate(CandidateTask(number: 0, cell: try Cell(index: 9930), seed: 5, epochs: 2), in: paused,
                                        stop: StopSignal(), progress: { _ in }))
-        let file = try JSONDecoder().decode(TrainingEvaluator.CandidateFile.self,
+        let file = try JSONStyle.decoder().decode(TrainingEvaluator.CandidateFile.self,
                                             from: Data(contentsOf: paused.appendingPathComponent("metrics.json")))
         XCTAssertEqual(file.training.history.map(\.learningRate),
                        [0, 1].map { Double(Float(0.05 * (1 + cos(Double.pi * Double($0) / 3)))) })

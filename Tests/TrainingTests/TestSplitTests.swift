@@ -43,6 +43,11 @@ final class TestSplitTests: XCTestCase {
         let file = try JSONStyle.decoder().decode(TrainingEvaluator.CandidateFile.self,
                                             from: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
         XCTAssertEqual(file.training.history.map { $0.testAccuracy == nil }, [true, false])
+        // The live epoch log has each epoch as it ended (the test split comes after the last one).
+        let live = CandidateFile.readEpochLog(from: folder)
+        XCTAssertEqual(live.map(\.epoch), file.training.history.map(\.epoch))
+        XCTAssertEqual(live.map(\.validAccuracy), file.training.history.map(\.validAccuracy))
+        XCTAssertEqual(live.map(\.trainLoss), file.training.history.map(\.trainLoss))
         let reference = try trainer(.everyEpoch)
         guard case let .finished(r) = try reference.run() else { return XCTFail("not finished") }
         XCTAssertEqual(metrics.testAccuracy, r.final?.testAccuracy)

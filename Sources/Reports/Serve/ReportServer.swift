@@ -9,8 +9,8 @@ import Darwin
 
 /// `rednas serve`: a minimal blocking HTTP/1.1 server (POSIX sockets, one request per connection)
 /// over a run's report folder. Before answering `/`, `/index.html` or `/stamp` it regenerates the
-/// report when the run's stamp (journal size and modification time, config modification time)
-/// changed; the page polls `/stamp` and reloads itself when it differs from its own. Details pages
+/// report when the run's stamp (journal size and modification time, config modification time, the
+/// running candidate's `epochs.jsonl`) changed; the page polls `/stamp` and reloads itself when it differs from its own. Details pages
 /// not yet written (or older than the last regeneration) are made on request. Only GET and HEAD;
 /// paths never leave the report folder.
 package final class ReportServer {
@@ -27,31 +27,42 @@ package final class ReportServer {
     private var report: RunReport?
 
     package init(run: RunDirectory, folder: URL, host: String = "127.0.0.1", port: UInt16, topK: Int = 10,
-                details: RunReport.DetailPages = .top(200)) {
+                details: RunReport.DetailPages = .top(50)) {
         self.run = run; self.folder = folder; self.host = host; self.port = port
         self.topK = topK; self.details = details
     }
 
     deinit { if listener >= 0 { close(listener) } }
 
+    /// The epoch log of the candidate in training at the last regeneration (its growth is a change too).
+    private var liveEpochLog: URL?
+
     /// The run's change stamp: journal size and mtime, config mtime ("-" for a missing file).
-    package static func stamp(of run: RunDirectory) -> String {
-        func part(_ url: URL) -> String {
-            guard let a = try? FileManager.default.attributesOfItem(atPath: url.path) else { return "-" }
-            let size = (a[.size] as? NSNumber)?.intValue ?? 0
-            let time = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(size)@\(String(format: "%.6f", time))"
-        }
-        return part(run.journal) + "/" + part(run.config)
+    package static func stamp(of run: RunDirectory) -> String { part(run.journal) + "/" + part(run.config) }
+
+    private static func part(_ url: URL) -> String {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: url.path) else { return "-" }
+        let size = (a[.size] as? NSNumber)?.intValue ?? 0
+        let time = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size)@\(String(format: "%.6f", time))"
     }
+
+    /// `stamp(of:)` plus the running candidate's `epochs.jsonl`, so a finished epoch also refreshes the page.
+    private func currentStamp() -> String { Self.stamp(of: run) + (liveEpochLog.map { "/" + Self.part($0) } ?? "") }
 
     /// Regenerates the report when the run changed since the last time (or never was). Returns
     /// whether it did. - Throws: the report's error (e.g. `SearchError.notARun`).
     @discardableResult
     package func refresh() throws -> Bool {
-        let now = Self.stamp(of: run)
-        guard now != stamp || report == nil else { return false }
+        guard currentStamp() != stamp || report == nil else { return false }
+        // Stamp parts are read before the files they describe, so a change racing the
+        // regeneration shows up at the next poll instead of being lost.
+        let journalPart = Self.stamp(of: run)
         var fresh = try RunReport.load(run, topK: topK)
+        liveEpochLog = fresh.snapshot.running.map {
+            run.candidate(number: $0.number, index: $0.index).appendingPathComponent(CandidateFile.epochLogName)
+        }
+        let now = journalPart + (liveEpochLog.map { "/" + Self.part($0) } ?? "")
         fresh.liveStamp = now
         try fresh.write(to: folder, details: details, linkAllPages: true)
         report = fresh

@@ -10,7 +10,8 @@ import TensorEngine
 /// The real candidate evaluator: trains the cell with the run's protocol, measures its MSRS on the
 /// evaluation split, and leaves in the candidate folder `metrics.json` (training curves + MSRS
 /// summary), `msrs.json` (the full `MSRSResult`, CKA matrix included), `weights.safetensors`
-/// (reference tensor names) and, while training, an epoch checkpoint it resumes from.
+/// (reference tensor names), `train.log` and `epochs.jsonl` (a line per epoch as it ends) and,
+/// while training, an epoch checkpoint it resumes from.
 package final class TrainingEvaluator: CandidateEvaluator {
     package let spec: NetworkSpec
     package let recipe: TrainingRecipe
@@ -47,6 +48,10 @@ package final class TrainingEvaluator: CandidateEvaluator {
                                    epoch.epoch, epoch.learningRate, epoch.trainLoss, epoch.trainAccuracy,
                                    epoch.validAccuracy.map { String(format: "%.2f%%", $0) } ?? "-",
                                    epoch.seconds, epoch.imagesPerSecond), to: log)
+            // Best effort, like the log: a live view for the report while the candidate trains.
+            if let line = try? CandidateFile.epochLogLine(epoch) {
+                Self.append(line, to: directory.appendingPathComponent(CandidateFile.epochLogName))
+            }
         }
         guard case let .finished(result) = outcome else { return .interrupted }
         if let test = result.final?.testAccuracy {
@@ -84,8 +89,9 @@ package final class TrainingEvaluator: CandidateEvaluator {
     /// `metrics.json` of a candidate folder (the format lives in RunModel, where the report reads it).
     package typealias CandidateFile = RunModel.CandidateFile
 
-    private static func appendLine(_ line: String, to url: URL) {
-        let data = Data((line + "\n").utf8)
+    private static func appendLine(_ line: String, to url: URL) { append(Data((line + "\n").utf8), to: url) }
+
+    private static func append(_ data: Data, to url: URL) {
         if let h = FileHandle(forWritingAtPath: url.path) { h.seekToEndOfFile(); h.write(data); h.closeFile() }
         else { try? data.write(to: url) }
     }
