@@ -50,16 +50,20 @@ public struct AsynchronousPromotion: Sendable {
     }
 
     /// The next step given every candidate's standing (`standings[i]` = candidate i).
-    public func next(_ standings: [RungStanding]) -> FidelityStep {
+    ///
+    /// For parallel workers: `busy` are candidates being trained right now (never handed out twice)
+    /// and `startsInFlight` new candidates proposed but not yet recorded (they take their brackets
+    /// in turn). One process passes neither: its steps run one at a time.
+    public func next(_ standings: [RungStanding], busy: Set<Int> = [], startsInFlight: Int = 0) -> FidelityStep {
         for bracket in 0..<ladder.bracketCount {
             let rungs = ladder.rungs(bracket: bracket)
             for rung in stride(from: rungs.count - 2, through: 0, by: -1) {
-                if let candidate = promotable(in: standings, bracket: bracket, rung: rung).first {
+                if let candidate = promotable(in: standings, bracket: bracket, rung: rung).first(where: { !busy.contains($0) }) {
                     return .promote(candidate: candidate, rung: rung + 1, epochs: rungs[rung + 1])
                 }
             }
         }
-        let bracket = ladder.bracket(forCandidate: standings.count)
+        let bracket = ladder.bracket(forCandidate: standings.count + startsInFlight)
         return .start(bracket: bracket, epochs: ladder.rungs(bracket: bracket)[0])
     }
 

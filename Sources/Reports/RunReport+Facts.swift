@@ -16,12 +16,18 @@ extension RunReport {
         var budget: [String] = []
         if let e = s.budget.evaluations { budget.append("\(e) evaluations") }
         if let sec = s.budget.seconds { budget.append(formatDuration(sec)) }
+        if let e = s.budget.epochs { budget.append("\(e) training epochs") }
+        var scheme = search + (s.cache ? ", canonical cache on" : "")
+        if let ladder = s.scheduler.ladder(maxEpochs: t.epochs) {
+            scheme = search + ", \(s.scheduler.kind.rawValue.replacingOccurrences(of: "_", with: " ")) over rungs of "
+                + ladder.rungs.map(String.init).joined(separator: "/") + " epochs (η = \(ladder.eta))"
+        }
         return [
             ("dataset", dataset),
             ("network", "C = \(n.channels), cells per stage \(n.stageCells.map(String.init).joined(separator: "/"))"),
             ("protocol", "\(t.epochs) epochs, batch \(t.batchSize), lr \(SVGDocument.number(t.lr)) \(t.schedule.rawValue), "
                 + "MSRS on \(m.batches)×\(m.batchSize) \(m.split.rawValue) images (β \(SVGDocument.number(m.beta)), τ \(SVGDocument.number(m.tau)))"),
-            ("search", search + (s.cache ? ", canonical cache on" : "")),
+            ("search", scheme),
             ("fitness", Self.describe(f.fitness)),
             ("budget", budget.isEmpty ? "none" : budget.joined(separator: " or ")),
             ("seed", "\(c.seed)"),

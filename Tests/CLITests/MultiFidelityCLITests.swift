@@ -70,16 +70,20 @@ final class MultiFidelityCLITests: XCTestCase {
         let expected = try journal(reference)
         XCTAssertTrue(expected.contains { $0.split(separator: " ")[7] == "3" }, "a candidate reached the top rung: \(expected)")
         var interruptedMidway = 0
-        for (trial, delays) in [[0.4, 0.9], [1.3], [0.1, 0.7, 0.5]].enumerated() {
+        // Each kill waits until the journal holds `records` records, then `delay` seconds more (so it
+        // lands mid-rung or between writes whatever the machine's load), then SIGKILLs.
+        let plans: [[(records: Int, delay: Double)]] = [[(1, 0.05), (4, 0.3)], [(3, 0.0)], [(2, 0.5), (5, 0.1), (7, 0.2)]]
+        for (trial, kills) in plans.enumerated() {
             let run = workspace.appendingPathComponent("killed-\(trial)")
             var args = ["search", "--config", configPath, "--run-dir", run.path, "--quiet"]
-            for delay in delays {
+            for (records, delay) in kills {
                 let process = Process()
                 process.executableURL = CLIRunner.executable
                 process.arguments = args
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
+                while process.isRunning && ((try? journal(run).count) ?? 0) < records { Thread.sleep(forTimeInterval: 0.02) }
                 Thread.sleep(forTimeInterval: delay)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -93,7 +97,7 @@ final class MultiFidelityCLITests: XCTestCase {
             }
             let finish = try CLIRunner.run(args)
             XCTAssertEqual(finish.status, 0, "trial \(trial): \(finish.stderr)")
-            XCTAssertEqual(try journal(run), expected, "trial \(trial), kills after \(delays)")
+            XCTAssertEqual(try journal(run), expected, "trial \(trial), kills \(kills)")
         }
         XCTAssertGreaterThan(interruptedMidway, 0, "no kill landed in the middle of the search; the delays need retuning")
 

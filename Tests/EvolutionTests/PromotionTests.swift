@@ -101,6 +101,16 @@ final class PromotionTests: XCTestCase {
         XCTAssertEqual(next(.accuracy, standings), .start(bracket: 0, epochs: 1), "rung 2 is the top: nothing promotes from it")
     }
 
+    func testParallelWorkersSkipBusyCandidates() {
+        // Accuracy: A (#0) and C (#2) are the top two. A worker already continuing A gets C; with both
+        // busy a new candidate starts, in the bracket after the starts still in flight.
+        let rule = AsynchronousPromotion(ladder: FidelityLadder(kind: .hyperband, minEpochs: 1, eta: 3, maxEpochs: 9),
+                                         fitness: .accuracy)
+        XCTAssertEqual(rule.next(sixAtRungZero, busy: [0]), .promote(candidate: 2, rung: 1, epochs: 3))
+        XCTAssertEqual(rule.next(sixAtRungZero, busy: [0, 2]), .start(bracket: 0, epochs: 1), "6 candidates: bracket 6 mod 3")
+        XCTAssertEqual(rule.next(sixAtRungZero, busy: [0, 2], startsInFlight: 1), .start(bracket: 1, epochs: 3))
+    }
+
     func testDivergedCandidatesAreNeverPromoted() {
         let standings = (0..<3).map { _ in RungStanding(bracket: 0, results: [.diverged()]) }
         XCTAssertEqual(next(.accuracy, standings), .start(bracket: 0, epochs: 1))
