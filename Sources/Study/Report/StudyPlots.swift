@@ -31,7 +31,7 @@ package enum StudyPlots {
             let outline = points.map { "\(SVGDocument.number($0.0)),\(SVGDocument.number($0.3))" }
                 + points.reversed().map { "\(SVGDocument.number($0.0)),\(SVGDocument.number($0.2))" }
             doc.element("polygon", attributes: [("points", outline.joined(separator: " ")), ("fill", color(k)),
-                                                ("fill-opacity", "0.1"), ("opacity", "0.1"), ("stroke", "none")])
+                                                ("fill-opacity", "0.12"), ("stroke", "none")])
         }
         var legend: [(PlotFrame.Symbol, String)] = []
         for (k, points) in curves.enumerated() where !points.isEmpty {
