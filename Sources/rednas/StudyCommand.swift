@@ -54,7 +54,7 @@ struct StudyRunCommand: ParsableCommand {
         }
         let driver = StudyDriver(study: study, directory: directory, launcher: launcher, workers: workers,
                                  makeFinalEvaluator: { try StudySetup.finalEvaluator(for: study) }, stop: stop,
-                                 say: { print($0) })
+                                 say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })  // unbuffered: shows at once in a log file
         let end = try driver.run()
         if end == .interrupted { throw ExitCode(130) }
         try StudyReport(results: try StudyAnalysis.analyse(directory)).write(to: directory)

@@ -71,12 +71,13 @@ final class StudyCommandTests: XCTestCase {
         }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        let stoppedEarly = process.terminationStatus == 130
-        // The same command continues (or, if it had already finished, finds nothing to do).
+        XCTAssertEqual(process.terminationStatus, 130, "SIGTERM stops the study (exit 130)")
+        // The same command continues: the stopped searches are resumed, not restarted.
         let again = try CLIRunner.run(["study", "--config", workspace.appendingPathComponent("study.yaml").path, "--workers", "2"])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
-        XCTAssertTrue(again.stdout.contains("4 searches"), again.stdout)
-        if stoppedEarly { XCTAssertFalse(again.stdout.contains("(4 finished)"), "the stop left work to do: \(again.stdout)") }
+        XCTAssertTrue(again.stdout.contains("4 searches") && !again.stdout.contains("(4 finished)"), again.stdout)
+        let childLog = try String(contentsOf: studyDir.appendingPathComponent("runs/plain/seed-0.log"), encoding: .utf8)
+        XCTAssertTrue(childLog.contains("$ rednas resume"), childLog)
 
         let status = try CLIRunner.run(["study", "status", studyDir.path])
         XCTAssertEqual(status.status, 0, status.stderr)

@@ -6,7 +6,7 @@ package struct StatisticsSettings: Codable, Equatable, ConfigValidatable {
     package var confidence: Double = 0.95
     /// Bootstrap resamples per interval.
     package var resamples: Int = 10_000
-    /// Seed of the bootstrap (each metric and arm draws from its own derived stream).
+    /// Seed of the bootstrap (each metric draws from its own stream, the same in every arm).
     package var seed: Int = 0
 
     enum CodingKeys: String, CodingKey { case confidence, resamples, seed }

@@ -75,26 +75,24 @@ package final class StudyDriver {
 
     private func runInParallel(_ jobs: [StudyJob], threads: Int) -> [LaunchOutcome] {
         let queue = JobQueue(jobs)
-        let launcher = self.launcher, stop = self.stop
-        let sayLine: @Sendable (String) -> Void = { [directory] line in
-            directory.appendLog(Self.stamp(line))
-        }
-        let echo = self.say
+        let launcher = self.launcher, stop = self.stop, directory = self.directory
         let lanes = min(workers, max(1, jobs.count))
-        let printLock = NSLock()
-        nonisolated(unsafe) let printLine = echo
+        // The workers' lines go to study.log and `say` one at a time.
+        let lineLock = NSLock()
+        nonisolated(unsafe) let say = self.say
+        let emit: @Sendable (String) -> Void = { line in
+            lineLock.lock(); defer { lineLock.unlock() }
+            directory.appendLog(Self.stamp(line))
+            say(line)
+        }
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
             while let (k, job) = queue.next() {
                 if stop.isRequested { continue }  // its outcome stays .interrupted
                 let start = Date()
-                let message = "\(job.key): \(job.run.exists ? "resuming" : "starting") search"
-                sayLine(message)
-                printLock.lock(); printLine(message); printLock.unlock()
+                emit("\(job.key): \(job.run.exists ? "resuming" : "starting") search")
                 let outcome = launcher.run(job, threads: threads, stop: stop)
                 queue.finish(k, outcome)
-                let done = "\(job.key): \(Self.describe(outcome)) after \(Int(Date().timeIntervalSince(start)))s"
-                sayLine(done)
-                printLock.lock(); printLine(done); printLock.unlock()
+                emit("\(job.key): \(Self.describe(outcome)) after \(Int(Date().timeIntervalSince(start)))s")
             }
         }
         return queue.outcomes

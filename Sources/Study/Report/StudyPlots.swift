@@ -20,17 +20,21 @@ package enum StudyPlots {
         let frame = PlotFrame(x: NiceTicks(low: xs.min() ?? 0, high: xs.max() ?? 1), y: NiceTicks(low: ys.min() ?? 0, high: ys.max() ?? 1))
         var doc = frame.document()
         frame.drawAxes(into: &doc, title: title, subtitle: "mean over seeds (line) and min–max (band)", xLabel: xLabel, yLabel: yLabel)
-        var legend: [(PlotFrame.Symbol, String)] = []
-        for (k, b) in bands.enumerated() {
-            let points = b.x.indices.compactMap { i -> (Double, Double, Double, Double)? in
+        // Every band first, then every mean line, so no band hides a line.
+        let curves = bands.map { b in
+            b.x.indices.compactMap { i -> (Double, Double, Double, Double)? in
                 guard let m = b.mean[i], let lo = b.lower[i], let hi = b.upper[i] else { return nil }
                 return (frame.px(b.x[i] / xScale), frame.py(m), frame.py(lo), frame.py(hi))
             }
-            guard !points.isEmpty else { continue }
+        }
+        for (k, points) in curves.enumerated() where !points.isEmpty {
             let outline = points.map { "\(SVGDocument.number($0.0)),\(SVGDocument.number($0.3))" }
                 + points.reversed().map { "\(SVGDocument.number($0.0)),\(SVGDocument.number($0.2))" }
             doc.element("polygon", attributes: [("points", outline.joined(separator: " ")), ("fill", color(k)),
                                                 ("fill-opacity", "0.12"), ("stroke", "none")])
+        }
+        var legend: [(PlotFrame.Symbol, String)] = []
+        for (k, points) in curves.enumerated() where !points.isEmpty {
             doc.polyline(points.map { (x: $0.0, y: $0.1) }, stroke: color(k), width: 2)
             legend.append((.line(color: color(k), dashed: false), results.arms[k].name))
         }
