@@ -48,7 +48,9 @@ final class TestSplitTests: XCTestCase {
         let log = try String(contentsOf: folder.appendingPathComponent("train.log"), encoding: .utf8)
         let lines = log.split(separator: "\n")
         XCTAssertEqual(lines.filter { $0.hasPrefix("epoch ") }.count, 2)
-        XCTAssertTrue(lines[0].hasPrefix("epoch 1 "), log)
+        // The machine line (CPU, OpenBLAS core, kernels), then the epochs.
+        XCTAssertTrue(lines[0].hasPrefix("CPU ") && lines[0].contains("OpenBLAS core"), log)
+        XCTAssertTrue(lines[1].hasPrefix("epoch 1 "), log)
         XCTAssertFalse(lines.filter { $0.hasPrefix("epoch ") }.contains { $0.contains("test") }, log)
         XCTAssertTrue(lines.last!.hasPrefix("test acc "), log)
     }
