@@ -42,6 +42,12 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotNil(final["test_accuracy"] as? Double)
         XCTAssertNotNil(final["valid_accuracy"] as? Double)
         XCTAssertGreaterThan(metrics["params"] as? Int ?? 0, 0)
+        // The machine it ran on: the same OpenBLAS core and kernels `bench --machine` reports.
+        let compute = try XCTUnwrap(metrics["compute"] as? [String: Any])
+        let machine = try XCTUnwrap(JSONSerialization.jsonObject(
+            with: Data(try CLIRunner.run(["bench", "--machine", "--json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(compute["openblasCore"] as? String, machine["openblas_core"] as? String)
+        XCTAssertEqual(compute["kernels"] as? String, machine["kernels"] as? String)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("weights.safetensors").path))
         XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("train.log"), encoding: .utf8).contains("epoch 1/1"))
 
