@@ -9,7 +9,7 @@ struct RedNAS: ParsableCommand {
         commandName: "rednas",
         abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
         version: version,
-        subcommands: [SearchCommand.self, ResumeCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self,
+        subcommands: [SearchCommand.self, ResumeCommand.self, WorkerCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self,
                       TrainCommand.self, EvalCommand.self, MSRSCommand.self, PruneCommand.self, PrunePlanCommand.self, ArchCommand.self, DataCommand.self, BenchCommand.self, ActivationBenchCommand.self, DemoCommand.self]
     )
 }

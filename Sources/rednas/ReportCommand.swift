@@ -27,8 +27,10 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The run directory (made by `rednas search`).")
-    var directory: String
+    @Argument(help: "The run directory (made by `rednas search`), or --storage URL --name NAME (copied into --run-dir first).")
+    var directory: String?
+
+    @OptionGroup var database: StorageOptions
 
     @Option(help: "Folder for the report (default: DIR/report).")
     var output: String?
@@ -41,7 +43,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = RunDirectory(URL(fileURLWithPath: directory))
+        let run = try database.run(directory: directory).0
         let report = try RunReport.load(run, topK: top)
         let folder = output.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent("report")
         let files = try report.write(to: folder)
