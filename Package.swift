@@ -46,6 +46,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // postgres-nio's own dependencies, named because PostgresStore imports their modules.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // System libraries.
@@ -92,19 +97,30 @@ let package = Package(
         .target(name: "Benchmark", dependencies: [
             "CellSpace", "Networks", "NeuralNet", "Persistence", "Randomness", "Redundancy", "TensorEngine", "Datasets",
         ], swiftSettings: v6),
+        // The search in a PostgreSQL database: many workers on many machines (README, "Search on a cluster").
+        .target(name: "PostgresStore", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            "CellSpace", "Persistence", "RunModel", "Search",
+        ], swiftSettings: v6),
         .target(name: "RedNASCore", dependencies: [
-            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "Redundancy", "Reports", "RunModel",
-            "Search", "Study", "Training", "Datasets",
+            "CellSpace", "ConfigKit", "Configuration", "Evolution", "Persistence", "PostgresStore", "Redundancy", "Reports",
+            "RunModel", "Search", "Study", "Training", "Datasets",
         ], swiftSettings: v6),
         .executableTarget(name: "rednas", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Benchmark",
-            "Configuration", "Persistence", "RedNASCore", "Reports", "RunModel",
+            "Configuration", "Persistence", "PostgresStore", "RedNASCore", "Reports", "RunModel",
             "Search", "Study", "Training", "ActivationFiles",
         ], swiftSettings: v6),
 
         // Benchmarks that are not `rednas bench` cases (Benchmarks/, see README "Performance").
         .executableTarget(name: "msrs-batch-bench", dependencies: ["Randomness", "Redundancy", "TensorEngine"],
                           path: "Benchmarks/MSRSBatch", swiftSettings: v6),
+
+        .executableTarget(name: "coordination-bench", dependencies: [
+            "CellSpace", "Configuration", "PostgresStore", "RunModel", "Search",
+        ], path: "Benchmarks/Coordination", swiftSettings: v6),
 
         // Oracles and test doubles (finite differences, naive kernels, fake evaluators).
         .target(name: "TestSupport", dependencies: ["TensorEngine", "Randomness", "Evolution"],
@@ -130,6 +146,7 @@ let package = Package(
             "NeuralNet", "Randomness", "TensorEngine",
         ], swiftSettings: v6),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v6),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore"], swiftSettings: v6),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v6),
         .testTarget(name: "RedundancyTests", dependencies: [
             "Randomness", "Redundancy",
@@ -143,7 +160,7 @@ let package = Package(
             "CellSpace", "ConfigKit", "RunModel", "Search", "Study",
         ], swiftSettings: v6),
         .testTarget(name: "SearchTests", dependencies: [
-            "CellSpace", "Configuration", "Evolution", "Persistence", "RunModel", "Search",
+            "CellSpace", "Configuration", "Evolution", "Persistence", "Randomness", "RunModel", "Search",
         ], swiftSettings: v6),
         .testTarget(name: "TensorEngineTests", dependencies: [
             "Randomness", "TensorEngine", "TestSupport",

@@ -25,6 +25,7 @@ def main():
     problems = []
     pattern = r'\.(target|executableTarget|testTarget)\(name: "([\w-]+)", dependencies: \[(.*?)\](,\s*path: "([^"]+)")?'
     for kind, name, deps, _, path in re.findall(pattern, manifest, re.S):
+        deps = re.sub(r'package: "[\w-]+"', "", deps)  # a product's package is not a module
         declared = {PRODUCTS.get(d, d) for d in re.findall(r'"([\w-]+)"', deps)}
         folder = path or ("Tests/" if kind == "testTarget" else "Sources/") + name
         used = imports(folder)

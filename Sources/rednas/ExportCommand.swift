@@ -21,8 +21,10 @@ struct ExportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, yaml }
 
-    @Argument(help: "The run directory.")
-    var directory: String
+    @Argument(help: "The run directory (or --storage URL --name NAME: copied into --run-dir first).")
+    var directory: String?
+
+    @OptionGroup var database: StorageOptions
 
     @Option(help: "Where to write the export (default: DIR/export.json or DIR/export.yaml).")
     var output: String?
@@ -48,7 +50,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = RunDirectory(URL(fileURLWithPath: directory))
+        let run = try database.run(directory: directory).0
         let summary = try RunSnapshot.load(run, .strict)
         for problem in summary.problems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
         let target = URL(fileURLWithPath: output ?? run.url.appendingPathComponent("export.\(format.rawValue)").path)

@@ -10,8 +10,8 @@ struct RedNAS: ParsableCommand {
         commandName: "rednas",
         abstract: "Redundancy-aware neural architecture search on the NATS-Bench topology space.",
         version: version,
-        subcommands: [SearchCommand.self, ResumeCommand.self, StatusCommand.self, StudyCommand.self, ExportCommand.self, ReportCommand.self,
-                      ServeCommand.self, MigrateCommand.self, ConfigCommand.self,
+        subcommands: [SearchCommand.self, ResumeCommand.self, WorkerCommand.self, StatusCommand.self, StudyCommand.self, ExportCommand.self,
+                      ReportCommand.self, ServeCommand.self, MigrateCommand.self, ConfigCommand.self,
                       TrainCommand.self, EvalCommand.self, MSRSCommand.self, PruneCommand.self, PrunePlanCommand.self, ArchCommand.self, DataCommand.self, BenchCommand.self, ActivationBenchCommand.self, DemoCommand.self]
     )
 

@@ -10,7 +10,8 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the report (index.html with plots and a table of every candidate) for a search run.",
-        usage: "rednas report DIR... [--output <dir>] [--top <n>] [--details <n|all>]",
+        usage: "rednas report DIR... [--output <dir>] [--top <n>] [--details <n|all>]\n"
+            + "       rednas report --storage <url> --name <name> [--run-dir <dir>] ...",
         discussion: """
             Reads only the run directory (config.yaml, journal.jsonl, status.json, \
             candidates/*/metrics.json and msrs.json), so it works on a finished run, one still \
@@ -44,8 +45,10 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The run directory or directories (made by `rednas search`).")
-    var directories: [String]
+    @Argument(help: "The run directory or directories (made by `rednas search`); none with --storage URL --name NAME.")
+    var directories: [String] = []
+
+    @OptionGroup var database: StorageOptions
 
     @Option(name: [.long, .customLong("out")], help: "Folder for the report (default: DIR/report; required for several runs).")
     var output: String?
@@ -57,7 +60,9 @@ struct ReportCommand: ParsableCommand {
     var details = "100"
 
     func validate() throws {
-        guard !directories.isEmpty else { throw ValidationError("give at least one run directory") }
+        guard !directories.isEmpty || database.storage != nil else {
+            throw ValidationError("give at least one run directory, or --storage URL --name NAME")
+        }
         guard top >= 1 else { throw ValidationError("--top must be at least 1, found \(top)") }
         _ = try detailPages()
         if directories.count > 1 && output == nil {
@@ -74,7 +79,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let runs = directories.map { RunDirectory(URL(fileURLWithPath: $0)) }
+        // One database search is copied into a local run directory first (--run-dir).
+        let runs = directories.count > 1
+            ? directories.map { RunDirectory(URL(fileURLWithPath: $0)) } : [try database.run(directory: directories.first).0]
         let reports = try runs.map { try RunReport.load($0, topK: top) }
         for report in reports {
             let prefix = reports.count > 1 ? "\(report.snapshot.directory.url.lastPathComponent): " : ""

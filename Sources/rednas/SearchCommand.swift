@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RedNASCore
 import Configuration
+import PostgresStore
+import RunModel
 import Search
 import Training
 
@@ -10,7 +12,8 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Start a redundancy-aware architecture search from a YAML config.",
-        usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]",
+        usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]\n"
+            + "  [--storage <url> [--name <name>]]\n       rednas search --storage <url> --list",
         discussion: """
             Creates a run directory (default Results/<output.name or search-DATE>), writes the \
             resolved config into it and evaluates candidates until the budget is used. Ctrl-C \
@@ -19,10 +22,32 @@ struct SearchCommand: ParsableCommand {
               rednas search --config Configs/quickstart.yaml --set search.budget.evaluations=30
 
             Every config key with its default and meaning: rednas config defaults
+
+            With --storage postgresql://USER@HOST:PORT/DB the search lives in that database \
+            instead: this process creates it (or joins it, same config) and works on it, and any \
+            number of `rednas worker --storage URL --name NAME` processes on any machines join it.
             """)
 
     @Option(help: "The YAML config file.")
-    var config: String
+    var config: String?
+
+    @Option(help: "Keep the search in this PostgreSQL database: postgresql://USER@HOST:PORT/DB (README, \"Search on a cluster\").")
+    var storage: String?
+
+    @Option(help: "With --storage: the search's name (default: output.name or search-DATE).")
+    var name: String?
+
+    @Flag(help: "With --storage: list the searches in the database.")
+    var list = false
+
+    @Option(parsing: .unconditional, help: "With --storage: seconds a worker's claim lasts without a heartbeat.")
+    var leaseSeconds: Double = 60
+
+    @Option(parsing: .unconditional, help: "With --storage: attempts per candidate before it is recorded as failed.")
+    var maxAttempts: Int = 3
+
+    @Option(help: "With --storage: local folder for the candidates this process trains.")
+    var workdir: String?
 
     @Option(help: "Run directory to create (must not hold a run yet).")
     var runDir: String?
@@ -40,13 +65,27 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
+        if storage == nil, list || name != nil || workdir != nil {
+            throw ValidationError("--list, --name and --workdir go with --storage URL")
+        }
+        if storage != nil, runDir != nil { throw ValidationError("--run-dir is for a local run; with --storage the search is in the database") }
+        if !list, config == nil { throw ValidationError("missing --config FILE") }
+        if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be > 0, got \(leaseSeconds)") }
+        if maxAttempts < 1 { throw ValidationError("--max-attempts must be ≥ 1, got \(maxAttempts)") }
     }
 
     func run() throws {
+        if let storage {
+            ProcessArguments.hidePasswords()
+            let url = try PostgresURL(storage)
+            if list { return printList(try PostgresSearch.list(url: url)) }
+        }
+        guard let config else { throw ValidationError("missing --config FILE") }
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
         if let value = threads.value { all.append("threads=\(value)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
+        if let storage { return try runInDatabase(experiment, config: config, url: try PostgresURL(storage)) }
         // The output location, data and protocol are checked before the run directory exists, so a
         // bad input leaves nothing behind.
         if let runDir {
@@ -61,6 +100,30 @@ struct SearchCommand: ParsableCommand {
         let evaluator = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
         let run = try SearchSession.create(config: experiment, runDir: runDir)
         try SearchOutcome.finish(try SearchRunner.run(run, config: experiment, evaluator: evaluator, line: .automatic(quiet: quiet)))
+    }
+}
+
+extension SearchCommand {
+    private func printList(_ searches: [PostgresSearch.Listing]) {
+        if searches.isEmpty { print("no searches"); return }
+        let formatter = ISO8601DateFormatter()
+        for s in searches {
+            print("\(s.name)\t\(s.completed) completed\t\(s.running) running\tcreated \(formatter.string(from: s.created))")
+        }
+    }
+
+    private func runInDatabase(_ experiment: ExperimentConfig, config: String, url: PostgresURL) throws {
+        let name = self.name ?? experiment.output.name ?? DistributedSearch.defaultName()
+        let evaluator = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
+        let search = try DistributedSearch.create(config: experiment, url: url, name: name,
+                                                  leaseSeconds: leaseSeconds, maxAttempts: maxAttempts)
+        let line = ProgressLine.automatic(quiet: quiet)
+        line.log("search \(name) in \(url.redacted); more workers: rednas worker --storage \(url.redacted) --name \(name)")
+        let end = try DistributedSearch.work(search, options: .init(workdir: workdir, quiet: quiet), evaluator: evaluator, line: line)
+        if end == .stopped { throw ExitCode(130) }
+        print("search \(name): \(end.rawValue)")
+        print("Status: rednas status --storage \(url.redacted) --name \(name)")
+        print("Export: rednas export --storage \(url.redacted) --name \(name)")
     }
 }
 

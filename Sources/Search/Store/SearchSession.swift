@@ -74,7 +74,12 @@ package enum SearchSession {
 
     /// What the driver runs with, from the run's config and its stored space.
     package static func settings(for config: ExperimentConfig, run: RunDirectory) throws -> SearchSettings {
-        let space = try SearchSpaceFile.load(contentsOfFile: run.space.path).space(restrictedTo: nil)
+        try settings(for: config, space: try SearchSpaceFile.load(contentsOfFile: run.space.path))
+    }
+
+    /// What the driver runs with, from a config and its resolved space.
+    package static func settings(for config: ExperimentConfig, space file: SearchSpaceFile) throws -> SearchSettings {
+        let space = try file.space(restrictedTo: nil)
         return SearchSettings(algorithm: config.search.evolutionAlgorithm, fitness: config.fitness.fitness,
                               budget: config.search.budget.budget, seed: UInt64(bitPattern: Int64(config.seed)), space: space,
                               reuseCanonical: config.search.cache,

@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// One connection to the server with blocking calls, used by one thread at a time. A lost
+/// connection (server restart, network cut) is re-opened with exponential backoff and the
+/// interrupted unit of work re-run, for up to `reconnectSeconds`; the first connection fails at
+/// once with a clear error (unreachable host, refused login, missing database).
+///
+/// Statements are `PostgresQuery` values: every value is a bound parameter, never spliced text.
+package final class PostgresLink {
+    package let url: PostgresURL
+    private let reconnectSeconds: Double
+    /// postgres-nio's own logging stays off: rednas reports what matters itself (and its output
+    /// must stay clean for --json).
+    private let logger = Logger(label: "rednas.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    private var connection: PostgresConnection?
+    /// After the first connection, failing to connect is a loss to retry, not a configuration error.
+    private var established = false
+    /// Called once per reconnection attempt with what failed (for the worker's log).
+    package var onReconnect: (String) -> Void = { _ in }
+
+    package init(url: PostgresURL, reconnectSeconds: Double = 120) throws {
+        self.url = url
+        self.reconnectSeconds = reconnectSeconds
+        connection = try open()
+        established = true
+    }
+
+    deinit {
+        if let connection { try? connection.close().wait() }
+    }
+
+    /// Runs `statement` and returns its rows.
+    @discardableResult
+    package func query(_ statement: PostgresQuery) throws -> PostgresQueryResult {
+        try resilient { try self.run(statement, on: $0) }
+    }
+
+    /// Runs `body` in one transaction (BEGIN … COMMIT; ROLLBACK when it throws). A lost connection
+    /// re-runs the whole of `body` on a new one; `body` must not keep state across attempts.
+    package func transaction<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try resilient { connection in
+            try self.run("BEGIN", on: connection)
+            do {
+                let value = try body(Transaction(link: self, connection: connection))
+                try self.run("COMMIT", on: connection)
+                return value
+            } catch {
+                if !Self.isConnectionLoss(error) { _ = try? self.run("ROLLBACK", on: connection) }
+                throw error
+            }
+        }
+    }
+
+    /// The statements of one transaction.
+    package struct Transaction {
+        fileprivate let link: PostgresLink
+        fileprivate let connection: PostgresConnection
+
+        @discardableResult
+        package func query(_ statement: PostgresQuery) throws -> PostgresQueryResult {
+            try link.run(statement, on: connection)
+        }
+    }
+
+    @discardableResult
+    private func run(_ statement: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
+        do { return try connection.query(statement, logger: logger).wait() } catch { throw mapped(error) }
+    }
+
+    private func resilient<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(reconnectSeconds)
+        var delay = 0.1
+        while true {
+            do {
+                let connection = try self.connection ?? open()
+                self.connection = connection
+                return try body(connection)
+            } catch let error where Self.isConnectionLoss(error) && Date() < deadline {
+                if let connection { try? connection.close().wait() }
+                connection = nil
+                onReconnect("\(error); reconnecting in \(String(format: "%.1f", delay)) s")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
+    private func open() throws -> PostgresConnection {
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if url.sslMode != .disable {
+            var settings = TLSConfiguration.makeClientConfiguration()
+            if url.sslMode == .verifyFull {
+                settings.certificateVerification = .fullVerification
+                if let root = url.rootCertificate { settings.trustRoots = .file(root) }
+            } else {
+                settings.certificateVerification = .none
+            }
+            do {
+                let context = try NIOSSLContext(configuration: settings)
+                tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
+            } catch {
+                throw PostgresStoreError.tls(url: url.redacted, detail: "\(error)")
+            }
+        }
+        let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
+                                                             password: url.password, database: url.database, tls: tls)
+        let eventLoop = PostgresConnection.defaultEventLoopGroup.any()
+        let logger = self.logger
+        let future = eventLoop.makeFutureWithTask {
+            try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+        }
+        do { return try future.wait() } catch { throw mapped(error) }
+    }
+
+    /// A server or connection error as `PostgresStoreError` (PSQLError's own text hides the detail).
+    private func mapped(_ error: Error) -> Error {
+        guard let psql = error as? PSQLError else {
+            // A socket that failed or closed under a query (NIO's own errors).
+            if established, error is ChannelError || error is IOError { return ConnectionLoss(detail: "\(error)") }
+            return error
+        }
+        let server = url.redacted
+        if let info = psql.serverInfo {
+            let state = info[.sqlState] ?? ""
+            let message = info[.message] ?? "server error \(state)"
+            switch state {
+            case "28P01", "28000": return PostgresStoreError.authentication(url: server, detail: message)
+            case "3D000": return PostgresStoreError.missingDatabase(url: server)
+            default:
+                if state.hasPrefix("08") || state.hasPrefix("57P") { return ConnectionLoss(detail: message) }
+                return PostgresStoreError.server(url: server, detail: "\(message) (SQLSTATE \(state))")
+            }
+        }
+        switch psql.code {
+        case .authMechanismRequiresPassword:
+            return PostgresStoreError.authentication(url: server, detail: "the server asks for a password and none was given")
+        case .connectionError:
+            let detail = psql.underlying.map { "\($0)" } ?? "connection failed"
+            return established ? ConnectionLoss(detail: detail) : PostgresStoreError.unreachable(url: server, detail: detail)
+        case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return ConnectionLoss(detail: "the server closed the connection")
+        case .sslUnsupported:
+            return PostgresStoreError.tls(url: server, detail: "the server does not support TLS (sslmode=\(url.sslMode.rawValue))")
+        default:
+            return PostgresStoreError.server(url: server, detail: String(reflecting: psql))
+        }
+    }
+
+    private static func isConnectionLoss(_ error: Error) -> Bool { error is ConnectionLoss }
+}
+
+/// The connection went away mid-work (server restart, network cut): retried by `PostgresLink`.
+package struct ConnectionLoss: Error, CustomStringConvertible {
+    package var detail: String
+    package var description: String { "lost the connection to the database: \(detail)" }
+}

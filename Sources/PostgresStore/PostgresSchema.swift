@@ -1,0 +1,96 @@
+import PostgresNIO
+
+/// The tables rednas keeps in a database, created and migrated by rednas itself (README, "Search
+/// on a cluster", documents them). `rednas_schema_version` holds the version; each migration runs
+/// in one transaction under an advisory lock, so concurrent first starts migrate once.
+package enum PostgresSchema {
+    /// The version this rednas writes and reads.
+    package static let version = 1
+
+    /// Migration `i` brings the schema from version i to i + 1.
+    static let migrations: [[PostgresQuery]] = [
+        [
+            """
+            CREATE TABLE rednas_searches (
+                name text PRIMARY KEY,
+                fingerprint text NOT NULL,
+                config text NOT NULL,
+                space text NOT NULL,
+                lease_seconds double precision NOT NULL CHECK (lease_seconds > 0),
+                max_attempts integer NOT NULL CHECK (max_attempts >= 1),
+                state text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE rednas_candidates (
+                search text NOT NULL REFERENCES rednas_searches (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                arch text NOT NULL,
+                seed bigint NOT NULL,
+                status text NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+                token bigint NOT NULL,
+                worker text,
+                lease_expires timestamptz,
+                attempts integer NOT NULL,
+                last_error text,
+                history_number integer,
+                PRIMARY KEY (search, number)
+            )
+            """,
+            """
+            CREATE TABLE rednas_log (
+                search text NOT NULL REFERENCES rednas_searches (name) ON DELETE CASCADE,
+                seq bigint NOT NULL,
+                kind text NOT NULL,
+                number integer,
+                worker text,
+                body text NOT NULL,
+                crc32c bigint NOT NULL,
+                at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (search, seq)
+            )
+            """,
+            """
+            CREATE TABLE rednas_artifacts (
+                search text NOT NULL REFERENCES rednas_searches (name) ON DELETE CASCADE,
+                number integer NOT NULL,
+                name text NOT NULL,
+                data bytea NOT NULL,
+                crc32c bigint NOT NULL,
+                PRIMARY KEY (search, number, name)
+            )
+            """,
+            "CREATE SEQUENCE rednas_lease_tokens",
+        ]
+    ]
+
+    /// Creates or migrates the tables to `version`.
+    /// - Throws: `PostgresStoreError.schemaTooNew` when the database is ahead of this rednas.
+    package static func migrate(_ link: PostgresLink) throws {
+        try link.transaction { tx in
+            try tx.query("SELECT pg_advisory_xact_lock(7271019)")
+            try tx.query("CREATE TABLE IF NOT EXISTS rednas_schema_version (version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+            var current = 0
+            for row in try tx.query("SELECT max(version) FROM rednas_schema_version") {
+                current = try row.decode(Int?.self) ?? 0
+            }
+            if current > version { throw PostgresStoreError.schemaTooNew(url: link.url.redacted, found: current, known: version) }
+            for step in current..<version {
+                for statement in migrations[step] { try tx.query(statement) }
+                try tx.query("INSERT INTO rednas_schema_version (version) VALUES (\(step + 1))")
+            }
+        }
+    }
+
+    /// Checks, without writing, that the tables exist at a version this rednas reads.
+    package static func check(_ link: PostgresLink) throws {
+        var exists = false
+        for row in try link.query("SELECT to_regclass('rednas_schema_version') IS NOT NULL") { exists = try row.decode(Bool.self) }
+        guard exists else { throw PostgresStoreError.noSchema(url: link.url.redacted) }
+        var current = 0
+        for row in try link.query("SELECT max(version) FROM rednas_schema_version") { current = try row.decode(Int?.self) ?? 0 }
+        if current == 0 { throw PostgresStoreError.noSchema(url: link.url.redacted) }
+        if current != version { throw PostgresStoreError.schemaTooNew(url: link.url.redacted, found: current, known: version) }
+    }
+}

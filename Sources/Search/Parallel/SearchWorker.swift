@@ -1,0 +1,144 @@
+import CellSpace
+import Foundation
+import RunModel
+
+/// One worker of a parallel search: claims a candidate, evaluates it while a heartbeat renews its
+/// lease, commits it (with its files), and asks again — until the search is finished, a stop is
+/// requested, or it has committed `maxCandidates`.
+///
+/// A worker that lost its lease (paused, cut off) goes on to the commit, which the store refuses:
+/// the candidate was handed to another worker and counts once.
+package final class SearchWorker {
+    package enum End: String, Equatable, Sendable {
+        case finished = "search finished"
+        case stopped = "stopped on request"
+        case maxCandidates = "reached --max-candidates"
+    }
+
+    /// What the worker reports as it goes.
+    package enum Event {
+        case claimed(WorkLease)
+        case progress(WorkLease, CandidateProgress)
+        case committed(EvaluationRecord)
+        case refused(WorkLease, String)
+        case failed(WorkLease, String)
+        case leaseLost(WorkLease)
+        case storeProblem(String)
+    }
+
+    private let queue: WorkQueue
+    private let evaluator: CandidateEvaluator
+    private let workspace: (CandidateTask) throws -> URL
+    private let worker: String
+    private let stop: StopSignal
+    private let maxCandidates: Int?
+    private let pollSeconds: Double
+    private let events: (Event) -> Void
+    package private(set) var committed = 0
+
+    /// `workspace` gives a task's folder on this machine (its epoch checkpoints survive a retry
+    /// here); `worker` names this worker in the store (host and process id).
+    package init(queue: WorkQueue, evaluator: CandidateEvaluator, workspace: @escaping (CandidateTask) throws -> URL,
+                 worker: String, stop: StopSignal, maxCandidates: Int? = nil, pollSeconds: Double = 0.5,
+                 events: @escaping (Event) -> Void = { _ in }) {
+        self.queue = queue; self.evaluator = evaluator; self.workspace = workspace; self.worker = worker
+        self.stop = stop; self.maxCandidates = maxCandidates; self.pollSeconds = pollSeconds; self.events = events
+    }
+
+    package func run() throws -> End {
+        while true {
+            if stop.isRequested { return .stopped }
+            if let maxCandidates, committed >= maxCandidates { return .maxCandidates }
+            switch try queue.claim(worker: worker, networkCounts: { [evaluator] in evaluator.networkCounts(for: $0) }) {
+            case .finished: return .finished
+            case .wait: Thread.sleep(forTimeInterval: pollSeconds)
+            case let .work(lease):
+                if try !evaluate(lease) { return .stopped }
+            }
+        }
+    }
+
+    /// false when a stop interrupted the evaluation (the candidate was released). An evaluation
+    /// that throws is reported to the store as a failed attempt; the store's own errors end the worker.
+    private func evaluate(_ lease: WorkLease) throws -> Bool {
+        events(.claimed(lease))
+        let heartbeat = Heartbeat(lease: lease, queue: queue) { [events] event in events(event) }
+        heartbeat.start()
+        let started = Date()
+        let folder: URL
+        let outcome: CandidateOutcome
+        do {
+            folder = try workspace(lease.task)
+            outcome = try evaluator.evaluate(lease.task, in: folder, stop: stop) { [events] p in events(.progress(lease, p)) }
+        } catch {
+            heartbeat.stop()
+            let reason = "\(error)"
+            events(.failed(lease, reason))
+            try queue.fail(lease, reason: reason)
+            return true
+        }
+        heartbeat.stop()
+        guard case let .finished(metrics) = outcome else {
+            try queue.release(lease)
+            return false
+        }
+        let seconds = metrics.trainSeconds + metrics.msrsSeconds > 0
+            ? metrics.trainSeconds + metrics.msrsSeconds : Date().timeIntervalSince(started)
+        switch try queue.commit(lease, metrics: metrics, seconds: seconds, folder: folder) {
+        case let .committed(record):
+            committed += 1
+            events(.committed(record))
+        case let .refused(why):
+            events(.refused(lease, why))
+        }
+        return true
+    }
+}
+
+/// Renews a lease every third of its length on a thread of its own until stopped.
+private final class Heartbeat: @unchecked Sendable {
+    private let lease: WorkLease
+    private let queue: WorkQueue
+    private let report: (SearchWorker.Event) -> Void
+    private let condition = NSCondition()
+    private var stopped = false
+    private var thread: Thread?
+
+    init(lease: WorkLease, queue: WorkQueue, report: @escaping (SearchWorker.Event) -> Void) {
+        self.lease = lease; self.queue = queue; self.report = report
+    }
+
+    func start() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "rednas heartbeat"
+        self.thread = thread
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func loop() {
+        let interval = max(0.05, lease.leaseSeconds / 3)
+        var lost = false
+        while true {
+            condition.lock()
+            if !stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+            let done = stopped
+            condition.unlock()
+            if done { return }
+            do {
+                if try !queue.renew(lease), !lost {
+                    lost = true
+                    report(.leaseLost(lease))
+                }
+            } catch {
+                report(.storeProblem("lease renewal of candidate #\(lease.task.number) failed: \(error)"))
+            }
+        }
+    }
+}

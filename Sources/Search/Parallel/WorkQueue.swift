@@ -1,0 +1,58 @@
+import CellSpace
+import Foundation
+import RunModel
+
+/// A claimed candidate: the task to evaluate and the lease that entitles its worker to commit it.
+package struct WorkLease: Equatable, Sendable {
+    package var task: CandidateTask
+    /// The worker holding the lease (host and process id).
+    package var worker: String
+    /// The fencing token: a new one for every claim of the candidate; a commit or renewal with an
+    /// older token is refused.
+    package var token: Int64
+    /// 1 for the first claim, 2 for the first retry after a lost lease or a failure, …
+    package var attempt: Int
+    /// How long the lease lasts without a renewal.
+    package var leaseSeconds: Double
+
+    package init(task: CandidateTask, worker: String, token: Int64, attempt: Int, leaseSeconds: Double) {
+        self.task = task; self.worker = worker; self.token = token; self.attempt = attempt; self.leaseSeconds = leaseSeconds
+    }
+}
+
+/// What a worker gets when it asks for work.
+package enum WorkClaim: Equatable, Sendable {
+    case work(WorkLease)
+    /// Nothing to hand out now (the budget is taken by candidates in flight): ask again later.
+    case wait
+    /// The search is over: budget used and nothing in flight.
+    case finished
+}
+
+/// What became of a commit.
+package enum CommitOutcome: Equatable, Sendable {
+    case committed(EvaluationRecord)
+    /// The lease was taken over (or the candidate finished by another worker): nothing was written
+    /// but the refusal, which the store logs.
+    case refused(String)
+}
+
+/// The coordination a parallel search needs from its store: claim, renew, commit or fail a
+/// candidate. The store serializes these calls and decides with `AsyncSearch` what comes next.
+package protocol WorkQueue: AnyObject {
+    /// Where the search lives, for messages (never a secret).
+    var location: String { get }
+    /// The next candidate for `worker`: an expired lease first (re-run with the same task), else a
+    /// new proposal. `networkCounts` gives a cell's counts for records served from the cache.
+    func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim
+    /// Extends the lease; false when it was taken over (the commit will be refused).
+    func renew(_ lease: WorkLease) throws -> Bool
+    /// Commits the evaluation and the files of its `folder` (metrics, MSRS, training log,
+    /// weights) if the lease still holds; refused (and logged) otherwise.
+    func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome
+    /// Gives the candidate back after the evaluation failed with `reason`; after the store's
+    /// retry limit it is recorded as failed and the search goes on.
+    func fail(_ lease: WorkLease, reason: String) throws
+    /// Gives the candidate back unfinished (the worker is stopping); it is claimable at once.
+    func release(_ lease: WorkLease) throws
+}

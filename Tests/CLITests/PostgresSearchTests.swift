@@ -1,0 +1,251 @@
+import Foundation
+import XCTest
+
+/// One search, several `rednas` worker processes, a real PostgreSQL server (README, "Search on a
+/// cluster"): kills, a server restart, a paused worker, the equality with a local run, and the
+/// errors a user can make. The search is small and real (synthetic data, 2-channel networks).
+final class PostgresSearchTests: XCTestCase {
+    private var workspace: URL!
+    private var server: PostgresServer!
+
+    override func setUpWithError() throws {
+        server = try PostgresServer.require()
+        workspace = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
+                                       "--train", "320", "--test", "64", "--classes", "4", "--seed", "5"])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        try config(epochs: 2, evaluations: 8).write(to: configURL, atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        if let workspace { try? FileManager.default.removeItem(at: workspace) }
+    }
+
+    private var configURL: URL { workspace.appendingPathComponent("tiny.yaml") }
+
+    private func config(epochs: Int, evaluations: Int) -> String {
+        """
+        dataset:
+          kind: cifar10
+          path: \(workspace.appendingPathComponent("data").path)
+          split: holdout
+          valid_count: 64
+        network:
+          channels: 2
+          cells: 1
+        training:
+          epochs: \(epochs)
+          batch_size: 64
+        msrs:
+          batches: 1
+          batch_size: 64
+        search:
+          population: 4
+          sample_size: 2
+          cache: false
+          budget:
+            evaluations: \(evaluations)
+        fitness:
+          kind: penalty
+          lambda: 10
+        seed: 3
+        threads: 1
+        """
+    }
+
+    private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+    private func rednas(_ args: [String]) throws -> CLIRunner.Result {
+        try CLIRunner.run(args, in: workspace, environment: server.environment)
+    }
+
+    private func background(_ args: [String]) throws -> BackgroundRednas {
+        try BackgroundRednas(args, environment: server.environment, logs: workspace)
+    }
+
+    private func startSearch(_ name: String, extra: [String] = []) throws -> BackgroundRednas {
+        try background(["search", "--config", configURL.path, "--storage", server.url, "--name", name, "--quiet"] + extra)
+    }
+
+    private func worker(_ name: String) throws -> BackgroundRednas {
+        try background(["worker", "--storage", server.url, "--name", name])
+    }
+
+    /// number, arch, seed, parent, accuracies, MSRS of each record of a run's journal — all but times.
+    private func journal(_ run: URL) throws -> [String] {
+        let text = try String(contentsOf: run.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").compactMap { line in
+            let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            if o["journal"] != nil { return nil }
+            let m = o["metrics"] as! [String: Any]
+            return ["number", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
+                + " \(m["validAccuracy"]!) \(m["testAccuracy"] ?? "-") \(m["msrs"] ?? "-")"
+        }
+    }
+
+    /// Waits until `condition` holds (polling), failing after `seconds`.
+    private func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("timed out after \(seconds) s waiting for \(what)")
+    }
+
+    /// The log's completions per proposal, proposals without a completion, and the state check
+    /// (`rednas status` replays the log and compares it with the stored state).
+    private func checkCompleteAndExact(_ name: String, evaluations: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let proposed = try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'proposed'")
+        let completed = try server.query("SELECT count(*), count(DISTINCT number) FROM rednas_log WHERE search = '\(name)' AND kind = 'completed'")
+        XCTAssertEqual(proposed, ["\(evaluations)"], "proposals", file: file, line: line)
+        XCTAssertEqual(completed, ["\(evaluations)|\(evaluations)"], "each proposal completed exactly once", file: file, line: line)
+        let states = try server.query("SELECT status, count(*) FROM rednas_candidates WHERE search = '\(name)' GROUP BY status")
+        XCTAssertEqual(states, ["done|\(evaluations)"], "every candidate done, none failed or running", file: file, line: line)
+        let history = try server.query("SELECT count(DISTINCT history_number), min(history_number), max(history_number) FROM rednas_candidates WHERE search = '\(name)'")
+        XCTAssertEqual(history, ["\(evaluations)|0|\(evaluations - 1)"], "history numbers 0…n−1, each once", file: file, line: line)
+        let status = try rednas(["status", "--storage", server.url, "--name", name, "--json"])
+        XCTAssertEqual(status.status, 0, "replay of the log equals the stored state: \(status.stderr)", file: file, line: line)
+        let s = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(s?["done"] as? Int, evaluations, file: file, line: line)
+    }
+
+    func testThreeWorkersKilledTenTimesCompleteWithNothingLostOrDoubled() throws {
+        let name = uniqueName("kills")
+        try config(epochs: 2, evaluations: 16).write(to: configURL, atomically: true, encoding: .utf8)
+        var workers = [try startSearch(name, extra: ["--lease-seconds", "1.5", "--max-attempts", "20"])]
+        try waitUntil(30, "the search to be created") {
+            try server.query("SELECT count(*) FROM rednas_searches WHERE name = '\(name)'") == ["1"]
+        }
+        workers += [try worker(name), try worker(name)]
+        var generator = SystemRandomNumberGenerator()
+        var moments: [Double] = []
+        var killedHoldingWork = 0
+        for _ in 0..<10 {
+            let delay = Double.random(in: 0.1...0.9, using: &generator)
+            moments.append(delay)
+            Thread.sleep(forTimeInterval: delay)
+            let victim = Int.random(in: 0..<workers.count, using: &generator)
+            let holds = try server.query("SELECT count(*) FROM rednas_candidates WHERE search = '\(name)' AND status = 'running' AND worker LIKE '%:\(workers[victim].pid)'")
+            if holds != ["0"] { killedHoldingWork += 1 }
+            kill(workers[victim].pid, SIGKILL)
+            workers[victim].wait(seconds: 10, "a killed worker")
+            workers[victim] = try worker(name)
+        }
+        for (i, w) in workers.enumerated() {
+            XCTAssertEqual(w.wait(seconds: 180, "worker \(i)"), 0, "worker \(i) (kills after \(moments)):\n\(w.stderr)")
+        }
+        try checkCompleteAndExact(name, evaluations: 16)
+        XCTAssertGreaterThan(killedHoldingWork, 0, "no kill hit a worker holding a candidate (kills after \(moments))")
+        let takeovers = try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'lease_taken_over'")
+        XCTAssertGreaterThanOrEqual(Int(takeovers.first ?? "0") ?? 0, 1, "killed candidates were taken over")
+    }
+
+    func testWorkersReconnectAfterTheServerRestarts() throws {
+        let name = uniqueName("restart")
+        try config(epochs: 4, evaluations: 8).write(to: configURL, atomically: true, encoding: .utf8)
+        var workers = [try startSearch(name, extra: ["--lease-seconds", "5"])]
+        try waitUntil(30, "a first completion") {
+            try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'completed'") != ["0"]
+        }
+        workers.append(try worker(name))
+        try server.restart()
+        for (i, w) in workers.enumerated() {
+            XCTAssertEqual(w.wait(seconds: 180, "worker \(i)"), 0, "worker \(i):\n\(w.stderr)")
+        }
+        XCTAssertTrue(workers.contains { $0.stderr.contains("reconnecting") }, "no worker noticed the restart:\n\(workers[0].stderr)")
+        try checkCompleteAndExact(name, evaluations: 8)
+    }
+
+    func testAPausedWorkersLateCommitIsRefusedAfterTheTakeover() throws {
+        let name = uniqueName("paused")
+        try config(epochs: 30, evaluations: 2).write(to: configURL, atomically: true, encoding: .utf8)
+        let paused = try startSearch(name, extra: ["--lease-seconds", "2"])
+        var number = ""
+        try waitUntil(60, "the first worker's claim") {
+            number = try server.query("SELECT number FROM rednas_candidates WHERE search = '\(name)' AND status = 'running' AND worker LIKE '%:\(paused.pid)'").first ?? ""
+            return !number.isEmpty
+        }
+        kill(paused.pid, SIGSTOP)
+        // This one has the password in its URL: the process list must not show it.
+        let other = try background(["worker", "--storage", server.url(password: server.password), "--name", name])
+        try waitUntil(120, "the takeover and commit of #\(number)") {
+            try server.query("SELECT status FROM rednas_candidates WHERE search = '\(name)' AND number = \(number)") == ["done"]
+        }
+        let commandLine = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(other.pid)/cmdline"))) ?? Data(), as: UTF8.self)
+        XCTAssertTrue(commandLine.contains("--storage"), "read the worker's command line: \(commandLine)")
+        XCTAssertFalse(commandLine.contains(server.password), "the password shows in the process list")
+        kill(paused.pid, SIGCONT)
+        XCTAssertEqual(paused.wait(seconds: 120, "the paused worker"), 0, paused.stderr)
+        XCTAssertEqual(other.wait(seconds: 120, "the other worker"), 0, other.stderr)
+        let refused = try server.query("SELECT number, worker FROM rednas_log WHERE search = '\(name)' AND kind = 'commit_refused'")
+        XCTAssertTrue(refused.contains { $0.hasPrefix("\(number)|") && $0.hasSuffix(":\(paused.pid)") },
+                      "the paused worker's late commit of #\(number) is refused and logged: \(refused)")
+        XCTAssertTrue(paused.stderr.contains("commit of #\(number) refused"), paused.stderr)
+        try checkCompleteAndExact(name, evaluations: 2)
+    }
+
+    func testOneWorkerEqualsTheLocalRunAndExportsTheSameAnswer() throws {
+        let local = workspace.appendingPathComponent("local")
+        let run = try rednas(["search", "--config", configURL.path, "--run-dir", local.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let name = uniqueName("single")
+        let db = try rednas(["search", "--config", configURL.path, "--storage", server.url, "--name", name, "--quiet"])
+        XCTAssertEqual(db.status, 0, db.stderr)
+        let mirror = workspace.appendingPathComponent("mirror")
+        let export = try rednas(["export", "--storage", server.url, "--name", name, "--run-dir", mirror.path])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertEqual(try journal(mirror), try journal(local), "the database search is the local search")
+        let localExport = try rednas(["export", local.path])
+        XCTAssertEqual(localExport.status, 0, localExport.stderr)
+        let a = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as! [String: Any]
+        let b = try JSONSerialization.jsonObject(with: Data(localExport.stdout.utf8)) as! [String: Any]
+        for key in ["arch", "index", "seed", "valid_accuracy", "test_accuracy", "msrs", "params", "flops"] {
+            XCTAssertEqual("\(a[key] ?? "-")", "\(b[key] ?? "-")", key)
+        }
+        let weights = try Data(contentsOf: URL(fileURLWithPath: a["weights"] as! String))
+        XCTAssertEqual(weights, try Data(contentsOf: URL(fileURLWithPath: b["weights"] as! String)), "the same weights, from the database")
+        let report = try rednas(["report", "--storage", server.url, "--name", name, "--run-dir", mirror.path])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let list = try rednas(["search", "--storage", server.url, "--list"])
+        XCTAssertTrue(list.stdout.contains("\(name)\t8 completed\t0 running"), list.stdout)
+        // The password (from PGPASSWORD) appears in nothing rednas printed or stored.
+        for text in [db.stdout, db.stderr, export.stdout, export.stderr, list.stdout] {
+            XCTAssertFalse(text.contains(server.password), "the password was printed")
+        }
+        let stored = try server.query("SELECT count(*) FROM rednas_log WHERE body LIKE '%\(server.password)%'")
+            + server.query("SELECT count(*) FROM rednas_searches WHERE config LIKE '%\(server.password)%'")
+        XCTAssertEqual(stored, ["0", "0"])
+    }
+
+    func testClearErrorsAndNothingWritten() throws {
+        let name = uniqueName("errors")
+        let first = try rednas(["search", "--config", configURL.path, "--storage", server.url, "--name", name, "--quiet",
+                                "--set", "search.budget.evaluations=1"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let searchRows = { try self.server.query("SELECT name, fingerprint FROM rednas_searches ORDER BY name") }
+        let before = try searchRows()
+        let logBefore = try server.query("SELECT count(*) FROM rednas_log")
+        let port = URLComponents(string: server.url)!.port!
+        let cases: [(String, [String], [String: String], String)] = [
+            ("malformed URL", ["worker", "--storage", "mysql://rednas@127.0.0.1/x", "--name", name], [:], "not a PostgreSQL URL"),
+            ("URL without database", ["worker", "--storage", "postgresql://rednas@127.0.0.1:\(port)", "--name", name], [:], "names no database"),
+            ("unreachable host", ["worker", "--storage", "postgresql://rednas@127.0.0.1:1/rednas_test", "--name", name], [:], "cannot reach the PostgreSQL server"),
+            ("wrong password", ["worker", "--storage", server.url, "--name", name], ["PGPASSWORD": "not-the-password"], "refused the login"),
+            ("missing database", ["worker", "--storage", server.url(database: "no_such_db"), "--name", name], [:], "database does not exist"),
+            ("unknown name", ["status", "--storage", server.url, "--name", "no-such-search"], [:], "no search named no-such-search"),
+            ("existing name, other config", ["search", "--config", configURL.path, "--storage", server.url, "--name", name,
+                                             "--set", "training.epochs=3"], [:], "training.epochs"),
+        ]
+        for (what, args, env, message) in cases {
+            let result = try CLIRunner.run(args, in: workspace, environment: server.environment.merging(env) { $1 })
+            XCTAssertNotEqual(result.status, 0, what)
+            XCTAssertTrue(result.stderr.contains(message), "\(what): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains(server.password), "\(what): the password was printed")
+        }
+        XCTAssertEqual(try searchRows(), before, "no search was created or changed")
+        XCTAssertEqual(try server.query("SELECT count(*) FROM rednas_log"), logBefore, "nothing was logged")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("Results").path))
+    }
+}
