@@ -69,7 +69,23 @@ package final class PostgresLink {
 
     @discardableResult
     private func run(_ statement: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
-        do { return try connection.query(statement, logger: logger).wait() } catch { throw mapped(error) }
+        // A connection the server closed (restart, idle timeout) would take a query and never answer it.
+        guard !connection.isClosed else { throw ConnectionLoss(detail: "the server closed the connection") }
+        do { return try Self.wait(for: connection.query(statement, logger: logger)) } catch { throw mapped(error) }
+    }
+
+    /// Seconds a statement may go unanswered before the connection counts as lost (a half-open
+    /// socket after a network cut gives no error).
+    static let statementTimeout: Int64 = 120
+
+    private static func wait<T: Sendable>(for future: EventLoopFuture<T>) throws -> T {
+        let answer = future.eventLoop.makePromise(of: T.self)
+        future.cascade(to: answer)
+        let timeout = future.eventLoop.scheduleTask(in: .seconds(statementTimeout)) {
+            answer.fail(ConnectionLoss(detail: "no answer from the server in \(statementTimeout) s"))
+        }
+        defer { timeout.cancel() }
+        return try answer.futureResult.wait()
     }
 
     private func resilient<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
@@ -155,7 +171,7 @@ package final class PostgresLink {
 }
 
 /// The connection went away mid-work (server restart, network cut): retried by `PostgresLink`.
-package struct ConnectionLoss: Error, CustomStringConvertible {
+package struct ConnectionLoss: Error, CustomStringConvertible, Sendable {
     package var detail: String
     package var description: String { "lost the connection to the database: \(detail)" }
 }

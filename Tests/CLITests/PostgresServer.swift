@@ -7,7 +7,7 @@ struct PostgresServer {
     /// postgresql://rednas@127.0.0.1:PORT/rednas_test — no password.
     var url: String
     var password: String
-    /// The cluster folder, for `postgres-test-server.sh restart`.
+    /// The cluster folder (`postgres-test-server.sh restart|stop DIR`).
     var folder: String
 
     static func require() throws -> PostgresServer {
@@ -50,16 +50,6 @@ struct PostgresServer {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw NSError(domain: "psql", code: 1, userInfo: [NSLocalizedDescriptionKey: errors]) }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-
-    /// `pg_ctl restart` of the cluster.
-    func restart() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [FileManager.default.currentDirectoryPath + "/scripts/postgres-test-server.sh", "restart", folder]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "pg_ctl restart failed")
     }
 }
 
