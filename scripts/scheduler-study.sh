@@ -27,7 +27,7 @@ printf '%-6s %-5s %8s %8s %6s %8s %7s %8s %s\n' config seed valid test msrs epoc
 for seed in "${seeds[@]}"; do
   for name in asha full; do
     dir="$out/$name-seed$seed"
-    "$rednas" export "$dir" > /dev/null
+    "$rednas" export "$dir" > /dev/null 2>&1
     python3 - "$dir" "$name" "$seed" <<'PY'
 import json, sys
 d, name, seed = sys.argv[1:]

@@ -67,16 +67,20 @@ final class SearchKillResumeTests: XCTestCase {
         XCTAssertEqual(expected.count, 8)
 
         var interruptedMidway = 0
-        for (trial, delays) in [[0.3, 0.8], [1.1], [0.05, 0.6, 0.45]].enumerated() {
+        // Each kill waits until the journal holds `records` records, then `delay` seconds more (mid-
+        // candidate or between writes whatever the machine's load), then SIGKILLs.
+        let plans: [[(records: Int, delay: Double)]] = [[(1, 0.3), (3, 0.8)], [(2, 0.1)], [(0, 0.05), (4, 0.6), (6, 0.45)]]
+        for (trial, kills) in plans.enumerated() {
             let run = workspace.appendingPathComponent("killed-\(trial)")
             var args = ["search", "--config", configPath, "--run-dir", run.path, "--quiet"]
-            for delay in delays {
+            for (records, delay) in kills {
                 let process = Process()
                 process.executableURL = CLIRunner.executable
                 process.arguments = args
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
+                while process.isRunning && ((try? journal(run).count) ?? 0) < records { Thread.sleep(forTimeInterval: 0.02) }
                 Thread.sleep(forTimeInterval: delay)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -91,7 +95,7 @@ final class SearchKillResumeTests: XCTestCase {
             }
             let finish = try CLIRunner.run(args)
             XCTAssertEqual(finish.status, 0, "trial \(trial): \(finish.stderr)")
-            XCTAssertEqual(try journal(run), expected, "trial \(trial), kills after \(delays)")
+            XCTAssertEqual(try journal(run), expected, "trial \(trial), kills \(kills)")
         }
         XCTAssertGreaterThan(interruptedMidway, 0, "no kill landed in the middle of the search; the delays need retuning")
     }
