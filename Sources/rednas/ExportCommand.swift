@@ -9,7 +9,8 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a run's best architecture, its top candidates and Pareto front, ready to use.",
-        usage: "rednas export <directory> [--output <file>] [--format json|yaml]\n  [--top <k>] [--retrain-epochs <n>] [--allow-missing-weights]",
+        usage: "rednas export <directory> [--output <file>] [--format json|yaml]\n  [--top <k>] [--retrain-epochs <n>] [--allow-missing-weights]\n"
+            + "       rednas export --storage <url> --name <name> [options]",
         discussion: """
             Writes DIR/export.json (or --format yaml): the best architecture's NATS string and index, \
             metrics, MSRS, params and FLOPs, weights path, input normalisation, the arguments of the \

@@ -8,6 +8,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve a run's report over HTTP; it refreshes itself while the search runs.",
+        usage: "rednas serve <directory> [--port <port>] [--host <host>] [--output <dir>]\n  [--top <n>]",
         discussion: """
             Writes the report (as `rednas report`) into --output (default DIR/report) and serves that
             folder. When the run's journal changes the report is regenerated, and an open page reloads

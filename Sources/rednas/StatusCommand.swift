@@ -8,7 +8,8 @@ import Search
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show a search run's progress: done/total, best so far, running candidate, ETA.")
+        abstract: "Show a search run's progress: done/total, best so far, running candidate, ETA.",
+        usage: "rednas status <directory> [--json]\n       rednas status --storage <url> --name <name> [--json]")
 
     @Argument(help: "The run directory (or --storage URL --name NAME).")
     var directory: String?

@@ -9,6 +9,7 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Work on a search kept in a PostgreSQL database (start it with `rednas search --storage`).",
+        usage: "rednas worker --storage <url> --name <name> [--threads <n>]\n  [--max-candidates <k>] [--workdir <dir>] [--quiet]",
         discussion: """
             Claims candidates one at a time, trains them with the search's config (its dataset path must
             exist on this machine) and commits each result with its files to the database. Any number of

@@ -80,7 +80,7 @@ final class PostgresSearchTests: XCTestCase {
             if o["journal"] != nil { return nil }
             let m = o["metrics"] as! [String: Any]
             return ["number", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
-                + " \(m["validAccuracy"]!) \(m["testAccuracy"] ?? "-") \(m["msrs"] ?? "-")"
+                + " \(m["valid_accuracy"]!) \(m["test_accuracy"] ?? "-") \(m["msrs"] ?? "-")"
         }
     }
 

@@ -46,7 +46,7 @@ final class TrainCommandTests: XCTestCase {
         let compute = try XCTUnwrap(metrics["compute"] as? [String: Any])
         let machine = try XCTUnwrap(JSONSerialization.jsonObject(
             with: Data(try CLIRunner.run(["bench", "--machine", "--json"]).stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(compute["openblasCore"] as? String, machine["openblas_core"] as? String)
+        XCTAssertEqual(compute["openblas_core"] as? String, machine["openblas_core"] as? String)
         XCTAssertEqual(compute["kernels"] as? String, machine["kernels"] as? String)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("weights.safetensors").path))
         XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("train.log"), encoding: .utf8).contains("epoch 1/1"))

@@ -2,6 +2,7 @@ import XCTest
 import CellSpace
 import Datasets
 import Foundation
+import Persistence
 @testable import RunModel
 @testable import Training
 
@@ -39,7 +40,7 @@ final class TestSplitTests: XCTestCase {
         let task = CandidateTask(number: 0, cell: try Cell(index: 9930), seed: 4)
         guard case let .finished(metrics) = try evaluator.evaluate(task, in: folder, stop: StopSignal(), progress: { _ in })
         else { return XCTFail("not finished") }
-        let file = try JSONDecoder().decode(TrainingEvaluator.CandidateFile.self,
+        let file = try JSONStyle.decoder().decode(TrainingEvaluator.CandidateFile.self,
                                             from: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
         XCTAssertEqual(file.training.history.map { $0.testAccuracy == nil }, [true, false])
         let reference = try trainer(.everyEpoch)
