@@ -56,7 +56,7 @@ extension PostgresSearch {
     /// The proposal and completion events of `log`, in order.
     package func events(_ log: [LogEntry]) throws -> [SearchLogEvent] {
         try log.filter { $0.kind == "proposed" || $0.kind == "completed" }.map { entry in
-            do { return try JSONDecoder().decode(SearchLogEvent.self, from: Data(entry.body.utf8)) } catch {
+            do { return try JSONStyle.decoder().decode(SearchLogEvent.self, from: Data(entry.body.utf8)) } catch {
                 throw SearchError.damaged(path: "\(location) log entry \(entry.seq)", detail: "does not decode: \(error)")
             }
         }

@@ -41,7 +41,7 @@ extension PostgresSearch {
         }
         try run.bindJournal(binding, legacyRecords: 0)
         for record in records { try run.appendToJournal(record) }
-        try run.saveState(try JSONEncoder.sorted.encode(state.search))
+        try run.saveState(try JSONStyle.document(state.search, pretty: false))
         var historyOf: [Int: Int] = [:]
         for (history, proposal) in state.completedProposals.enumerated() { historyOf[proposal] = history }
         for row in try link.query("SELECT number, name, data, crc32c FROM rednas_artifacts WHERE search = \(name) ORDER BY number, name") {
@@ -64,13 +64,5 @@ extension PostgresSearch {
             return Running(number: number, arch: arch, worker: worker, attempts: attempts, leaseLeft: left)
         }
         return MirrorResult(run: run, state: state, log: log, running: running, finished: search.isFinished(state))
-    }
-}
-
-extension JSONEncoder {
-    fileprivate static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

@@ -1,5 +1,6 @@
 import CellSpace
 import Foundation
+import Persistence
 import PostgresNIO
 import RunModel
 import Search
@@ -124,13 +125,11 @@ package final class PostgresSearch {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONStyle.encoder(pretty: false).encode(value), as: UTF8.self)
     }
 
     static func decode(_ text: String) throws -> AsyncSearchState {
-        try JSONDecoder().decode(AsyncSearchState.self, from: Data(text.utf8))
+        try JSONStyle.decoder().decode(AsyncSearchState.self, from: Data(text.utf8))
     }
 }
 

@@ -149,7 +149,8 @@ final class PostgresSearchTests: XCTestCase {
                                      "--lease-seconds", "2"])
         var number = ""
         try waitUntil(60, "the first worker's claim") {
-            number = try server.query("SELECT number FROM rednas_candidates WHERE search = '\(name)' AND status = 'running' AND worker LIKE '%:\(paused.pid)'").first ?? ""
+            // Until the search has created the schema (a fresh database), the table does not exist yet.
+            number = (try? server.query("SELECT number FROM rednas_candidates WHERE search = '\(name)' AND status = 'running' AND worker LIKE '%:\(paused.pid)'"))?.first ?? ""
             return !number.isEmpty
         }
         kill(paused.pid, SIGSTOP)
