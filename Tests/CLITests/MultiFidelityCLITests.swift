@@ -69,37 +69,8 @@ final class MultiFidelityCLITests: XCTestCase {
         XCTAssertEqual(full.status, 0, full.stderr)
         let expected = try journal(reference)
         XCTAssertTrue(expected.contains { $0.split(separator: " ")[7] == "3" }, "a candidate reached the top rung: \(expected)")
-        var interruptedMidway = 0
-        // Each kill waits until the journal holds `records` records, then `delay` seconds more (so it
-        // lands mid-rung or between writes whatever the machine's load), then SIGKILLs.
-        let plans: [[(records: Int, delay: Double)]] = [[(1, 0.05), (4, 0.3)], [(3, 0.0)], [(2, 0.5), (5, 0.1), (7, 0.2)]]
-        for (trial, kills) in plans.enumerated() {
-            let run = workspace.appendingPathComponent("killed-\(trial)")
-            var args = ["search", "--config", configPath, "--run-dir", run.path, "--quiet"]
-            for (records, delay) in kills {
-                let process = Process()
-                process.executableURL = CLIRunner.executable
-                process.arguments = args
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                while process.isRunning && ((try? journal(run).count) ?? 0) < records { Thread.sleep(forTimeInterval: 0.02) }
-                Thread.sleep(forTimeInterval: delay)
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                let done = (try? journal(run).count) ?? 0
-                if done > 0 && done < expected.count { interruptedMidway += 1 }
-                if FileManager.default.fileExists(atPath: run.appendingPathComponent("config.yaml").path) {
-                    args = ["resume", run.path, "--quiet"]
-                } else {
-                    try? FileManager.default.removeItem(at: run)
-                }
-            }
-            let finish = try CLIRunner.run(args)
-            XCTAssertEqual(finish.status, 0, "trial \(trial): \(finish.stderr)")
-            XCTAssertEqual(try journal(run), expected, "trial \(trial), kills \(kills)")
-        }
-        XCTAssertGreaterThan(interruptedMidway, 0, "no kill landed in the middle of the search; the delays need retuning")
+        try KillResumeTrials.check(plans: [[(1, 0.05), (4, 0.3)], [(3, 0.0)], [(2, 0.5), (5, 0.1), (7, 0.2)]], config: configPath,
+                                   workspace: workspace, expected: expected, journal: journal)
 
         let status = try CLIRunner.run(["status", reference.path, "--json"])
         XCTAssertEqual(status.status, 0, status.stderr)
