@@ -157,7 +157,7 @@ let package = Package(
         ], swiftSettings: v6),
         .testTarget(name: "StatisticsTests", dependencies: ["Randomness", "Statistics"], swiftSettings: v6),
         .testTarget(name: "StudyTests", dependencies: [
-            "CellSpace", "ConfigKit", "RunModel", "Search", "Study",
+            "CellSpace", "ConfigKit", "Persistence", "RunModel", "Search", "Study",
         ], swiftSettings: v6),
         .testTarget(name: "SearchTests", dependencies: [
             "CellSpace", "Configuration", "Evolution", "Persistence", "Randomness", "RunModel", "Search",

@@ -36,9 +36,15 @@ public enum JSONStyle {
     }
 
     /// `value` as a document: its JSON object with `schema_version` added. `value` must encode as
-    /// a keyed container (a struct or class), as every RedNAS document does.
-    public static func document<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
-        try encoder(pretty: pretty).encode(Versioned(value: value))
+    /// a keyed container (a struct or class), as every RedNAS document does. With
+    /// `nonFiniteAsStrings`, NaN and infinities are written as the strings "nan", "inf" and "-inf"
+    /// (statistics that can be undefined); without it they fail to encode.
+    public static func document<T: Encodable>(_ value: T, pretty: Bool = true, nonFiniteAsStrings: Bool = false) throws -> Data {
+        let encoder = encoder(pretty: pretty)
+        if nonFiniteAsStrings {
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        }
+        return try encoder.encode(Versioned(value: value))
     }
 
     /// `value`'s JSON object (snake_case keys, with `schema_version`), for callers that add members.

@@ -1,3 +1,5 @@
+import ConfigKit
+import Configuration
 import Foundation
 import RunModel
 import Study
@@ -5,10 +7,16 @@ import Training
 
 /// The real evaluators of a study: what `rednas study` needs from the tensor side.
 package enum StudySetup {
-    /// The re-training evaluator of `study`'s final protocol (loads the data once), with the
-    /// compute threads of the final config (0 = all cores).
-    package static func finalEvaluator(for study: LoadedStudy) throws -> CandidateEvaluator {
-        ComputeThreadSetting.apply(study.finalConfig.threads)
-        return try ExperimentSetup.evaluator(for: study.finalConfig)
+    /// The re-training evaluator of a study's final protocol, from the resolved final config its
+    /// plan recorded (loads the data once), with `threads` compute threads (nil: the config's;
+    /// 0 = all cores).
+    /// - Throws: when the recorded config does not decode or its data cannot be loaded.
+    package static func finalEvaluator(for directory: StudyDirectory, threads: Int?) throws -> CandidateEvaluator {
+        let plan = try directory.loadPlan()
+        var config = try ConfigDecoder().decode(ExperimentConfig.self, yaml: plan.finalConfig,
+                                                name: "\(directory.plan.path): final_config")
+        if let threads { config.threads = threads }
+        ComputeThreadSetting.apply(config.threads)
+        return try ExperimentSetup.evaluator(for: config)
     }
 }

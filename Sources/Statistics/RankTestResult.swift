@@ -23,10 +23,6 @@ public struct RankTestResult: Codable, Equatable, Sendable {
     /// Sample sizes used: (n₁, n₂) for Mann–Whitney; (non-zero differences, all pairs) for Wilcoxon.
     public var sizes: [Int]
 
-    enum CodingKeys: String, CodingKey {
-        case statistic, pValue = "p_value", effectSize = "effect_size", method, sizes
-    }
-
     /// A result with the given fields.
     public init(statistic: Double, pValue: Double, effectSize: Double, method: Method, sizes: [Int]) {
         self.statistic = statistic; self.pValue = pValue; self.effectSize = effectSize

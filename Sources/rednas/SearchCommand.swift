@@ -83,7 +83,9 @@ struct SearchCommand: ParsableCommand {
         guard let config else { throw ValidationError("missing --config FILE") }
         var all = overrides
         if let seed { all.append("seed=\(seed)") }
-        if let value = threads.value { all.append("threads=\(value)") }
+        // A database search's config is shared by workers with their own thread counts: --threads
+        // sets this worker's, not the stored config's (which would then differ from the workers').
+        if let value = threads.value, storage == nil { all.append("threads=\(value)") }
         let experiment = try ExperimentConfig.load(contentsOfFile: config, overrides: all)
         if let storage { return try runInDatabase(experiment, config: config, url: try PostgresURL(storage)) }
         // The output location, data and protocol are checked before the run directory exists, so a
@@ -119,7 +121,8 @@ extension SearchCommand {
                                                   leaseSeconds: leaseSeconds, maxAttempts: maxAttempts)
         let line = ProgressLine.automatic(quiet: quiet)
         line.log("search \(name) in \(url.redacted); more workers: rednas worker --storage \(url.redacted) --name \(name)")
-        let end = try DistributedSearch.work(search, options: .init(workdir: workdir, quiet: quiet), evaluator: evaluator, line: line)
+        let options = DistributedSearch.WorkerOptions(threads: threads.value, workdir: workdir, quiet: quiet)
+        let end = try DistributedSearch.work(search, options: options, evaluator: evaluator, line: line)
         if end == .stopped { throw ExitCode(130) }
         print("search \(name): \(end.rawValue)")
         print("Status: rednas status --storage \(url.redacted) --name \(name)")

@@ -9,7 +9,7 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Work on a search kept in a PostgreSQL database (start it with `rednas search --storage`).",
-        usage: "rednas worker --storage <url> --name <name> [--threads <n>]\n  [--max-candidates <k>] [--workdir <dir>] [--quiet]",
+        usage: "rednas worker --storage <url> (--name <name> | --study <study>)\n  [--threads <n>] [--max-candidates <k>] [--workdir <dir>] [--quiet]",
         discussion: """
             Claims candidates one at a time, trains them with the search's config (its dataset path must
             exist on this machine) and commits each result with its files to the database. Any number of
@@ -23,7 +23,10 @@ struct WorkerCommand: ParsableCommand {
     var storage: String
 
     @Option(help: "The search's name.")
-    var name: String
+    var name: String?
+
+    @Option(help: "Work on every unfinished search of a study run with `rednas study --storage` (the study directory's name), one after another.")
+    var study: String?
 
     @Option(parsing: .unconditional, help: "Compute threads (default: the config's `threads`; 0 = all cores).")
     var threads: Int?
@@ -40,13 +43,30 @@ struct WorkerCommand: ParsableCommand {
     func validate() throws {
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
         if let maxCandidates, maxCandidates < 1 { throw ValidationError("--max-candidates must be ≥ 1, got \(maxCandidates)") }
+        if (name == nil) == (study == nil) { throw ValidationError("give either --name NAME or --study STUDY") }
+        if study != nil, workdir != nil || maxCandidates != nil {
+            throw ValidationError("--workdir and --max-candidates go with --name (with --study each search has its own folder)")
+        }
     }
 
     func run() throws {
         ProcessArguments.hidePasswords()
-        let search = try PostgresSearch.open(url: try PostgresURL(storage), name: name)
+        let url = try PostgresURL(storage)
+        let line = ProgressLine.automatic(quiet: quiet)
         let options = DistributedSearch.WorkerOptions(threads: threads, maxCandidates: maxCandidates, workdir: workdir, quiet: quiet)
-        let end = try DistributedSearch.work(search, options: options, line: .automatic(quiet: quiet))
-        if end == .stopped { throw ExitCode(130) }
+        guard let study else {
+            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: name!), options: options, line: line)
+            if end == .stopped { throw ExitCode(130) }
+            return
+        }
+        // The study's searches as they exist now, in creation order; the study command creates the
+        // rest as it goes, so the list is read again after each one.
+        var done: Set<String> = []
+        while let next = try PostgresSearch.list(url: url).first(where: { $0.name.hasPrefix(study + ".") && !done.contains($0.name) }) {
+            done.insert(next.name)
+            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: next.name), options: options, line: line)
+            if end == .stopped { throw ExitCode(130) }
+        }
+        if done.isEmpty { line.log("no search of study \(study) in \(url.redacted) (`rednas search --storage URL --list` lists them)") }
     }
 }

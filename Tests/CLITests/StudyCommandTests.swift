@@ -9,46 +9,7 @@ final class StudyCommandTests: XCTestCase {
     override func setUpWithError() throws {
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("study-cli-\(UUID())")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
-                                       "--train", "256", "--test", "64", "--classes", "4", "--seed", "5"])
-        XCTAssertEqual(synth.status, 0, synth.stderr)
-        try """
-            dataset:
-              kind: cifar10
-              path: \(workspace.appendingPathComponent("data").path)
-              split: holdout
-              valid_count: 64
-            network:
-              channels: 2
-              cells: 1
-            training:
-              epochs: 1
-              batch_size: 64
-            msrs:
-              batches: 1
-              batch_size: 64
-            search:
-              population: 2
-              sample_size: 1
-              space: \(FileManager.default.currentDirectoryPath)/SearchSpaces/nats-tss.yaml
-              budget:
-                evaluations: 3
-            """.write(to: workspace.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
-        try """
-            base: base.yaml
-            dir: \(workspace.appendingPathComponent("study").path)
-            seeds: [0, 1]
-            arms:
-              - name: plain
-                set: [fitness.kind=accuracy]
-              - name: penalty
-                set: [fitness.kind=penalty, fitness.lambda=20]
-            final:
-              seeds: [0]
-              set: [training.epochs=2]
-            statistics:
-              resamples: 200
-            """.write(to: workspace.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        try TinyStudy.write(in: workspace, directory: "study")
     }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: workspace) }
@@ -87,6 +48,11 @@ final class StudyCommandTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: studyDir.appendingPathComponent("study.json"))) as! [String: Any]
         let arms = json["arms"] as! [[String: Any]]
         XCTAssertEqual(arms.map { $0["name"] as! String }, ["plain", "penalty"])
+        // The study's own files are in the one JSON style: snake_case keys and a schema_version.
+        XCTAssertEqual(json["schema_version"] as? Int, 2)
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: studyDir.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(plan["schema_version"] as? Int, 2)
+        XCTAssertNotNil(plan["arm_configs"], "snake_case keys: \(plan.keys.sorted())")
         for arm in arms {
             let runs = arm["runs"] as! [[String: Any]]
             XCTAssertEqual(runs.count, 2)
@@ -100,6 +66,10 @@ final class StudyCommandTests: XCTestCase {
                     studyDir.appendingPathComponent("final/\(index)-seed0/metrics.json"))) as! [String: Any]
                 let history = (metrics["training"] as! [String: Any])["history"] as! [Any]
                 XCTAssertEqual(history.count, 2)
+                let result = try JSONSerialization.jsonObject(with: Data(contentsOf:
+                    studyDir.appendingPathComponent("final/\(index)-seed0/result.json"))) as! [String: Any]
+                XCTAssertEqual(result["schema_version"] as? Int, 2)
+                XCTAssertNotNil((result["metrics"] as? [String: Any])?["test_accuracy"])
             }
             let summary = arm["summary"] as! [String: [String: Any]]
             let mean = try XCTUnwrap(summary["test_accuracy"]?["mean"] as? Double)
@@ -122,7 +92,8 @@ final class StudyCommandTests: XCTestCase {
         let storage = try CLIRunner.run(["study", "--config", workspace.appendingPathComponent("study.yaml").path,
                                          "--storage", "postgres://localhost/x"])
         XCTAssertNotEqual(storage.status, 0)
-        XCTAssertTrue(storage.stderr.contains("--storage is not available yet"), storage.stderr)
+        XCTAssertTrue(storage.stderr.contains("names no user"), storage.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: studyDir.path), "nothing written for a bad --storage")
         let none = try CLIRunner.run(["study", "status", workspace.path])
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("holds no study"), none.stderr)

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import RunModel
 import Search
 import XCTest
@@ -15,9 +16,9 @@ final class StudyDriverTests: XCTestCase {
     private func driver(_ study: LoadedStudy, _ directory: StudyDirectory, stopAfter: Int? = nil,
                         workers: Int = 1, counter: FakeTrainer.Counter = .init()) -> (StudyDriver, StopSignal) {
         let stop = StopSignal()
-        let launcher = InProcessLauncher { _ in FakeTrainer(counter: counter, stopAfter: stopAfter) }
-        let driver = StudyDriver(study: study, directory: directory, launcher: launcher, workers: workers, cores: 2,
-                                 makeFinalEvaluator: { FakeTrainer(counter: counter, stopAfter: stopAfter) }, stop: stop)
+        let launcher = InProcessLauncher(makeEvaluator: { _ in FakeTrainer(counter: counter, stopAfter: stopAfter) },
+                                         makeFinalEvaluator: { FakeTrainer(counter: counter, stopAfter: stopAfter) })
+        let driver = StudyDriver(study: study, directory: directory, launcher: launcher, workers: workers, cores: 2, stop: stop)
         return (driver, stop)
     }
 
@@ -74,7 +75,7 @@ final class StudyDriverTests: XCTestCase {
         XCTAssertTrue(summaryText.contains("| plain | 3/3 |"), summaryText)
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.plots.appendingPathComponent("final-accuracy-vs-msrs.svg").path))
         let json = try Data(contentsOf: directory.url.appendingPathComponent("study.json"))
-        XCTAssertEqual(try JSONDecoder().decode(StudyResults.self, from: json).arms[1].runs.count, 3)
+        XCTAssertEqual(try JSONStyle.decoder().decode(StudyResults.self, from: json).arms[1].runs.count, 3)
         // Running again does nothing more and leaves the same study.
         XCTAssertEqual(try driver(study, directory).0.run(), .finished)
         XCTAssertEqual(comparable(try StudyAnalysis.analyse(directory)), comparable(results))

@@ -45,10 +45,10 @@ package struct StudyResults: Codable, Equatable {
         /// Whether the answer is non-dominated (test accuracy ↑, MSRS ↓) among all arms' answers.
         package var paretoOptimal: Bool?
 
+        // The acronym's key is spelled so that JSONStyle's snake_case conversion round-trips it.
         enum CodingKeys: String, CodingKey {
-            case seed, phase, failure, evaluations, searchSeconds = "search_seconds", answerIndex = "answer_index"
-            case answerArch = "answer_arch", searchValidAccuracy = "search_valid_accuracy", searchMSRS = "search_msrs"
-            case final, finalSeedsDone = "final_seeds_done", msrsUndefined = "msrs_undefined", paretoOptimal = "pareto_optimal"
+            case seed, phase, failure, evaluations, searchSeconds, answerIndex, answerArch, searchValidAccuracy
+            case searchMSRS = "searchMsrs", final, finalSeedsDone, msrsUndefined, paretoOptimal
         }
     }
 
@@ -60,10 +60,6 @@ package struct StudyResults: Codable, Equatable {
         package var wilcoxon: RankTestResult?
         /// Mean of arm − reference over the paired seeds.
         package var meanPairedDifference: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case mannWhitney = "mann_whitney", wilcoxon, meanPairedDifference = "mean_paired_difference"
-        }
     }
 
     /// Mean (with a band) of the arm's runs' anytime curves on a common grid.
@@ -75,11 +71,6 @@ package struct StudyResults: Codable, Equatable {
         /// The same against cumulative evaluation seconds.
         package var accuracyBySeconds: Band
         package var msrsBySeconds: Band
-
-        enum CodingKeys: String, CodingKey {
-            case accuracyByEvaluations = "accuracy_by_evaluations", msrsByEvaluations = "msrs_by_evaluations"
-            case accuracyBySeconds = "accuracy_by_seconds", msrsBySeconds = "msrs_by_seconds"
-        }
     }
 
     package struct Arm: Codable, Equatable {
@@ -93,10 +84,6 @@ package struct StudyResults: Codable, Equatable {
         /// Share of the arm's scored answers that are Pareto-optimal among all arms' answers.
         package var paretoFraction: Double?
         package var anytime: Anytime
-
-        enum CodingKeys: String, CodingKey {
-            case name, set, runs, summary, comparison, paretoFraction = "pareto_fraction", anytime
-        }
     }
 
     package var directory: String
@@ -106,8 +93,4 @@ package struct StudyResults: Codable, Equatable {
     package var confidence: Double
     package var resamples: Int
     package var arms: [Arm]
-
-    enum CodingKeys: String, CodingKey {
-        case directory, generated, reference, finalSeeds = "final_seeds", confidence, resamples, arms
-    }
 }

@@ -2,18 +2,22 @@ import Foundation
 import RunModel
 
 /// Runs each search as a child `rednas search` (new run) or `rednas resume` (existing run) process
-/// with `--quiet`, its output in `runs/<arm>/seed-<s>.log` and `.err`. A stop reaches the children
+/// with `--quiet`, its output in `runs/<arm>/seed-<s>.log` and `.err`. With a ``StudyDatabase``
+/// the child is `rednas search --storage` (which creates the database search or joins it), then
+/// `rednas status --storage … --run-dir` copies the ended search into its run directory. A stop reaches the children
 /// as SIGTERM only through ``terminateAll()`` (a terminal's Ctrl-C already reaches them, and a
 /// second signal would make them quit without finishing the current step).
 package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
     private let executable: URL
     private let directory: StudyDirectory
+    private let database: StudyDatabase?
     private let lock = NSLock()
     private var running: [Process] = []
 
-    /// `executable`: the `rednas` binary to start (normally this process's own).
-    package init(executable: URL, directory: StudyDirectory) {
-        self.executable = executable; self.directory = directory
+    /// `executable`: the `rednas` binary to start (normally this process's own); `database`: where
+    /// the searches live (nil: in their run directories).
+    package init(executable: URL, directory: StudyDirectory, database: StudyDatabase? = nil) {
+        self.executable = executable; self.directory = directory; self.database = database
     }
 
     /// Whether a stop request reaches the children as SIGTERM (set by ``terminateAll()``).
@@ -30,6 +34,17 @@ package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
 
     package func run(_ job: StudyJob, threads: Int, stop: StopSignal) -> LaunchOutcome {
         if stop.isRequested { return .interrupted }
+        if let database {
+            let name = database.searchName(arm: job.arm.name, seed: job.seed)
+            var arguments = ["search", "--config", job.basePath, "--storage", database.url, "--name", name,
+                             "--workdir", directory.workspace(arm: job.arm.name, seed: job.seed).path,
+                             "--threads", String(threads), "--quiet"]
+            for text in job.overrides { arguments += ["--set", text] }
+            let outcome = launch(arguments, job: job, stop: stop)
+            guard outcome == .finished else { return outcome }
+            return launch(["status", "--storage", database.url, "--name", name, "--run-dir", job.run.url.path],
+                          job: job, stop: stop)
+        }
         var arguments: [String]
         if job.run.exists {
             arguments = ["resume", job.run.url.path, "--quiet"]
@@ -37,7 +52,25 @@ package final class ChildProcessLauncher: SearchLauncher, @unchecked Sendable {
             arguments = ["search", "--config", job.basePath, "--run-dir", job.run.url.path, "--quiet"]
             for text in job.overrides + ["threads=\(threads)"] { arguments += ["--set", text] }
         }
-        let output = directory.processOutput(arm: job.arm.name, seed: job.seed)
+        return launch(arguments, job: job, stop: stop)
+    }
+
+    /// `rednas study retrain DIR --arch … --seed … --threads …`, its output in `final/<key>.log`.
+    package func retrain(_ training: FinalTraining, threads: Int, stop: StopSignal) -> LaunchOutcome {
+        if stop.isRequested { return .interrupted }
+        let arguments = ["study", "retrain", directory.url.path, "--arch", training.arch, "--seed", String(training.seed),
+                         "--threads", String(threads)]
+        return launch(arguments, output: directory.processOutput(final: training), stop: stop)
+    }
+
+    /// Runs `rednas arguments` to its end, its output appended to the job's log files.
+    private func launch(_ arguments: [String], job: StudyJob, stop: StopSignal) -> LaunchOutcome {
+        launch(arguments, output: directory.processOutput(arm: job.arm.name, seed: job.seed), stop: stop)
+    }
+
+    /// Runs `rednas arguments` to its end, its standard output appended to `output.out` and its
+    /// standard error in `output.err` (this launch's only).
+    private func launch(_ arguments: [String], output: (out: URL, err: URL), stop: StopSignal) -> LaunchOutcome {
         do {
             try FileManager.default.createDirectory(at: output.out.deletingLastPathComponent(), withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: output.out.path) {

@@ -16,14 +16,12 @@ package struct FinalResult: Codable, Equatable {
     package static func load(from folder: URL) throws -> FinalResult? {
         let url = folder.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do { return try JSONDecoder().decode(FinalResult.self, from: Data(contentsOf: url)) } catch {
+        do { return try JSONStyle.decoder().decode(FinalResult.self, from: Data(contentsOf: url)) } catch {
             throw StudyError.damaged(path: url.path, detail: "unreadable final result (\(error)); delete it to re-train")
         }
     }
 
     package func save(in folder: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
+        try AtomicFile.write(try JSONStyle.document(self), to: folder.appendingPathComponent(Self.fileName))
     }
 }

@@ -20,34 +20,40 @@ package final class StudyDriver {
     package let study: LoadedStudy
     package let directory: StudyDirectory
     private let launcher: SearchLauncher
+    private let database: StudyDatabase?
     private let workers: Int
     private let cores: Int
-    private let makeFinalEvaluator: () throws -> CandidateEvaluator
     private let stop: StopSignal
     private let say: (String) -> Void
+    private let lineLock = NSLock()
 
-    /// `workers` searches run at once, each with `max(1, cores / workers)` threads.
-    /// `makeFinalEvaluator` builds the re-training evaluator (from `study.finalConfig`); it is
-    /// called once, only when a re-training is due. `say` receives the progress lines (also
-    /// appended to `study.log`).
-    package init(study: LoadedStudy, directory: StudyDirectory, launcher: SearchLauncher, workers: Int,
-                 cores: Int = ProcessInfo.processInfo.activeProcessorCount,
-                 makeFinalEvaluator: @escaping () throws -> CandidateEvaluator, stop: StopSignal,
+    /// `workers` searches (then re-trainings) run at once, each with `max(1, cores / workers)`
+    /// threads. `say` receives the progress lines (also appended to `study.log`). `database`: where `launcher` keeps the searches (recorded in the
+    /// plan, so a study is always continued with the same storage).
+    package init(study: LoadedStudy, directory: StudyDirectory, launcher: SearchLauncher, database: StudyDatabase? = nil,
+                 workers: Int,
+                 cores: Int = ProcessInfo.processInfo.activeProcessorCount, stop: StopSignal,
                  say: @escaping (String) -> Void = { _ in }) {
-        self.study = study; self.directory = directory; self.launcher = launcher
+        self.study = study; self.directory = directory; self.launcher = launcher; self.database = database
         self.workers = max(1, workers); self.cores = max(1, cores)
-        self.makeFinalEvaluator = makeFinalEvaluator; self.stop = stop; self.say = say
+        self.stop = stop; self.say = say
     }
 
     package func run() throws -> StudyEnd {
-        try directory.prepare(for: study)
+        try directory.prepare(for: study, database: database)
         let jobs = study.jobs(in: directory)
         var failures = directory.loadFailures()
         let pending = jobs.filter { !Self.isFinished($0.run) }
         let threads = max(1, cores / workers)
         log("study \(directory.url.path): \(jobs.count) searches (\(jobs.count - pending.count) finished), "
             + "\(min(workers, max(1, pending.count))) at a time with \(threads) thread(s) each")
-        let outcomes = runInParallel(pending, threads: threads)
+        let outcomes = inParallel(pending) { job in
+            let start = Date()
+            self.emit("\(job.key): \(job.run.exists ? "resuming" : "starting") search")
+            let outcome = self.launcher.run(job, threads: threads, stop: self.stop)
+            self.emit("\(job.key): \(Self.describe(outcome)) after \(Int(Date().timeIntervalSince(start)))s")
+            return outcome
+        }
         for (job, outcome) in zip(pending, outcomes) {
             switch outcome {
             case .finished: failures[job.key] = nil
@@ -61,7 +67,7 @@ package final class StudyDriver {
         for job in jobs where Self.isFinished(job.run) { failures[job.key] = nil }
         try directory.saveFailures(failures)
         if stop.isRequested { log("stopped; run the same command again to continue"); return .interrupted }
-        let end = try finalEvaluations(jobs, failures: &failures)
+        let end = try finalEvaluations(jobs, threads: threads, failures: &failures)
         try directory.saveFailures(failures)
         if end == .finished { log("study finished: \(jobs.count - failures.count) of \(jobs.count) searches evaluated") }
         return end
@@ -73,35 +79,26 @@ package final class StudyDriver {
         return snapshot.budgetUsed
     }
 
-    private func runInParallel(_ jobs: [StudyJob], threads: Int) -> [LaunchOutcome] {
-        let queue = JobQueue(jobs)
-        let launcher = self.launcher, stop = self.stop, directory = self.directory
-        let lanes = min(workers, max(1, jobs.count))
-        // The workers' lines go to study.log and `say` one at a time.
-        let lineLock = NSLock()
-        nonisolated(unsafe) let say = self.say
-        let emit: @Sendable (String) -> Void = { line in
-            lineLock.lock(); defer { lineLock.unlock() }
-            directory.appendLog(Self.stamp(line))
-            say(line)
-        }
-        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-            while let (k, job) = queue.next() {
+    /// Runs `body` over `items`, `workers` at a time, in order; an item not started because a stop
+    /// was requested gets `.interrupted`.
+    private func inParallel<Item>(_ items: [Item], _ body: @escaping (Item) -> LaunchOutcome) -> [LaunchOutcome] {
+        let queue = WorkList(items)
+        let stop = self.stop
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(1, items.count))) { _ in
+            while let (k, item) = queue.next() {
                 if stop.isRequested { continue }  // its outcome stays .interrupted
-                let start = Date()
-                emit("\(job.key): \(job.run.exists ? "resuming" : "starting") search")
-                let outcome = launcher.run(job, threads: threads, stop: stop)
-                queue.finish(k, outcome)
-                emit("\(job.key): \(Self.describe(outcome)) after \(Int(Date().timeIntervalSince(start)))s")
+                queue.finish(k, body(item))
             }
         }
         return queue.outcomes
     }
 
     /// Re-trains every finished search's answer once per final seed (each architecture and seed
-    /// once, however many runs chose it).
-    private func finalEvaluations(_ jobs: [StudyJob], failures: inout [String: String]) throws -> StudyEnd {
-        var evaluator: CandidateEvaluator?
+    /// once, however many runs chose it), `workers` at a time.
+    private func finalEvaluations(_ jobs: [StudyJob], threads: Int, failures: inout [String: String]) throws -> StudyEnd {
+        var trainings: [FinalTraining] = []
+        var chosenBy: [String: [String]] = [:]  // training key → the searches whose answer it is
         for job in jobs where Self.isFinished(job.run) {
             let snapshot = try RunSnapshot.load(job.run, .lenient)
             guard let best = snapshot.best else {
@@ -109,29 +106,38 @@ package final class StudyDriver {
                 continue
             }
             for seed in study.config.final.seeds {
-                let folder = directory.final(index: best.index, seed: seed)
-                if try FinalResult.load(from: folder) != nil { continue }
-                if stop.isRequested { return .interrupted }
-                do {
-                    if evaluator == nil { evaluator = try makeFinalEvaluator() }
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    log("\(job.key): final re-training of its answer (index \(best.index)) with seed \(seed)")
-                    let task = CandidateTask(number: 0, cell: try best.cell(), seed: UInt64(seed))
-                    switch try evaluator!.evaluate(task, in: folder, stop: stop, progress: { _ in }) {
-                    case .interrupted: return .interrupted
-                    case .finished(let metrics):
-                        try FinalResult(arch: best.arch, index: best.index, seed: seed, metrics: metrics).save(in: folder)
-                        log(String(format: "%@: index %d seed %d: test %.2f%%, MSRS %@", job.key, best.index, seed,
-                                   metrics.testAccuracy ?? .nan, metrics.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined"))
-                    }
-                } catch {
-                    failures[job.key] = "final re-training failed: \(error)"
-                    log("\(job.key): final re-training failed: \(error)")
-                    break
-                }
+                let training = FinalTraining(arch: best.arch, index: best.index, seed: seed,
+                                             folder: directory.final(index: best.index, seed: seed))
+                if try FinalResult.load(from: training.folder) != nil { continue }
+                if chosenBy[training.key] == nil { trainings.append(training) }
+                chosenBy[training.key, default: []].append(job.key)
             }
         }
-        return .finished
+        if trainings.isEmpty { return .finished }
+        log("final re-training: \(trainings.count) answer(s) × seed(s), \(min(workers, trainings.count)) at a time "
+            + "with \(threads) thread(s) each")
+        let owners = chosenBy
+        let outcomes = inParallel(trainings) { training in
+            self.emit("final \(training.key) (answer of \(owners[training.key]!.joined(separator: ", "))): training")
+            let outcome = self.launcher.retrain(training, threads: threads, stop: self.stop)
+            if outcome == .finished, let result = try? FinalResult.load(from: training.folder) {
+                self.emit(String(format: "final %@: test %.2f%%, MSRS %@", training.key, result.metrics.testAccuracy ?? .nan,
+                                 result.metrics.msrsNormalized.map { String(format: "%.3f", $0) } ?? "undefined"))
+            }
+            return outcome
+        }
+        for (training, outcome) in zip(trainings, outcomes) {
+            guard case .failed(let reason) = outcome else { continue }
+            for key in chosenBy[training.key]! { failures[key] = "final re-training \(training.key) failed: \(reason)" }
+            log("final \(training.key) failed: \(reason)")
+        }
+        return stop.isRequested || outcomes.contains(.interrupted) ? .interrupted : .finished
+    }
+
+    /// A progress line from any lane: to `study.log` and `say`, one line at a time.
+    private func emit(_ line: String) {
+        lineLock.lock(); defer { lineLock.unlock() }
+        log(line)
     }
 
     private func log(_ line: String) {
@@ -153,23 +159,23 @@ package final class StudyDriver {
     }
 }
 
-/// The searches still to start, handed to the workers in order, and their outcomes.
-private final class JobQueue: @unchecked Sendable {
+/// The items still to start, handed to the lanes in order, and their outcomes.
+private final class WorkList<Item>: @unchecked Sendable {
     private let lock = NSLock()
-    private let jobs: [StudyJob]
+    private let items: [Item]
     private var nextIndex = 0
     private var results: [LaunchOutcome]
 
-    init(_ jobs: [StudyJob]) {
-        self.jobs = jobs
-        results = Array(repeating: .interrupted, count: jobs.count)
+    init(_ items: [Item]) {
+        self.items = items
+        results = Array(repeating: .interrupted, count: items.count)
     }
 
-    func next() -> (Int, StudyJob)? {
+    func next() -> (Int, Item)? {
         lock.lock(); defer { lock.unlock() }
-        guard nextIndex < jobs.count else { return nil }
+        guard nextIndex < items.count else { return nil }
         defer { nextIndex += 1 }
-        return (nextIndex, jobs[nextIndex])
+        return (nextIndex, items[nextIndex])
     }
 
     func finish(_ k: Int, _ outcome: LaunchOutcome) {

@@ -10,7 +10,7 @@ package enum StudyError: Error, CustomStringConvertible, LocalizedError, Equatab
         switch self {
         case let .notAStudy(path): return "\(path) holds no study (no plan.json); start one with rednas study --config FILE"
         case let .planChanged(directory, changes):
-            return "\(directory) was started with a different study file; changed: \(changes.joined(separator: "; ")). "
+            return "\(directory) was started with a different study file or storage; changed: \(changes.joined(separator: "; ")). "
                 + "Restore the file, or give another directory with --dir to start a new study"
         case let .damaged(path, detail): return "\(path): \(detail)"
         }

@@ -14,8 +14,11 @@ package struct StudyPlan: Codable, Equatable {
     /// Each arm's resolved search config (YAML, at the first seed), in arm order.
     package var armConfigs: [String]
     package var finalConfig: String
+    /// The database the searches live in (nil: their run directories).
+    package var database: StudyDatabase?
 
-    package init(_ study: LoadedStudy) throws {
+    package init(_ study: LoadedStudy, database: StudyDatabase? = nil) throws {
+        self.database = database
         base = study.basePath
         seeds = study.config.seeds
         set = study.config.set
@@ -28,6 +31,10 @@ package struct StudyPlan: Codable, Equatable {
     /// What differs from `other`, in words (empty when nothing).
     package func differences(from other: StudyPlan) -> [String] {
         var out: [String] = []
+        if database != other.database {
+            func place(_ d: StudyDatabase?) -> String { d.map { "--storage \($0.url)" } ?? "run directories" }
+            out.append("storage \(place(other.database)) → \(place(database))")
+        }
         if seeds != other.seeds { out.append("seeds \(other.seeds) → \(seeds)") }
         if set != other.set { out.append("set") }
         if arms.map(\.name) != other.arms.map(\.name) {
@@ -47,28 +54,26 @@ package struct StudyPlan: Codable, Equatable {
 
 extension StudyDirectory {
     /// Creates the study directory for `study`, or checks that an existing one was started with the
-    /// same plan.
+    /// same plan (and the same `database`).
     /// - Throws: ``StudyError/planChanged`` naming what differs.
-    package func prepare(for study: LoadedStudy) throws {
-        let plan = try StudyPlan(study)
+    package func prepare(for study: LoadedStudy, database: StudyDatabase? = nil) throws {
+        let plan = try StudyPlan(study, database: database)
         if exists {
-            let stored = try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: self.plan))
+            let stored = try JSONStyle.decoder().decode(StudyPlan.self, from: Data(contentsOf: self.plan))
             let changes = plan.differences(from: stored)
             if !changes.isEmpty { throw StudyError.planChanged(directory: url.path, changes: changes) }
             return
         }
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         try AtomicFile.write(try String(contentsOfFile: study.file, encoding: .utf8), to: studyFile)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(plan), to: self.plan)  // last: it marks the folder as a study
+        try AtomicFile.write(try JSONStyle.document(plan), to: self.plan)  // last: it marks the folder as a study
     }
 
     /// The stored plan.
     /// - Throws: ``StudyError/notAStudy`` when the folder holds none.
     package func loadPlan() throws -> StudyPlan {
         guard exists else { throw StudyError.notAStudy(url.path) }
-        do { return try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: plan)) } catch {
+        do { return try JSONStyle.decoder().decode(StudyPlan.self, from: Data(contentsOf: plan)) } catch {
             throw StudyError.damaged(path: plan.path, detail: "\(error)")
         }
     }

@@ -51,9 +51,6 @@ package struct StudyReport {
     }
 
     package func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(results), as: UTF8.self) + "\n"
+        String(decoding: try JSONStyle.document(results, nonFiniteAsStrings: true), as: UTF8.self) + "\n"
     }
 }
