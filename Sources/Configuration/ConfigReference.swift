@@ -49,6 +49,10 @@ package enum ConfigReference {
         "search.scheduler.kind": "none, successive_halving (asynchronous, ASHA) or hyperband (asynchronous brackets).",
         "search.scheduler.min_epochs": "Epochs of the lowest rung; the rungs are min_epochs · eta^k up to training.epochs.",
         "search.scheduler.eta": "Reduction factor η: a candidate moves up when it is in the top 1/η of its rung.",
+        "search.parallel": "Many workers: asynchronous (a freed worker proposes from the population as it is; "
+            + "fast, result depends on worker speed) or generations (deterministic: equals the one-machine run).",
+        "search.generation_size": "generations: proposals per generation, each made after the whole previous "
+            + "generation is committed.",
         "search.cache": "Reuse the result of a canonically equal architecture instead of training it again.",
         "search.space": "nats-tss (built in) or the path of a space file.",
         "fitness": "How candidates are compared (spec: msrs.md §6).",

@@ -10,6 +10,17 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
         case random
     }
 
+    /// How a search with many workers (`rednas search --storage`, `rednas worker`) proposes and commits.
+    package enum Parallel: String, Codable, CaseIterable, ConfigEnumeration {
+        /// Asynchronous evolution: a freed worker gets a proposal from the population as it is
+        /// then, results join it as they arrive (the result depends on worker count and speed).
+        case asynchronous
+        /// Fixed generations of `generation_size` proposals, each made from the state after the
+        /// whole previous generation; results join in proposal order. The result is a function of
+        /// config and seed alone, whatever the workers, and equals the one-machine run.
+        case generations
+    }
+
     /// `rea` or `random`.
     package var algorithm: Algorithm = .rea
     /// REA population size P. Reference: 10.
@@ -20,6 +31,11 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     package var budget = BudgetConfig()
     /// Multi-fidelity scheduling (early stopping of weak candidates); `kind: none` by default.
     package var scheduler = SchedulerConfig()
+    /// `asynchronous` (default) or `generations` (deterministic; not with a scheduler).
+    package var parallel: Parallel = .asynchronous
+    /// `generations`: proposals per generation (a config value, so the result does not depend on
+    /// how many workers run it).
+    package var generationSize: Int = 8
     /// Reuse the result of an architecture canonically equal to one already evaluated instead of
     /// training it again (it still counts as one evaluation of the budget). Not used under a
     /// scheduler: there every candidate trains (an earlier twin may stand at another fidelity).
@@ -30,7 +46,8 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
     /// Restrict the candidate operations (names from the space, e.g. [none, skip_connect, nor_conv_3x3]).
     package var ops: [String]? = nil
 
-    enum CodingKeys: String, CodingKey { case algorithm, population, sampleSize = "sample_size", budget, scheduler, cache, space, ops }
+    enum CodingKeys: String, CodingKey { case algorithm, population, sampleSize = "sample_size", budget, scheduler, parallel,
+                                       generationSize = "generation_size", cache, space, ops }
 
     package init() {}
 
@@ -41,6 +58,8 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
         sampleSize = try c.decode(.sampleSize, default: d.sampleSize)
         budget = try c.decode(.budget, default: d.budget)
         scheduler = try c.decode(.scheduler, default: d.scheduler)
+        parallel = try c.decode(.parallel, default: d.parallel)
+        generationSize = try c.decode(.generationSize, default: d.generationSize)
         cache = try c.decode(.cache, default: d.cache)
         space = try c.decode(.space, default: d.space)
         ops = try c.decodeIfPresent([String].self, forKey: .ops)
@@ -50,12 +69,20 @@ package struct SearchConfig: Codable, Equatable, ConfigValidatable {
         try require(population >= 1, "population", "must be at least 1, found \(population)")
         try require(sampleSize >= 1 && sampleSize <= population, "sample_size",
                     "must be between 1 and population (\(population)), found \(sampleSize)")
+        try require(generationSize >= 1, "generation_size", "must be at least 1, found \(generationSize)")
+        // Promotions depend on which results have arrived: only asynchronous scheduling has them.
+        try require(parallel == .asynchronous || scheduler.kind == .none, "parallel",
+                    "generations cannot be combined with search.scheduler.kind \(scheduler.kind.rawValue) "
+                    + "(use parallel: asynchronous, or scheduler kind: none)")
         try require(!space.isEmpty, "space", "give nats-tss (the built-in space) or a search-space file")
         if let ops {
             try require(!ops.isEmpty, "ops", "must list at least one operation")
             try require(Set(ops).count == ops.count, "ops", "lists an operation twice")
         }
     }
+
+    /// Proposals per generation in `generations` mode; nil for asynchronous.
+    package var generations: Int? { parallel == .generations ? generationSize : nil }
 
     /// The Evolution module's algorithm value.
     package var evolutionAlgorithm: SearchAlgorithm {

@@ -32,9 +32,7 @@ extension PostgresSearch {
     /// stored state first (`verifiedState`).
     package func mirror(into run: RunDirectory) throws -> MirrorResult {
         let (log, state) = try verifiedState()
-        let records = try events(log).compactMap { event -> EvaluationRecord? in
-            if case let .completed(_, record) = event { return record } else { return nil }
-        }
+        let records = search.historyRecords(try events(log), in: state)
         try stored.writeRunFiles(to: run)
         for file in [run.journal, run.state] where FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.removeItem(at: file)

@@ -43,7 +43,7 @@ extension PostgresSearch: WorkQueue {
                                        token: token, attempt: attempts + 1, leaseSeconds: leaseSeconds))
             }
             let step = try search.propose(&state, earlier: { [self] canonical in
-                (try? completedRecords(tx))?.first { $0.canonical == canonical && !$0.reused }
+                (try? completedRecords(tx))?.filter { $0.canonical == canonical && !$0.reused }.min { $0.number < $1.number }
             }, networkCounts: networkCounts)
             if changed || !step.events.isEmpty { try save(state, tx) }
             for event in step.events {
@@ -178,7 +178,7 @@ extension PostgresSearch: WorkQueue {
         return try row.decode(Int64.self)
     }
 
-    /// Every completed record in history order.
+    /// Every completed record in log order (history order when asynchronous).
     func completedRecords(_ tx: PostgresLink.Transaction) throws -> [EvaluationRecord] {
         try events(try readLog(tx.query).filter { $0.kind == "completed" }).compactMap {
             if case let .completed(_, record) = $0 { return record } else { return nil }

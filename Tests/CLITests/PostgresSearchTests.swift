@@ -24,7 +24,7 @@ final class PostgresSearchTests: XCTestCase {
 
     private var configURL: URL { workspace.appendingPathComponent("tiny.yaml") }
 
-    private func config(epochs: Int, evaluations: Int) -> String {
+    private func config(epochs: Int, evaluations: Int, search extra: String = "") -> String {
         """
         dataset:
           kind: cifar10
@@ -43,7 +43,7 @@ final class PostgresSearchTests: XCTestCase {
         search:
           population: 4
           sample_size: 2
-          cache: false
+          cache: false\(extra)
           budget:
             evaluations: \(evaluations)
         fitness:
@@ -82,6 +82,17 @@ final class PostgresSearchTests: XCTestCase {
             return ["number", "arch", "seed", "parent"].map { "\(o[$0] ?? "-")" }.joined(separator: " ")
                 + " \(m["valid_accuracy"]!) \(m["test_accuracy"] ?? "-") \(m["msrs"] ?? "-")"
         }
+    }
+
+    /// The weights file of every candidate of a run, by candidate folder.
+    private func weights(_ run: URL) throws -> [String: Data] {
+        let folder = run.appendingPathComponent("candidates")
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let file = folder.appendingPathComponent(name).appendingPathComponent("weights.safetensors")
+            files[name] = try Data(contentsOf: file)
+        }
+        return files
     }
 
     /// Waits until `condition` holds (polling), failing after `seconds`.
@@ -206,6 +217,69 @@ final class PostgresSearchTests: XCTestCase {
         let stored = try server.query("SELECT count(*) FROM rednas_log WHERE body LIKE '%\(server.password)%'")
             + server.query("SELECT count(*) FROM rednas_searches WHERE config LIKE '%\(server.password)%'")
         XCTAssertEqual(stored, ["0", "0"])
+    }
+
+    /// `search.parallel: generations` (3 per generation, 8 candidates): one worker, and three workers
+    /// whose results arrive out of proposal order (the first worker is paused on the first candidate
+    /// of a generation until the other two have committed the rest), give the local run's journal and
+    /// every candidate's weights.
+    func testGenerationsWithOneAndThreeWorkersEqualTheLocalRun() throws {
+        try config(epochs: 2, evaluations: 8, search: "\n  parallel: generations\n  generation_size: 3")
+            .write(to: configURL, atomically: true, encoding: .utf8)
+        let local = workspace.appendingPathComponent("local")
+        let run = try rednas(["search", "--config", configURL.path, "--run-dir", local.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let expected = try journal(local)
+        XCTAssertEqual(expected.count, 8)
+
+        let single = uniqueName("gen1")
+        let one = try rednas(["search", "--config", configURL.path, "--storage", server.url, "--name", single, "--quiet"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+
+        let three = uniqueName("gen3")
+        let first = try startSearch(three, extra: ["--lease-seconds", "60"])
+        // Pause the first worker while it trains the first candidate k of a generation (and holds
+        // no transaction open); it goes on alone through the generations until caught.
+        var caught: Int?
+        let deadline = Date().addingTimeInterval(120)
+        while caught == nil, Date() < deadline, first.process.isRunning {
+            let running = (try? server.query("SELECT number FROM rednas_candidates WHERE search = '\(three)' AND status = 'running'")) ?? []
+            guard let k = running.first.flatMap({ Int($0) }), k % 3 == 0 else { continue }
+            kill(first.pid, SIGSTOP)
+            let still = try server.query("SELECT status FROM rednas_candidates WHERE search = '\(three)' AND number = \(k)")
+            let open = try server.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                        + "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL")
+            if still == ["running"], open == ["0"] { caught = k } else { kill(first.pid, SIGCONT) }
+        }
+        let k = try XCTUnwrap(caught, "the first worker was never caught training the first candidate of a generation")
+        let end = min(k + 3, 8)
+        let others = [try worker(three), try worker(three)]
+        try waitUntil(120, "the other workers' commits of #\(k + 1)…#\(end - 1)") {
+            try server.query("SELECT count(*) FROM rednas_candidates WHERE search = '\(three)' AND status = 'done'") == ["\(end - 1)"]
+        }
+        XCTAssertEqual(try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(three)' AND kind = 'proposed'"),
+                       ["\(end)"], "the next generation waits for #\(k)")
+        kill(first.pid, SIGCONT)
+        for (i, process) in ([first] + others).enumerated() {
+            XCTAssertEqual(process.wait(seconds: 180, "worker \(i)"), 0, process.stderr)
+        }
+        let arrivals = try server.query("SELECT number FROM rednas_log WHERE search = '\(three)' AND kind = 'completed' ORDER BY seq")
+        XCTAssertEqual(arrivals.count, 8)
+        XCTAssertGreaterThan(arrivals.firstIndex(of: "\(k)")!, arrivals.firstIndex(of: "\(k + 1)")!,
+                             "#\(k) arrived after #\(k + 1): \(arrivals)")
+        let committers = try server.query("SELECT count(DISTINCT worker) FROM rednas_log WHERE search = '\(three)' AND kind = 'completed'")
+        XCTAssertGreaterThanOrEqual(Int(committers.first ?? "0") ?? 0, 2, "the paused worker and another committed")
+
+        for name in [single, three] {
+            try checkCompleteAndExact(name, evaluations: 8)
+            let mirror = workspace.appendingPathComponent("mirror-\(name)")
+            let export = try rednas(["export", "--storage", server.url, "--name", name, "--run-dir", mirror.path])
+            XCTAssertEqual(export.status, 0, export.stderr)
+            XCTAssertEqual(try journal(mirror), expected, "\(name): the database search is the local search")
+            let mirrored = try weights(mirror), own = try weights(local)
+            XCTAssertEqual(mirrored.keys.sorted(), own.keys.sorted(), name)
+            for (folder, data) in own { XCTAssertEqual(mirrored[folder], data, "\(name): weights of \(folder)") }
+        }
     }
 
     func testClearErrorsAndNothingWritten() throws {

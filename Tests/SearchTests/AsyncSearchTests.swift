@@ -6,8 +6,9 @@ import XCTest
 @testable import RunModel
 @testable import Search
 
-/// An in-memory WorkQueue on `AsyncSearch`, logging what a database store logs.
-private final class MemoryQueue: WorkQueue {
+/// An in-memory WorkQueue on `AsyncSearch`, logging what a database store logs (and serving the
+/// canonical cache from its log as the database store does).
+final class MemoryQueue: WorkQueue {
     let search: AsyncSearch
     var state: AsyncSearchState
     var log: [SearchLogEvent] = []
@@ -21,7 +22,12 @@ private final class MemoryQueue: WorkQueue {
     }
 
     func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim {
-        let step = try search.propose(&state, networkCounts: networkCounts)
+        let completed = log.compactMap { event -> EvaluationRecord? in
+            if case let .completed(_, record) = event { return record } else { return nil }
+        }
+        let step = try search.propose(&state, earlier: { canonical in
+            completed.filter { $0.canonical == canonical && !$0.reused }.min { $0.number < $1.number }
+        }, networkCounts: networkCounts)
         log += step.events
         guard let work = step.work else { return search.isFinished(state) ? .finished : .wait }
         nextToken += 1

@@ -31,6 +31,10 @@ package final class SearchDriver {
     /// (the same record outside multi-fidelity runs).
     var firstRecord: [Int] = []
     var latestRecord: [Int] = []
+    /// Generations mode: the proposals of the current generation not yet committed, and the number
+    /// of the generation's first record (see SearchDriver+Generations).
+    var generation: [Proposal<Cell>] = []
+    var generationStart = 0
     /// The run's fingerprint, recorded in each candidate's checkpoints and weights.
     package private(set) var fingerprint: String?
 
@@ -77,7 +81,7 @@ package final class SearchDriver {
                 try replayRung(record, rule: rule)
                 continue
             }
-            let proposal = search.propose(&state)
+            let proposal = nextProposal()
             guard record.number == records.count, proposal.genome.architectureString == record.arch else {
                 throw SearchError.journalMismatch(path: store.journalLocation, number: record.number,
                                                   journal: record.arch, proposed: proposal.genome.architectureString)
@@ -95,7 +99,7 @@ package final class SearchDriver {
     /// under a scheduler, among the candidates at the highest fidelity reached).
     package var bestNumber: Int? { search.answer(in: state).map { latestRecord[$0] } }
 
-    package var isFinished: Bool { state.hasExhausted(settings.budget) }
+    package var isFinished: Bool { generation.isEmpty && state.hasExhausted(settings.budget) }
 
     /// Runs until the budget is used or a stop is requested. Returns why it ended.
     /// Runs `body`, turning a failed write (disk full, I/O error) into `SearchError.storeWriteFailed`,
@@ -115,13 +119,13 @@ package final class SearchDriver {
     private func runLoop() throws -> SearchEnd {
         events(.started(done: records.count, best: bestNumber.map { records[$0] }))
         let rule = promotionRule
-        while !state.hasExhausted(settings.budget) {
+        while !isFinished {
             if stop.isRequested { return finish(.stopped) }
             if let rule {
                 guard try runRungStep(rule) else { return finish(.stopped) }
                 continue
             }
-            let proposal = search.propose(&state)
+            let proposal = nextProposal()
             try saveState()
             let number = records.count
             let task = CandidateTask(number: number, cell: proposal.genome, seed: settings.candidateSeed(number),
@@ -143,6 +147,7 @@ package final class SearchDriver {
         firstRecord.append(records.count)
         latestRecord.append(records.count)
         records.append(record)
+        if !generation.isEmpty { generation.removeFirst() }
     }
 
     private func finish(_ end: SearchEnd) -> SearchEnd {
@@ -154,7 +159,8 @@ package final class SearchDriver {
     /// Trains the task (or serves it from the cache). nil when interrupted by a stop request.
     private func evaluate(_ task: CandidateTask, parent: Int?) throws -> EvaluationRecord? {
         let canonical = task.cell.canonicalString
-        if settings.reuseCanonical, let earlier = records.first(where: { $0.canonical == canonical && !$0.reused }) {
+        if settings.reuseCanonical,
+           let earlier = records[..<reuseLimit].first(where: { $0.canonical == canonical && !$0.reused }) {
             // The result (accuracy, MSRS, weights) is the earlier one's; the counts are this cell's own.
             var metrics = earlier.metrics
             if let counts = evaluator.networkCounts(for: task.cell) { (metrics.params, metrics.flops) = (counts.params, counts.flops) }

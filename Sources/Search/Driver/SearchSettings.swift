@@ -13,12 +13,16 @@ package struct SearchSettings: Equatable {
     package var reuseCanonical: Bool
     /// The multi-fidelity rungs (successive halving / Hyperband); nil = every candidate trains fully.
     package var ladder: FidelityLadder?
+    /// Deterministic parallel mode (`search.parallel: generations`): proposals per generation; nil
+    /// = asynchronous. The one-machine driver runs the same generations (see SearchDriver+Generations).
+    package var generationSize: Int?
 
     package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
                 seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false,
-                ladder: FidelityLadder? = nil) {
+                ladder: FidelityLadder? = nil, generationSize: Int? = nil) {
         self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
         self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical; self.ladder = ladder
+        self.generationSize = generationSize
     }
 
     /// The seed of candidate `number`: a function of the run seed and the number only, so a

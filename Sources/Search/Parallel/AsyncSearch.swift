@@ -8,6 +8,13 @@ import RunModel
 /// population as it is at that moment; a completion joins the history (and the population, aging
 /// out the oldest member) when it arrives. With one worker this is exactly the sequential search.
 ///
+/// Generations mode (`settings.generationSize` G): proposals `g·G ..< (g+1)·G` form generation g
+/// and are made only once every completion of generation g−1 has joined the history, so all of
+/// them come from the same state; a completion that arrives early is held (`state.received`) and
+/// joins when its predecessors have and its whole generation has been proposed. The history is
+/// then in proposal order and the result a function of config and seed alone — whatever the
+/// number and speed of the workers, and equal to the one-machine run of the same generations.
+///
 /// A store serializes the calls (`propose`, `complete`) and logs each as a `SearchLogEvent`;
 /// `replay` of that log rebuilds the state, so the state is a pure function of the log.
 package struct AsyncSearch {
@@ -29,14 +36,20 @@ package struct AsyncSearch {
 
     /// Whether another proposal may be handed out: in-flight proposals count against the
     /// evaluation budget (each will complete once); the time budget counts completed seconds.
+    /// In generations mode a proposal opening a new generation also waits until the previous one
+    /// has joined the history (the time and epoch budgets are then those of the whole generation).
     package func mayPropose(_ state: AsyncSearchState) -> Bool {
-        if let limit = settings.budget.evaluations, state.search.history.count + state.inFlight.count >= limit { return false }
+        if let limit = settings.budget.evaluations, state.proposed >= limit { return false }
+        if let size = settings.generationSize, state.search.history.count < state.proposed / size * size { return false }
         if let limit = settings.budget.seconds, state.search.secondsUsed >= limit { return false }
+        if let limit = settings.budget.epochs, state.search.epochsUsed >= limit { return false }
         return true
     }
 
-    /// The search is over: no proposal may be made and none is in flight.
-    package func isFinished(_ state: AsyncSearchState) -> Bool { !mayPropose(state) && state.inFlight.isEmpty }
+    /// The search is over: no proposal may be made and none is in flight or held.
+    package func isFinished(_ state: AsyncSearchState) -> Bool {
+        !mayPropose(state) && state.inFlight.isEmpty && state.received.isEmpty
+    }
 
     /// The candidate seed and task of an in-flight proposal.
     package func task(_ work: AsyncSearchState.InFlight, runFingerprint: String?) -> CandidateTask {
@@ -45,8 +58,9 @@ package struct AsyncSearch {
     }
 
     /// Makes the next proposal from the current population. With the canonical cache on, a cell
-    /// already evaluated (`earlier(canonical)` returns its record) completes at once, reusing that
-    /// result, and the next proposal is made; the step's events hold both.
+    /// already in the history (`earlier(canonical)` returns the fresh record of lowest history number
+    /// with that canonical form) completes at once, reusing that result, and the next proposal is
+    /// made; the step's events hold both.
     package func propose(_ state: inout AsyncSearchState, earlier: (String) -> EvaluationRecord? = { _ in nil },
                          networkCounts: (Cell) -> NetworkCounts? = { _ in nil }) throws -> Step {
         var step = Step()
@@ -54,7 +68,9 @@ package struct AsyncSearch {
             let work = proposeOne(&state)
             step.events.append(.proposed(number: work.number, arch: work.proposal.genome.architectureString))
             let canonical = work.proposal.genome.canonicalString
-            if settings.reuseCanonical, let source = earlier(canonical), !source.reused {
+            // Generations mode: only a member of an earlier generation (in the history) is a source.
+            if settings.reuseCanonical, let source = earlier(canonical), !source.reused,
+               source.number < state.search.history.count {
                 // The result (accuracy, MSRS, weights) is the earlier one's; the counts are this cell's own.
                 var metrics = source.metrics
                 if let counts = networkCounts(work.proposal.genome) { (metrics.params, metrics.flops) = (counts.params, counts.flops) }
@@ -78,7 +94,8 @@ package struct AsyncSearch {
     }
 
     /// Completes in-flight proposal `number` with `metrics`: the record joins the history (its
-    /// `number` is its history position, `parent` the parent's) and the population.
+    /// `number` is its history position, `parent` the parent's) and the population — in generations
+    /// mode once its predecessors have (until then it is held in `state.received`).
     /// - Throws: `SearchError.damaged` when `number` is not in flight.
     @discardableResult
     package func complete(_ state: inout AsyncSearchState, number: Int, metrics: CandidateMetrics, seconds: Double,
@@ -88,27 +105,62 @@ package struct AsyncSearch {
         }
         let cell = work.proposal.genome
         let record = EvaluationRecord(
-            number: state.search.history.count, arch: cell.architectureString, index: cell.index,
+            number: historyNumber(of: number, in: state), arch: cell.architectureString, index: cell.index,
             canonical: cell.canonicalString, seed: settings.candidateSeed(number), parent: work.proposal.parent,
             reusedFrom: reusedFrom, result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
             seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: finishedAt))
-        try apply(record, number: number, to: &state)
+        try receive(record, number: number, into: &state)
         return record
     }
 
-    private func apply(_ record: EvaluationRecord, number: Int, to state: inout AsyncSearchState) throws {
+    /// The history place a completion of proposal `number` takes: the next one when asynchronous,
+    /// its proposal number in generations mode (the history is in proposal order).
+    private func historyNumber(of number: Int, in state: AsyncSearchState) -> Int {
+        settings.generationSize == nil ? state.search.history.count : number
+    }
+
+    private func receive(_ record: EvaluationRecord, number: Int, into state: inout AsyncSearchState) throws {
         guard let at = state.inFlight.firstIndex(where: { $0.number == number }) else {
             throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number), which is not in flight")
         }
+        let expected = historyNumber(of: number, in: state)
         let work = state.inFlight.remove(at: at)
-        guard record.number == state.search.history.count, record.arch == work.proposal.genome.architectureString else {
+        guard record.number == expected, record.arch == work.proposal.genome.architectureString else {
             throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number) is history entry "
-                                      + "#\(record.number) (\(record.arch)) where #\(state.search.history.count) "
+                                      + "#\(record.number) (\(record.arch)) where #\(expected) "
                                       + "(\(work.proposal.genome.architectureString)) was expected")
         }
+        guard settings.generationSize != nil else { return apply(record, work: work, to: &state) }
+        state.received.append(AsyncSearchState.Received(work: work, record: record))
+        while let next = state.received.firstIndex(where: { $0.work.number == state.search.history.count }),
+              generationIsProposed(containing: state.received[next].work.number, state) {
+            let held = state.received.remove(at: next)
+            apply(held.record, work: held.work, to: &state)
+        }
+    }
+
+    /// Whether every proposal of the generation holding proposal `number` has been made (the last
+    /// generation ends early at the evaluation budget).
+    private func generationIsProposed(containing number: Int, _ state: AsyncSearchState) -> Bool {
+        guard let size = settings.generationSize else { return true }
+        let end = min((number / size + 1) * size, settings.budget.evaluations ?? Int.max)
+        return state.proposed >= end
+    }
+
+    private func apply(_ record: EvaluationRecord, work: AsyncSearchState.InFlight, to state: inout AsyncSearchState) {
         state.search.pending = work.proposal
-        search.record(record.result, reused: record.reused, seconds: record.seconds, into: &state.search)
-        state.completedProposals.append(number)
+        search.record(record.result, reused: record.reused, seconds: record.seconds,
+                      epochs: record.reused ? 0 : record.metrics.epochs, into: &state.search)
+        state.completedProposals.append(work.number)
+    }
+
+    /// The completed records of `events` that have joined the history, in history order (in
+    /// generations mode the log holds completions in arrival order, and some may still be held).
+    package func historyRecords(_ events: [SearchLogEvent], in state: AsyncSearchState) -> [EvaluationRecord] {
+        events.compactMap { event -> EvaluationRecord? in
+            guard case let .completed(_, record) = event, record.number < state.search.history.count else { return nil }
+            return record
+        }.sorted { $0.number < $1.number }
     }
 
     /// Rebuilds the state from the log: each proposal is made again (and must propose the logged
@@ -125,7 +177,7 @@ package struct AsyncSearch {
                                                       proposed: work.proposal.genome.architectureString)
                 }
             case let .completed(number, record):
-                do { try apply(record, number: number, to: &state) } catch let SearchError.damaged(_, detail) {
+                do { try receive(record, number: number, into: &state) } catch let SearchError.damaged(_, detail) {
                     throw SearchError.damaged(path: location, detail: detail)
                 }
             }

@@ -143,9 +143,11 @@ extension RunSnapshot {
     package var epochsUsed: Int { records.epochsUsed }
 
     /// Whether the budget (evaluations, seconds or epochs) is used.
+    /// Generations mode checks the time and epoch limits only between generations.
     package var budgetUsed: Bool {
-        (totalEvaluations.map { candidates.count >= $0 } ?? false)
-            || (config?.search.budget.seconds.map { secondsUsed >= $0 } ?? false)
+        if totalEvaluations.map({ candidates.count >= $0 }) ?? false { return true }
+        if let size = config?.search.generations, candidates.count % size != 0 { return false }
+        return (config?.search.budget.seconds.map { secondsUsed >= $0 } ?? false)
             || (config?.search.budget.epochs.map { epochsUsed >= $0 } ?? false)
     }
 
