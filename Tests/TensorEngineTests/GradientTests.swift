@@ -5,6 +5,11 @@ import Randomness
 import TestSupport
 
 final class GradientTests: XCTestCase {
+    /// Every test runs once with each kernel variant the CPU runs (TestSupport.KernelVariants).
+    override func invokeTest() {
+        KernelVariants.forEach { _ in super.invokeTest() }
+    }
+
     var generator = SeededGenerator(seed: 2024)
 
     func random(_ shape: [Int], minMagnitude: Float = 0) -> Tensor {

@@ -8,6 +8,11 @@ import XCTest
 /// against the direct correlation it stands for, then the SIMD transforms of both kernel families,
 /// on whole planes (gathers, edge tiles and scatters included), against the reference.
 final class WinogradTransformTests: XCTestCase {
+    /// Every test runs once with each kernel variant the CPU runs (TestSupport.KernelVariants).
+    override func invokeTest() {
+        KernelVariants.forEach { _ in super.invokeTest() }
+    }
+
     typealias Matrix = WinogradReference.Matrix
 
     func randomMatrix(_ rows: Int, _ cols: Int, using generator: inout SeededGenerator) -> Matrix {
