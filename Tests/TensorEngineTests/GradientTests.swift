@@ -7,7 +7,7 @@ import TestSupport
 final class GradientTests: XCTestCase {
     /// Every test runs once with each kernel variant the CPU runs (TestSupport.KernelVariants).
     override func invokeTest() {
-        KernelVariants.forEach { _ in super.invokeTest() }
+        KernelVariants.runEach { _ in super.invokeTest() }
     }
 
     var generator = SeededGenerator(seed: 2024)

@@ -22,7 +22,7 @@ final class SmallProductsTests: XCTestCase {
     }
 
     func testMultiplyMatchesNaiveProduct() {
-        KernelVariants.forEach { isa in multiplyMatchesNaiveProduct(isa) }
+        KernelVariants.runEach { isa in multiplyMatchesNaiveProduct(isa) }
     }
 
     func multiplyMatchesNaiveProduct(_ isa: KernelISA) {
@@ -48,7 +48,7 @@ final class SmallProductsTests: XCTestCase {
     }
 
     func testAccumulateTransposedMatchesNaiveAndBLAS() {
-        KernelVariants.forEach { isa in accumulateTransposedMatchesNaiveAndBLAS(isa) }
+        KernelVariants.runEach { isa in accumulateTransposedMatchesNaiveAndBLAS(isa) }
     }
 
     func accumulateTransposedMatchesNaiveAndBLAS(_ isa: KernelISA) {

@@ -9,7 +9,7 @@ import TestSupport
 final class Winograd4x4Tests: XCTestCase {
     /// Every test runs once with each kernel variant the CPU runs (TestSupport.KernelVariants).
     override func invokeTest() {
-        KernelVariants.forEach { _ in super.invokeTest() }
+        KernelVariants.runEach { _ in super.invokeTest() }
     }
 
     struct Case { let n, cin, cout, h, w: Int }

@@ -10,7 +10,7 @@ import XCTest
 final class WinogradTransformTests: XCTestCase {
     /// Every test runs once with each kernel variant the CPU runs (TestSupport.KernelVariants).
     override func invokeTest() {
-        KernelVariants.forEach { _ in super.invokeTest() }
+        KernelVariants.runEach { _ in super.invokeTest() }
     }
 
     typealias Matrix = WinogradReference.Matrix

@@ -14,7 +14,7 @@ public enum KernelVariants {
     /// Runs `body` once with each runnable variant selected for every kernel family
     /// (`KernelSet(direct3x3: isa)`), then restores the selection. Asserts that the list is what
     /// the CPU's flags say, so that a machine with AVX-512 cannot silently skip that path.
-    public static func forEach(file: StaticString = #filePath, line: UInt = #line, _ body: (KernelISA) -> Void) {
+    public static func runEach(file: StaticString = #filePath, line: UInt = #line, _ body: (KernelISA) -> Void) {
         let saved = KernelSet.active, cpu = CPUDescription.current()
         defer { KernelSet.select(saved) }
         let variants = runnable
