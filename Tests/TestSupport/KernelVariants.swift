@@ -14,7 +14,8 @@ public enum KernelVariants {
     /// Runs `body` once with each runnable variant selected for every kernel family
     /// (`KernelSet(direct3x3: isa)`), then restores the selection. Asserts that the list is what
     /// the CPU's flags say, so that a machine with AVX-512 cannot silently skip that path.
-    public static func runEach(file: StaticString = #filePath, line: UInt = #line, _ body: (KernelISA) -> Void) {
+    public static func runEach(file: StaticString = #filePath, line: UInt = #line, _ body: (KernelISA) throws -> Void)
+        rethrows {
         let saved = KernelSet.active, cpu = CPUDescription.current()
         defer { KernelSet.select(saved) }
         let variants = runnable
@@ -23,7 +24,16 @@ public enum KernelVariants {
         XCTAssertEqual(variants.contains(.avx512), cpu.has("avx512f", "avx2", "fma"), file: file, line: line)
         for isa in variants {
             KernelSet.select(KernelSet(direct3x3: isa))
-            body(isa)
+            try body(isa)
         }
+    }
+
+    /// Runs `body` with `isa` selected for every kernel family, then restores the selection
+    /// (checks of one variant's own properties, e.g. the Swift transforms' two paths).
+    public static func run(_ isa: KernelISA, _ body: () throws -> Void) rethrows {
+        let saved = KernelSet.active
+        defer { KernelSet.select(saved) }
+        KernelSet.select(KernelSet(direct3x3: isa))
+        try body()
     }
 }
