@@ -1,8 +1,11 @@
+import CKernels
+
 /// Batch-norm kernels of the fused ReLU → conv → BN op (`reluConvBatchNormSum`), which keeps only
 /// the conv output z and recomputes x̂ = (z − μ)·invstd where it needs it. The reference kernels
 /// are `BatchNormKernels` (two-pass Double moments, stored x̂).
 ///
-/// Channels run in parallel; within a channel, each plane is summed in Float over 8 lanes and plane
+/// Channels run in parallel; within a channel, each plane is summed in Float over the vector lanes
+/// (8 in Swift; 4, 8 or 16 in the C variants that `KernelSet.active.vectors` selects) and plane
 /// totals are added in Double in plane order, so results do not depend on the thread count.
 enum FusedBatchNormKernels {
     /// Per-channel Σdy and Σdy·(z − μ) of one backward pass.
@@ -45,6 +48,10 @@ enum FusedBatchNormKernels {
     /// (Σ(p − shift), Σ(p − shift)²) over `count` values.
     @inline(__always)
     static func shiftedSums(_ p: UnsafePointer<Float>, count: Int, shift: Float) -> (Double, Double) {
+        let isa = KernelSet.active.vectors
+        if isa != .swift {
+            return withPair { rednas_bn_shifted_sums(isa.cValue, p, count, shift, $0) }
+        }
         var s = SIMD8<Float>(), q = SIMD8<Float>()
         let k = SIMD8<Float>(repeating: shift)
         var i = 0
@@ -62,6 +69,7 @@ enum FusedBatchNormKernels {
     static func addNormalized(_ z: Tensor, _ layout: PlaneLayout, _ moments: BatchNormKernels.Moments,
                               gamma: Tensor, beta: Tensor, into out: inout Tensor, overwrite: Bool) {
         precondition(out.shape == z.shape, "addNormalized: output \(out.shape) is not \(z.shape)")
+        let isa = KernelSet.active.vectors
         z.data.withUnsafeBufferPointer { zs in
         out.data.withUnsafeMutableBufferPointer { ys in
             let (z, y) = (zs.baseAddress!, ys.baseAddress!)
@@ -71,7 +79,9 @@ enum FusedBatchNormKernels {
                 for n in 0..<layout.batch {
                     let base = layout.plane(n, ch)
                     let (zp, yp) = (z + base, y + base)
-                    if overwrite {
+                    if isa != .swift {
+                        rednas_bn_affine_plane(isa.cValue, zp, layout.planeSize, a, b, overwrite ? 1 : 0, yp)
+                    } else if overwrite {
                         for i in 0..<layout.planeSize { yp[i] = a * zp[i] + b }
                     } else {
                         for i in 0..<layout.planeSize { yp[i] += a * zp[i] + b }
@@ -85,7 +95,7 @@ enum FusedBatchNormKernels {
     /// Σdy and Σdy·(z − μ) per channel.
     static func gradientSums(_ dy: Tensor, _ z: Tensor, _ layout: PlaneLayout,
                              _ moments: BatchNormKernels.Moments) -> GradientSums {
-        let c = layout.channels
+        let c = layout.channels, isa = KernelSet.active.vectors
         var sumDy = [Double](repeating: 0, count: c), sumDyCentered = sumDy
         dy.data.withUnsafeBufferPointer { dys in
         z.data.withUnsafeBufferPointer { zs in
@@ -98,6 +108,11 @@ enum FusedBatchNormKernels {
                 for n in 0..<layout.batch {
                     let base = layout.plane(n, ch)
                     let (g, zp) = (dy + base, z + base)
+                    if isa != .swift {
+                        let (s, q) = withPair { rednas_bn_gradient_sums(isa.cValue, g, zp, layout.planeSize, mu[0], $0) }
+                        total += s; centered += q
+                        continue
+                    }
                     var s = SIMD8<Float>(), q = SIMD8<Float>()
                     var i = 0
                     while i + 8 <= layout.planeSize {
@@ -148,6 +163,15 @@ enum FusedBatchNormKernels {
             }
         }
         return (a, b, c)
+    }
+
+    /// The two values a C kernel writes to the pointer it is given.
+    @inline(__always)
+    static func withPair(_ body: (UnsafeMutablePointer<Double>) -> Void) -> (Double, Double) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2) { pair in
+            body(pair.baseAddress!)
+            return (pair[0], pair[1])
+        }
     }
 
     @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Matrix products with a short inner dimension (or few rows and columns), computed in registers
 /// without OpenBLAS's packing.
 ///
@@ -9,7 +11,8 @@
 /// accumulated in 8 SIMD8 registers, so each broadcast or load feeds two multiply-adds and the
 /// operands are read where they lie. Sums run in order over the inner index (dot products: per
 /// lane, then across lanes), vector lanes with `addProduct` (fused where the build targets FMA
-/// hardware), so results differ from OpenBLAS's in rounding only.
+/// hardware), so results differ from OpenBLAS's in rounding only. Unless `KernelSet.active.vectors`
+/// is `.swift`, the C kernels (`rednas_small_*`, the same blocks with 4, 8 or 16 lanes) run instead.
 enum SmallProducts {
     typealias Vector = SIMD8<Float>
 
@@ -26,6 +29,11 @@ enum SmallProducts {
     static func multiply(rows: Int, cols: Int, inner: Int, _ a: UnsafePointer<Float>, lda: Int,
                          _ b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
         precondition(cols % 8 == 0, "SmallProducts.multiply: columns must be a multiple of 8")
+        let isa = KernelSet.active.vectors
+        if isa != .swift {
+            rednas_small_multiply(isa.cValue, rows, cols, inner, a, lda, b, ldb, c, ldc)
+            return
+        }
         var r = 0
         while r + 4 <= rows {
             let (a0, a1, a2, a3) = (a + r * lda, a + (r + 1) * lda, a + (r + 2) * lda, a + (r + 3) * lda)
@@ -73,6 +81,11 @@ enum SmallProducts {
     /// Cost: rows · cols · inner multiply-adds, no extra memory.
     static func accumulateTransposed(rows: Int, cols: Int, inner: Int, _ a: UnsafePointer<Float>, lda: Int,
                                      _ b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let isa = KernelSet.active.vectors
+        if isa != .swift {
+            rednas_small_accumulate_transposed(isa.cValue, rows, cols, inner, a, lda, b, ldb, c, ldc)
+            return
+        }
         let whole = inner / 8 * 8
         @inline(__always) func tail(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ sum: Float) -> Float {
             var sum = sum

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The F(4×4, 3×3) output-gradient transform dM = A e Aᵀ (the adjoint of the output transform),
 /// used by dW; layouts and scratch as in the transforms file.
 extension Winograd4x4Kernels {
@@ -37,6 +39,13 @@ extension Winograd4x4Kernels {
                 }
                 // (A group reaching into the next image waits for it, except after the last image.)
                 let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
+                let isa = KernelSet.active.vectors
+                if isa != .swift {
+                    let count = (ready - done) / 8 * 8
+                    rednas_winograd4_gradients(isa.cValue, count, grads + done, patchStride, 4 * patchStride,
+                                               dm + c * run + done, stride)
+                    done += count
+                }
                 while done + 8 <= ready {
                     gradientTiles(grads + done, run: patchStride, rowPitch: 4 * patchStride, temp: s.temp,
                                   into: dm + c * run + done, stride: stride)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The F(4×4, 3×3) transforms (see `Winograd4x4Kernels`), with the interpolation points
 /// 0, ±1, ±2, ∞ (Lavin & Gray):
 ///     Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1],
@@ -89,10 +91,11 @@ extension Winograd4x4Kernels {
     /// tile at (4ty, 4tx), is the inner 4×4 of the same patch, so x is read and gathered once for both.
     /// With `affine`, the transformed input is a[c]·x + b[c]·z + c[c] instead of x (no `rectify`).
     ///
-    /// Where every group of 8 tiles lies in one image (`groupsStayInImages`), each group is
-    /// transformed straight from the zero-bordered plane as its rows are gathered; elsewhere a
-    /// channel's patches are first gathered into runs. `inPlace` overrides the choice (for tests:
-    /// both give the same bits).
+    /// Where every group of 8 tiles lies in one image (`groupsStayInImages`) and the Swift vector
+    /// kernels run (`KernelSet.vectors`), each group is transformed straight from the
+    /// zero-bordered plane as its rows are gathered; elsewhere a channel's patches are first
+    /// gathered into runs, which the C kernels (`rednas_winograd4_*`) transform when selected.
+    /// `inPlace` overrides the choice (for tests: with the Swift kernels both give the same bits).
     static func transformInputs(_ x: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                 _ layout: ChunkLayout, rectify: Bool = false, affine: ChannelAffine? = nil,
                                 scratch: UnsafeMutablePointer<Float>, into v: UnsafeMutablePointer<Float>,
@@ -116,7 +119,8 @@ extension Winograd4x4Kernels {
             }
         }
 
-        if inPlace ?? groupsStayInImages(t) {
+        let isa = KernelSet.active.vectors
+        if inPlace ?? (groupsStayInImages(t) && isa == .swift) {
             precondition(groupsStayInImages(t), "transformInputs: groups of 8 tiles cross images on this plane")
             // Image by image, so that x is read in order; no patch runs: each group's six patch rows
             // go from the gather straight into the row transforms, in registers.
@@ -151,6 +155,15 @@ extension Winograd4x4Kernels {
                 // Transform each group of 8 tiles as soon as it is gathered, while it is in L1.
                 // (A group reaching into the next image waits for it, except after the last image.)
                 let ready = local == images.count - 1 ? tiles + 7 : (local + 1) * t.tilesPerImage
+                if isa != .swift {
+                    let count = (ready - done) / 8 * 8
+                    rednas_winograd4_inputs(isa.cValue, count, s.patches + done, patchStride, v + c * run + done, stride)
+                    if let dm {
+                        rednas_winograd4_gradients(isa.cValue, count, s.patches + 7 * patchStride + done, patchStride,
+                                                   6 * patchStride, dm + c * run + done, stride)
+                    }
+                    done += count
+                }
                 while done + 8 <= ready {
                     inputTiles(s.patches + done, run: patchStride, temp: s.temp, into: v + c * run + done, stride: stride)
                     if let dm {  // Patch position (1 + r, 1 + col) is tile pixel (r, col).
@@ -276,8 +289,9 @@ extension Winograd4x4Kernels {
     /// y tile = Aᵀ m A for every tile; stores only the pixels inside the image. A pixel is zeroed
     /// where `mask` (same layout as y) is ≤ 0, and added to y instead of stored when `accumulate`.
     /// Where every group of 8 tiles lies in one image (`groupsStayInImages`), each group's output
-    /// rows go from the transform straight to y; elsewhere a channel's outputs are first stored in
-    /// runs. `inPlace` overrides the choice (for tests: both give the same bits).
+    /// rows go from the transform straight to y (with the Swift vector kernels); elsewhere a
+    /// channel's outputs are first stored in runs, by the C kernels when selected. `inPlace`
+    /// overrides the choice (for tests: with the Swift kernels both give the same bits).
     static func transformOutputs(_ m: UnsafePointer<Float>, _ images: Range<Int>, channels: Int, _ t: Tiling,
                                  _ layout: ChunkLayout, mask: UnsafePointer<Float>? = nil, accumulate: Bool = false,
                                  scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>,
@@ -285,7 +299,8 @@ extension Winograd4x4Kernels {
         let s = Scratch(scratch, t, layout)
         let (h, w) = (t.height, t.width)
         let (run, stride) = (layout.run, layout.planeStride(channels: channels))
-        if inPlace ?? groupsStayInImages(t) {
+        let isa = KernelSet.active.vectors
+        if inPlace ?? (groupsStayInImages(t) && isa == .swift) {
             precondition(groupsStayInImages(t), "transformOutputs: groups of 8 tiles cross images on this plane")
             let (groupsPerRow, bundle) = (max(1, t.tilesX / 8), tileRowsPerGroup(t))
             // Floats of one tile row's output row in the 32 a group's row holds.
@@ -317,6 +332,11 @@ extension Winograd4x4Kernels {
             var done = 0  // Tiles transformed (a multiple of 8).
             for (local, n) in images.enumerated() {
                 // Transform the groups of 8 tiles this image needs, just before its scatter.
+                if isa != .swift, done < (local + 1) * t.tilesPerImage {
+                    let count = ((local + 1) * t.tilesPerImage - done + 7) / 8 * 8
+                    rednas_winograd4_outputs(isa.cValue, count, m + c * run + done, stride, values + done, patchStride)
+                    done += count
+                }
                 while done < (local + 1) * t.tilesPerImage {
                     outputTiles(m + c * run + done, stride: stride, temp: s.temp, into: values + done, run: patchStride)
                     done += 8

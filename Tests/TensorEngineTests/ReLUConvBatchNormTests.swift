@@ -15,7 +15,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
 
     // MARK: Finite differences
 
-    func testGradientsOfTwoBranchesAndATermMatchFiniteDifferences() {
+    func testGradientsOfTwoBranchesAndATermMatchFiniteDifferences() { KernelVariants.runEach { _ in checkGradientsOfTwoBranchesAndATermMatchFiniteDifferences() } }
+
+    func checkGradientsOfTwoBranchesAndATermMatchFiniteDifferences() {
         let (s1, s2) = (BatchNormStatistics(channels: 3), BatchNormStatistics(channels: 3))
         // x₀ feeds a branch and is also the pass-through term (a NATS skip edge beside a conv).
         let inputs = [random([2, 3, 4, 4], minMagnitude: 0.1), random([2, 3, 4, 4], minMagnitude: 0.1),
@@ -28,7 +30,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
         }
     }
 
-    func testGradientsOfAStrideTwoBranchInEvaluationMatchFiniteDifferences() {
+    func testGradientsOfAStrideTwoBranchInEvaluationMatchFiniteDifferences() { KernelVariants.runEach { _ in checkGradientsOfAStrideTwoBranchInEvaluationMatchFiniteDifferences() } }
+
+    func checkGradientsOfAStrideTwoBranchInEvaluationMatchFiniteDifferences() {
         let statistics = BatchNormStatistics(channels: 2)
         statistics.runningMean = random([2])
         statistics.runningVariance = Tensor(shape: [2], data: [0.7, 1.8])
@@ -97,7 +101,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
         }
     }
 
-    func testNATSNodeShapes() {
+    func testNATSNodeShapes() { KernelVariants.runEach { _ in checkNATSNodeShapes() } }
+
+    func checkNATSNodeShapes() {
         // node₃ = skip(x₀) + conv3(x₁) + conv3(x₂) with 16 channels over 9×9 planes (odd tiles).
         assertMatchesReference(inputShapes: [[3, 16, 9, 9], [3, 16, 9, 9], [3, 16, 9, 9]],
                                branches: [BranchSpec(input: 1, cin: 16, kernel: 3, stride: 1),
@@ -118,7 +124,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
         }
     }
 
-    func testReductionShapesAndEvaluationMode() {
+    func testReductionShapesAndEvaluationMode() { KernelVariants.runEach { _ in checkReductionShapesAndEvaluationMode() } }
+
+    func checkReductionShapesAndEvaluationMode() {
         assertMatchesReference(inputShapes: [[4, 6, 8, 8]], branches: [BranchSpec(input: 0, cin: 6, kernel: 3, stride: 2)],
                                terms: [], cout: 12, training: true)
         assertMatchesReference(inputShapes: [[2, 5, 7, 7], [2, 5, 7, 7]],
@@ -126,7 +134,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
                                terms: [1, 0], cout: 5, training: false)
     }
 
-    func testLargeMeanActivationsKeepAccurateStatistics() {
+    func testLargeMeanActivationsKeepAccurateStatistics() { KernelVariants.runEach { _ in checkLargeMeanActivationsKeepAccurateStatistics() } }
+
+    func checkLargeMeanActivationsKeepAccurateStatistics() {
         // Moments are summed around a shift: a channel mean of 1000 with unit spread must not cancel.
         let statistics = BatchNormStatistics(channels: 1)
         let x = Tensor(shape: [8, 1, 4, 4], data: (0..<128).map { 1000 + Float($0 % 7) * 0.25 })
@@ -144,7 +154,9 @@ final class ReLUConvBatchNormTests: XCTestCase {
         }
     }
 
-    func testResultsDoNotDependOnThreadCount() {
+    func testResultsDoNotDependOnThreadCount() { KernelVariants.runEach { _ in checkResultsDoNotDependOnThreadCount() } }
+
+    func checkResultsDoNotDependOnThreadCount() {
         let x = random([6, 16, 8, 8]), w = random([16, 16, 3, 3])
         func run() -> [Tensor] {
             let statistics = BatchNormStatistics(channels: 16)

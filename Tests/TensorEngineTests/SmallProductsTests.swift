@@ -1,6 +1,7 @@
 // The register-blocked small products against naive triple loops in double precision, on shapes
 // that exercise every block and remainder path (rows 1–9, columns 8–40, inner 1–37, padded
-// leading dimensions), and against OpenBLAS.
+// leading dimensions), and against OpenBLAS; with every kernel variant the CPU runs (the Swift
+// SIMD8 kernel and the C portable, AVX2 and AVX-512 instances).
 import XCTest
 @testable import TensorEngine
 import Randomness
@@ -21,8 +22,14 @@ final class SmallProductsTests: XCTestCase {
     }
 
     func testMultiplyMatchesNaiveProduct() {
+        KernelVariants.runEach { isa in multiplyMatchesNaiveProduct(isa) }
+    }
+
+    func multiplyMatchesNaiveProduct(_ isa: KernelISA) {
         var generator = SeededGenerator(seed: 71)
-        for (rows, cols, inner) in [(1, 8, 1), (3, 8, 5), (4, 16, 8), (5, 24, 16), (8, 40, 3), (9, 32, 37), (16, 8, 32)] {
+        // Columns 8, 24, 40, 56: the last 8 after whole 16-float vectors; 48: whole pairs of them.
+        for (rows, cols, inner) in [(1, 8, 1), (3, 8, 5), (4, 16, 8), (5, 24, 16), (8, 40, 3), (9, 32, 37), (16, 8, 32),
+                                    (7, 56, 9), (4, 48, 13)] {
             let (lda, ldb, ldc) = (inner + 3, cols + 8, cols + 16)
             let a = random(rows * lda, &generator), b = random(inner * ldb, &generator)
             var c = [Float](repeating: .nan, count: rows * ldc)
@@ -34,15 +41,20 @@ final class SmallProductsTests: XCTestCase {
                     expected.append((0..<inner).reduce(0.0) { $0 + Double(a[r * lda + $1]) * Double(b[$1 * ldb + col]) })
                 }
                 // Columns past `cols` are not written.
-                XCTAssertTrue(c[(r * ldc + cols)..<(r * ldc + ldc)].allSatisfy(\.isNaN), "\(rows)×\(cols)×\(inner)")
+                XCTAssertTrue(c[(r * ldc + cols)..<(r * ldc + ldc)].allSatisfy(\.isNaN), "\(isa) \(rows)×\(cols)×\(inner)")
             }
-            XCTAssertLessThan(maxError(got, expected), tolerance, "multiply \(rows)×\(cols)×\(inner)")
+            XCTAssertLessThan(maxError(got, expected), tolerance, "\(isa) multiply \(rows)×\(cols)×\(inner)")
         }
     }
 
     func testAccumulateTransposedMatchesNaiveAndBLAS() {
+        KernelVariants.runEach { isa in accumulateTransposedMatchesNaiveAndBLAS(isa) }
+    }
+
+    func accumulateTransposedMatchesNaiveAndBLAS(_ isa: KernelISA) {
         var generator = SeededGenerator(seed: 72)
-        for (rows, cols, inner) in [(1, 1, 1), (3, 2, 7), (4, 2, 8), (4, 3, 13), (5, 5, 64), (8, 8, 1000), (16, 3, 37)] {
+        for (rows, cols, inner) in [(1, 1, 1), (3, 2, 7), (4, 2, 8), (4, 3, 13), (5, 5, 64), (8, 8, 1000), (16, 3, 37),
+                                    (6, 5, 31), (4, 4, 16)] {
             let (lda, ldb, ldc) = (inner + 5, inner + 1, cols + 2)
             let a = random(rows * lda, &generator), b = random(cols * ldb, &generator)
             let prior = random(rows * ldc, &generator)
@@ -63,8 +75,8 @@ final class SmallProductsTests: XCTestCase {
                 // The padding columns of C keep their values.
                 XCTAssertEqual(Array(c[(r * ldc + cols)..<(r * ldc + ldc)]), Array(prior[(r * ldc + cols)..<(r * ldc + ldc)]))
             }
-            XCTAssertLessThan(maxError(got, expected), tolerance, "accumulate \(rows)×\(cols)×\(inner)")
-            XCTAssertLessThan(maxError(got, fromBLAS.map(Double.init)), tolerance, "vs BLAS \(rows)×\(cols)×\(inner)")
+            XCTAssertLessThan(maxError(got, expected), tolerance, "\(isa) accumulate \(rows)×\(cols)×\(inner)")
+            XCTAssertLessThan(maxError(got, fromBLAS.map(Double.init)), tolerance, "\(isa) vs BLAS \(rows)×\(cols)×\(inner)")
         }
     }
 }

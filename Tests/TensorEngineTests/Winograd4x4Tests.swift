@@ -39,7 +39,9 @@ final class Winograd4x4Tests: XCTestCase {
     /// data. One coefficient off by 1 % (e.g. 4 → 4.04 in Bᵀ) gives errors above 1e-3.
     let tolerance: Float = 1e-4
 
-    func testForwardAndBothGradientsMatchNaiveConvolution() {
+    func testForwardAndBothGradientsMatchNaiveConvolution() { KernelVariants.runEach { _ in checkForwardAndBothGradientsMatchNaiveConvolution() } }
+
+    func checkForwardAndBothGradientsMatchNaiveConvolution() {
         Self.assertProductsMatchNaiveConvolution(Winograd4x4Kernels.self, cases, tolerance: tolerance, seed: 41,
                                                  applies: Winograd4x4Kernels.applies)
     }
@@ -77,7 +79,9 @@ final class Winograd4x4Tests: XCTestCase {
 
     /// The pointer-level paths the fused ReLU → conv → BN op uses: relu(x) read on the fly (forward
     /// and dW), and dX zeroed where the mask is ≤ 0 and added into what the buffer held.
-    func testConvIORectifyMaskAndAccumulate() {
+    func testConvIORectifyMaskAndAccumulate() { KernelVariants.runEach { _ in checkConvIORectifyMaskAndAccumulate() } }
+
+    func checkConvIORectifyMaskAndAccumulate() {
         var generator = SeededGenerator(seed: 42)
         for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 2, cin: 16, cout: 16, h: 16, w: 16)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
@@ -160,7 +164,9 @@ final class Winograd4x4Tests: XCTestCase {
     /// The one-pass backward (dY gathered once for dX and dW) computes exactly the products of the
     /// two separate calls, for every case shape (chunks of one image to many, edge tiles), and the
     /// other kernel families' backward (the protocol's default, im2col's own) agree with the oracle.
-    func testOnePassBackwardEqualsTheSeparateProducts() {
+    func testOnePassBackwardEqualsTheSeparateProducts() { KernelVariants.runEach { _ in checkOnePassBackwardEqualsTheSeparateProducts() } }
+
+    func checkOnePassBackwardEqualsTheSeparateProducts() {
         var generator = SeededGenerator(seed: 44)
         for c in cases + [Case(n: 100, cin: 64, cout: 48, h: 8, w: 8)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
@@ -193,7 +199,9 @@ final class Winograd4x4Tests: XCTestCase {
 
     /// dY given as a per-channel affine map a·dy + b·z + c (batch norm's dz) gives exactly the
     /// products of the stored map.
-    func testAffineOutputGradientEqualsTheStoredMap() {
+    func testAffineOutputGradientEqualsTheStoredMap() { KernelVariants.runEach { _ in checkAffineOutputGradientEqualsTheStoredMap() } }
+
+    func checkAffineOutputGradientEqualsTheStoredMap() {
         var generator = SeededGenerator(seed: 45)
         for c in [Case(n: 3, cin: 5, cout: 6, h: 9, w: 7), Case(n: 40, cin: 16, cout: 16, h: 14, w: 14)] {
             let x = randomTensor([c.n, c.cin, c.h, c.w], using: &generator)
@@ -239,9 +247,11 @@ final class Winograd4x4Tests: XCTestCase {
     }
 
     /// The in-place input transform (each group of 8 tiles straight from the zero-bordered plane)
-    /// gives the bits of the patch-run transform, for plain, rectified and affine-mapped inputs and
-    /// the output gradients' second transform, on every plane shape it takes.
-    func testInPlaceInputTransformEqualsThePatchRunTransform() {
+    /// of the Swift kernels gives the bits of the patch-run transform, for plain, rectified and
+    /// affine-mapped inputs and the output gradients' second transform, on every plane shape it takes.
+    func testInPlaceInputTransformEqualsThePatchRunTransform() { KernelVariants.run(.swift) { checkInPlaceInputTransformEqualsThePatchRunTransform() } }
+
+    func checkInPlaceInputTransformEqualsThePatchRunTransform() {
         var generator = SeededGenerator(seed: 46)
         for (n, channels, h, w) in inPlaceShapes {
             let t = Winograd4x4Kernels.Tiling(batch: n, height: h, width: w, widestChannels: channels)
@@ -276,9 +286,11 @@ final class Winograd4x4Tests: XCTestCase {
         }
     }
 
-    /// The in-place output transform (each group's rows straight into y) stores the bits of the
-    /// run-by-run transform, plain, masked and accumulated.
-    func testInPlaceOutputTransformEqualsThePatchRunTransform() {
+    /// The in-place output transform (each group's rows straight into y) of the Swift kernels
+    /// stores the bits of the run-by-run transform, plain, masked and accumulated.
+    func testInPlaceOutputTransformEqualsThePatchRunTransform() { KernelVariants.run(.swift) { checkInPlaceOutputTransformEqualsThePatchRunTransform() } }
+
+    func checkInPlaceOutputTransformEqualsThePatchRunTransform() {
         var generator = SeededGenerator(seed: 47)
         for (n, channels, h, w) in inPlaceShapes {
             let t = Winograd4x4Kernels.Tiling(batch: n, height: h, width: w, widestChannels: channels)
@@ -309,7 +321,9 @@ final class Winograd4x4Tests: XCTestCase {
     /// 2 bundled rows of 4 tiles (16, 14 and 13 pixels), 4 bundled rows of 2 tiles.
     let inPlaceShapes = [(3, 5, 32, 32), (2, 3, 30, 29), (4, 3, 16, 16), (3, 2, 14, 13), (3, 2, 16, 7)]
 
-    func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
+    func testResultsDoNotDependOnThreadCountAcrossSeveralChunks() { KernelVariants.runEach { _ in checkResultsDoNotDependOnThreadCountAcrossSeveralChunks() } }
+
+    func checkResultsDoNotDependOnThreadCountAcrossSeveralChunks() {
         var generator = SeededGenerator(seed: 43)
         let x = randomTensor([100, 64, 8, 8], using: &generator)
         let w = randomTensor([48, 64, 3, 3], using: &generator)

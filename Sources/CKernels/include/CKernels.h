@@ -33,3 +33,40 @@ void rednas_direct3x3_image(int isa, const float *src, long height, long width, 
 /// 1 when the CPU and the OS run AVX2 and FMA code (CPUID + XCR0); this file is compiled for
 /// baseline x86-64, so the check itself runs anywhere.
 int rednas_cpu_runs_avx2_fma(void);
+
+// Vector kernels (vectors.c, written once in vector_kernels.h for 4, 8 and 16 floats), each
+// computing what the Swift kernel it names computes; `isa` a REDNAS_ISA_* the CPU runs.
+
+/// `SmallProducts.multiply`: C [rows, cols] = A [rows, inner] · B [inner, cols]; `cols` a
+/// multiple of 8. Sums in order over the inner index.
+void rednas_small_multiply(int isa, long rows, long cols, long inner, const float *a, long lda, const float *b,
+                           long ldb, float *c, long ldc);
+
+/// `SmallProducts.accumulateTransposed`: C [rows, cols] += A [rows, inner] · B [cols, inner]ᵀ,
+/// each dot product summed per lane over whole vectors, across lanes, then over the rest in order.
+void rednas_small_accumulate_transposed(int isa, long rows, long cols, long inner, const float *a, long lda,
+                                        const float *b, long ldb, float *c, long ldc);
+
+/// `Winograd4x4Kernels.inputTiles` for `count` (a multiple of 8) tiles: Bᵀ d B of the tiles whose
+/// patch position p starts at `patches + p·run`, ξ plane k to `out + k·stride`.
+void rednas_winograd4_inputs(int isa, long count, const float *patches, long run, float *out, long stride);
+
+/// `Winograd4x4Kernels.outputTiles` for `count` (a multiple of 8) tiles: Aᵀ m A of the tiles whose
+/// ξ planes lie `stride` apart from `m`, output pixel (r, col) to `out + (4r + col)·run`.
+void rednas_winograd4_outputs(int isa, long count, const float *m, long stride, float *out, long run);
+
+/// `Winograd4x4Kernels.gradientTiles` for `count` (a multiple of 8) tiles: A e Aᵀ of the tiles whose
+/// pixel (r, col) starts at `grads + r·rowPitch + col·run`, ξ plane k to `out + k·stride`.
+void rednas_winograd4_gradients(int isa, long count, const float *grads, long run, long rowPitch, float *out,
+                                long stride);
+
+/// `FusedBatchNormKernels.shiftedSums` of one plane: sums[0] = Σ(p − shift), sums[1] = Σ(p − shift)²
+/// (per lane in float over whole vectors, then across lanes, then the rest in double).
+void rednas_bn_shifted_sums(int isa, const float *p, long count, float shift, double sums[2]);
+
+/// One plane of `FusedBatchNormKernels.gradientSums`: sums[0] = Σdy, sums[1] = Σdy·(z − mu), summed
+/// as `rednas_bn_shifted_sums`.
+void rednas_bn_gradient_sums(int isa, const float *dy, const float *z, long count, float mu, double sums[2]);
+
+/// One plane of `FusedBatchNormKernels.addNormalized`: y = a·z + b (`overwrite`), else y += a·z + b.
+void rednas_bn_affine_plane(int isa, const float *z, long count, float a, float b, int overwrite, float *y);

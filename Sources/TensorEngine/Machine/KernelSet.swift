@@ -6,9 +6,10 @@ import Synchronization
 /// The Swift kernels (SIMD8) are compiled once, for the build's target: Haswell (AVX2 + FMA) when
 /// the building machine has it, else baseline x86-64 (`REDNAS_PORTABLE=1`, or a machine without
 /// AVX2). The C kernels (`CKernels`) are compiled in every variant — portable, AVX2 + FMA,
-/// AVX-512F — and one is chosen at run time (`KernelSet.select`). Today the direct 3×3
-/// convolution (`Direct3x3Kernels`, the ≤ 8-channel layers) has C variants; the other kernels
-/// are Swift only.
+/// AVX-512F — and one is chosen at run time (`KernelSet.select`). C variants exist for the direct
+/// 3×3 convolution (`Direct3x3Kernels`, the ≤ 8-channel layers) and for the vector kernels
+/// (`KernelSet.vectors`: the small products and the F(4×4, 3×3) Winograd tile transforms); the
+/// other loops are Swift only.
 public enum KernelISA: String, Sendable, CaseIterable, Codable {
     /// The Swift SIMD8 kernel as this build compiled it.
     case swift
@@ -25,7 +26,7 @@ public enum KernelISA: String, Sendable, CaseIterable, Codable {
         case .swift: KernelSet.buildNeedsAVX2 ? cpu.has("avx2", "fma") : true
         case .portable: true
         case .avx2: cpu.has("avx2", "fma")
-        case .avx512: cpu.has("avx512f")
+        case .avx512: cpu.has("avx512f", "avx2", "fma")
         }
     }
 
@@ -39,11 +40,22 @@ public enum KernelISA: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// The vector kernels this process runs: the Swift kernels' build target and the direct 3×3
-/// convolution's variant.
+/// The vector kernels this process runs: the Swift kernels' build target, the direct 3×3
+/// convolution's variant and the variant of the other vector kernels.
 public struct KernelSet: Sendable, Equatable {
     /// The variant of the direct 3×3 convolution.
     public var direct3x3: KernelISA
+    /// The variant of the small products (`SmallProducts`) and the F(4×4, 3×3) Winograd tile
+    /// transforms (`Winograd4x4Kernels`; with a C variant, the transforms always go through the
+    /// patch runs).
+    public var vectors: KernelISA
+
+    /// A set with `direct3x3` for the direct convolution and `vectors` (default: the same) for the
+    /// other vector kernels.
+    public init(direct3x3: KernelISA, vectors: KernelISA? = nil) {
+        self.direct3x3 = direct3x3
+        self.vectors = vectors ?? direct3x3
+    }
 
     /// "avx2-fma" when the Swift kernels were compiled for Haswell-class CPUs, else "portable".
     public static var swiftTarget: String { buildNeedsAVX2 ? "avx2-fma" : "portable" }
@@ -58,8 +70,10 @@ public struct KernelSet: Sendable, Equatable {
         #endif
     }
 
-    /// "swift avx2-fma, direct3x3 avx512".
-    public var name: String { "swift \(Self.swiftTarget), direct3x3 \(direct3x3.rawValue)" }
+    /// "swift avx2-fma, direct3x3 avx512, vectors avx512".
+    public var name: String {
+        "swift \(Self.swiftTarget), direct3x3 \(direct3x3.rawValue), vectors \(vectors.rawValue)"
+    }
 
     /// The default for `cpu`: AVX-512 where it runs; on AVX2 CPUs the Swift kernel when the build
     /// targets AVX2 (the faster of the two measured on the EPYC, see README), else the C AVX2
@@ -79,21 +93,31 @@ public struct KernelSet: Sendable, Equatable {
         return KernelSet(direct3x3: isa)
     }
 
-    private static let direct = Atomic<Int>(-1)
+    /// The set in force, packed as `code`; -1 until chosen.
+    private static let stored = Atomic<Int>(-1)
+
+    private var code: Int {
+        KernelISA.allCases.firstIndex(of: direct3x3)! + KernelISA.allCases.count * KernelISA.allCases.firstIndex(of: vectors)!
+    }
+
+    private init(code: Int) {
+        let count = KernelISA.allCases.count
+        self.init(direct3x3: KernelISA.allCases[code % count], vectors: KernelISA.allCases[code / count])
+    }
 
     /// The kernel set in force: set by `select`, else `preferred(on: .current())`.
     public static var active: KernelSet {
-        let stored = direct.load(ordering: .relaxed)
-        if stored >= 0 { return KernelSet(direct3x3: KernelISA.allCases[stored]) }
+        let code = stored.load(ordering: .relaxed)
+        if code >= 0 { return KernelSet(code: code) }
         let chosen = preferred(on: .current())
-        direct.store(KernelISA.allCases.firstIndex(of: chosen.direct3x3)!, ordering: .relaxed)
+        stored.store(chosen.code, ordering: .relaxed)
         return chosen
     }
 
     /// Makes `set` the kernels in force (start-up, and tests running every variant the CPU runs).
     /// Precondition: the CPU runs `set` (`KernelISA.runs(on:)`); not concurrently with kernels.
     public static func select(_ set: KernelSet) {
-        direct.store(KernelISA.allCases.firstIndex(of: set.direct3x3)!, ordering: .relaxed)
+        stored.store(set.code, ordering: .relaxed)
     }
 }
 
