@@ -3,13 +3,16 @@ import Foundation
 import PostgresStore
 import RedNASCore
 import RunModel
+import Search
 
-/// `rednas worker --storage URL --name NAME`: join a search in a database from any machine.
+/// `rednas worker --storage URL --name NAME`: join a search in a database from any machine;
+/// `rednas worker --run-dir DIR`: one worker process of `rednas search|resume --workers N`.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Work on a search kept in a PostgreSQL database (start it with `rednas search --storage`).",
-        usage: "rednas worker --storage <url> --name <name> [--threads <n>]\n  [--max-candidates <k>] [--workdir <dir>] [--quiet]",
+        usage: "rednas worker --storage <url> --name <name> [--threads <n>]\n  [--max-candidates <k>] [--workdir <dir>] [--quiet]\n"
+            + "       rednas worker --run-dir <dir> [--threads <n>] [--quiet]",
         discussion: """
             Claims candidates one at a time, trains them with the search's config (its dataset path must
             exist on this machine) and commits each result with its files to the database. Any number of
@@ -17,13 +20,19 @@ struct WorkerCommand: ParsableCommand {
             is in flight. Example:
 
               rednas worker --storage postgresql://rednas@db.example:5432/nas --name fmnist-rea --threads 2
+
+            With --run-dir it is one of the worker processes `rednas search --workers N` starts on a \
+            run directory (it refuses a run that no search holds).
             """)
 
     @Option(help: "The database: postgresql://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass).")
-    var storage: String
+    var storage: String?
 
     @Option(help: "The search's name.")
-    var name: String
+    var name: String?
+
+    @Option(help: "A run directory whose search (`rednas search|resume --workers N`) this worker joins.")
+    var runDir: String?
 
     @Option(parsing: .unconditional, help: "Compute threads (default: the config's `threads`; 0 = all cores).")
     var threads: Int?
@@ -38,11 +47,23 @@ struct WorkerCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if (storage == nil) == (runDir == nil) { throw ValidationError("give either --storage URL --name NAME or --run-dir DIR") }
+        if storage != nil, name == nil { throw ValidationError("missing --name NAME (the search's name in the database)") }
+        if runDir != nil, maxCandidates != nil || workdir != nil || name != nil {
+            throw ValidationError("--name, --max-candidates and --workdir go with --storage")
+        }
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
         if let maxCandidates, maxCandidates < 1 { throw ValidationError("--max-candidates must be ≥ 1, got \(maxCandidates)") }
     }
 
     func run() throws {
+        if let runDir {
+            let end = try LocalParallelSearch.work(RunDirectory(URL(fileURLWithPath: runDir)), threads: threads,
+                                                   line: .automatic(quiet: quiet))
+            if end == .stopped { throw ExitCode(130) }
+            return
+        }
+        guard let storage, let name else { return }
         ProcessArguments.hidePasswords()
         let search = try PostgresSearch.open(url: try PostgresURL(storage), name: name)
         let options = DistributedSearch.WorkerOptions(threads: threads, maxCandidates: maxCandidates, workdir: workdir, quiet: quiet)
