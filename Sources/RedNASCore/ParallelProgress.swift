@@ -1,4 +1,5 @@
 import CellSpace
+import Evolution
 import Foundation
 import Persistence
 import RunModel

@@ -114,7 +114,7 @@ struct SearchCommand: ParsableCommand {
             _ = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
             let run = try SearchSession.create(config: experiment, runDir: runDir)
             return try SearchOutcome.finish(try LocalParallelSearch.run(run, config: experiment, workers: workers,
-                                                                        executable: try StudyCommand.ownExecutable(),
+                                                                        executable: try StudyRunCommand.ownExecutable(),
                                                                         line: .automatic(quiet: quiet)))
         }
         let evaluator = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
@@ -185,7 +185,7 @@ struct ResumeCommand: ParsableCommand {
         if (workers ?? 1) > 1 || run.isParallel {
             try LocalParallelSearch.check(config, configPath: run.config.path)
             return try SearchOutcome.finish(try LocalParallelSearch.run(run, config: config, workers: workers ?? 1,
-                                                                        executable: try StudyCommand.ownExecutable(),
+                                                                        executable: try StudyRunCommand.ownExecutable(),
                                                                         line: .automatic(quiet: quiet)))
         }
         try SearchOutcome.finish(try SearchRunner.run(run, config: config, line: .automatic(quiet: quiet)))
