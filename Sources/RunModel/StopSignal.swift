@@ -25,9 +25,11 @@ package final class StopSignal: @unchecked Sendable {
         if !requested { requested = true; reason = why }
     }
 
-    /// Routes SIGINT and SIGTERM to this object for the life of the process.
-    package func installSignalHandlers(onFirst: @escaping (String) -> Void = { _ in }) {
-        for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+    /// Routes SIGINT and SIGTERM to this object for the life of the process; with `terminateOnly`
+    /// SIGTERM alone (and SIGINT is ignored: a worker process whose parent forwards the stop).
+    package func installSignalHandlers(terminateOnly: Bool = false, onFirst: @escaping (String) -> Void = { _ in }) {
+        if terminateOnly { signal(SIGINT, SIG_IGN) }
+        for (sig, name) in terminateOnly ? [(SIGTERM, "SIGTERM")] : [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { [weak self] in

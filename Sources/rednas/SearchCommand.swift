@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Start a redundancy-aware architecture search from a YAML config.",
         usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]\n"
-            + "  [--storage <url> [--name <name>]]\n       rednas search --storage <url> --list",
+            + "  [--workers <n> | --storage <url> [--name <name>]]\n       rednas search --storage <url> --list",
         discussion: """
             Creates a run directory (default Results/<output.name or search-DATE>), writes the \
             resolved config into it and evaluates candidates until the budget is used. Ctrl-C \
@@ -26,10 +26,17 @@ struct SearchCommand: ParsableCommand {
             With --storage postgresql://USER@HOST:PORT/DB the search lives in that database \
             instead: this process creates it (or joins it, same config) and works on it, and any \
             number of `rednas worker --storage URL --name NAME` processes on any machines join it.
+
+            With --workers N, N worker processes on this machine share the run directory (the \
+            threads split between them) and the search is asynchronous regularized evolution.
             """)
 
     @Option(help: "The YAML config file.")
     var config: String?
+
+    @Option(parsing: .unconditional,
+            help: "Worker processes on this machine sharing the run (threads split between them; asynchronous REA).")
+    var workers: Int?
 
     @Option(help: "Keep the search in this PostgreSQL database: postgresql://USER@HOST:PORT/DB (README, \"Search on a cluster\").")
     var storage: String?
@@ -72,6 +79,10 @@ struct SearchCommand: ParsableCommand {
         if !list, config == nil { throw ValidationError("missing --config FILE") }
         if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be > 0, got \(leaseSeconds)") }
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be ≥ 1, got \(maxAttempts)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+        if workers != nil, storage != nil {
+            throw ValidationError("--workers is for a search on this machine; with --storage start more `rednas worker` processes")
+        }
     }
 
     func run() throws {
@@ -98,6 +109,15 @@ struct SearchCommand: ParsableCommand {
                 let path = URL(fileURLWithPath: experiment.output.runsDir).appendingPathComponent(name).path
                 try InputChecks.requireFolderLocation(path, name: "\(config): output.name")
             }
+        }
+        if let workers, workers > 1 {
+            try LocalParallelSearch.check(experiment, configPath: config)
+            // The data is checked here (and freed); each worker loads its own.
+            _ = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
+            let run = try SearchSession.create(config: experiment, runDir: runDir)
+            return try SearchOutcome.finish(try LocalParallelSearch.run(run, config: experiment, workers: workers,
+                                                                        executable: try StudyRunCommand.ownExecutable(),
+                                                                        line: .automatic(quiet: quiet)))
         }
         let evaluator = try InputChecks.namingConfig(config) { try ExperimentSetup.evaluator(for: experiment) }
         let run = try SearchSession.create(config: experiment, runDir: runDir)
@@ -135,13 +155,21 @@ struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Continue a stopped or killed search; finished evaluations are never redone.",
-        usage: "rednas resume <directory> [--set <k=v> ...] [--threads <n>] [--quiet]",
+        usage: "rednas resume <directory> [--set <k=v> ...] [--threads <n>]\n  [--workers <n>] [--quiet]",
         discussion: """
             Only the budget may change: rednas resume DIR --set search.budget.evaluations=50
+            A run searched with --workers continues with worker processes (one without --workers).
             """)
 
     @Argument(help: "The run directory.")
     var directory: String
+
+    @Option(parsing: .unconditional, help: "Worker processes on this machine sharing the run (threads split between them).")
+    var workers: Int?
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be ≥ 1, got \(workers)") }
+    }
 
     @Option(name: .customLong("set"), help: "Grow the budget: search.budget.evaluations=N or search.budget.seconds=S.")
     var overrides: [String] = []
@@ -157,6 +185,12 @@ struct ResumeCommand: ParsableCommand {
         // Threads change only speed, never results (same bits at any count): this resume's choice
         // is not written to the run's config.
         config.threads = threads.requested(config: config.threads)
+        if (workers ?? 1) > 1 || run.isParallel {
+            try LocalParallelSearch.check(config, configPath: run.config.path)
+            return try SearchOutcome.finish(try LocalParallelSearch.run(run, config: config, workers: workers ?? 1,
+                                                                        executable: try StudyRunCommand.ownExecutable(),
+                                                                        line: .automatic(quiet: quiet)))
+        }
         try SearchOutcome.finish(try SearchRunner.run(run, config: config, line: .automatic(quiet: quiet)))
     }
 }

@@ -3,13 +3,16 @@ import Foundation
 import PostgresStore
 import RedNASCore
 import RunModel
+import Search
 
-/// `rednas worker --storage URL --name NAME`: join a search in a database from any machine.
+/// `rednas worker --storage URL --name NAME`: join a search in a database from any machine;
+/// `rednas worker --run-dir DIR`: one worker process of `rednas search|resume --workers N`.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Work on a search kept in a PostgreSQL database (start it with `rednas search --storage`).",
-        usage: "rednas worker --storage <url> (--name <name> | --study <study>)\n  [--threads <n>] [--max-candidates <k>] [--workdir <dir>] [--quiet]",
+        usage: "rednas worker --storage <url> (--name <name> | --study <study>)\n  [--threads <n>] [--max-candidates <k>] [--workdir <dir>] [--quiet]\n"
+            + "       rednas worker --run-dir <dir> [--threads <n>] [--quiet]",
         discussion: """
             Claims candidates one at a time, trains them with the search's config (its dataset path must
             exist on this machine) and commits each result with its files to the database. Any number of
@@ -17,16 +20,22 @@ struct WorkerCommand: ParsableCommand {
             is in flight. Example:
 
               rednas worker --storage postgresql://rednas@db.example:5432/nas --name fmnist-rea --threads 2
+
+            With --run-dir it is one of the worker processes `rednas search --workers N` starts on a \
+            run directory (it refuses a run that no search holds).
             """)
 
     @Option(help: "The database: postgresql://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass).")
-    var storage: String
+    var storage: String?
 
     @Option(help: "The search's name.")
     var name: String?
 
     @Option(help: "Work on every unfinished search of a study run with `rednas study --storage` (the study directory's name), one after another.")
     var study: String?
+
+    @Option(help: "A run directory whose search (`rednas search|resume --workers N`) this worker joins.")
+    var runDir: String?
 
     @Option(parsing: .unconditional, help: "Compute threads (default: the config's `threads`; 0 = all cores).")
     var threads: Int?
@@ -41,21 +50,35 @@ struct WorkerCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if (storage == nil) == (runDir == nil) { throw ValidationError("give either --storage URL --name NAME or --run-dir DIR") }
+        if storage != nil, (name == nil) == (study == nil) {
+            throw ValidationError("give either --name NAME (the search's name in the database) or --study STUDY")
+        }
+        if runDir != nil, maxCandidates != nil || workdir != nil || name != nil || study != nil {
+            throw ValidationError("--name, --study, --max-candidates and --workdir go with --storage")
+        }
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
         if let maxCandidates, maxCandidates < 1 { throw ValidationError("--max-candidates must be ≥ 1, got \(maxCandidates)") }
-        if (name == nil) == (study == nil) { throw ValidationError("give either --name NAME or --study STUDY") }
         if study != nil, workdir != nil || maxCandidates != nil {
             throw ValidationError("--workdir and --max-candidates go with --name (with --study each search has its own folder)")
         }
     }
 
     func run() throws {
+        if let runDir {
+            let end = try LocalParallelSearch.work(RunDirectory(URL(fileURLWithPath: runDir)), threads: threads,
+                                                   line: .automatic(quiet: quiet))
+            if end == .stopped { throw ExitCode(130) }
+            return
+        }
+        guard let storage else { return }
         ProcessArguments.hidePasswords()
         let url = try PostgresURL(storage)
         let line = ProgressLine.automatic(quiet: quiet)
         let options = DistributedSearch.WorkerOptions(threads: threads, maxCandidates: maxCandidates, workdir: workdir, quiet: quiet)
         guard let study else {
-            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: name!), options: options, line: line)
+            guard let name else { return }
+            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: name), options: options, line: line)
             if end == .stopped { throw ExitCode(130) }
             return
         }

@@ -13,9 +13,14 @@ package final class SearchMonitor {
     private var status: SearchStatus
     private var records: [EvaluationRecord] = []
     private var lastStatusWrite = Date.distantPast
+    private let parallelism: Int
 
-    package init(run: RunDirectory, settings: SearchSettings, line: ProgressLine, records: [EvaluationRecord]) {
+    /// `parallelism`: how many candidates train at once (the workers of a parallel search), which
+    /// divides the ETA.
+    package init(run: RunDirectory, settings: SearchSettings, line: ProgressLine, records: [EvaluationRecord],
+                 parallelism: Int = 1) {
         self.run = run
+        self.parallelism = max(1, parallelism)
         self.settings = settings
         self.line = line
         self.records = records
@@ -111,6 +116,7 @@ package final class SearchMonitor {
         status.etaSeconds = SearchStatus.eta(records: records, total: settings.budget.evaluations,
                                              budgetSeconds: settings.budget.seconds, secondsUsed: status.secondsUsed,
                                              runningFraction: status.running?.progress?.fraction ?? 0)
+            .map { $0 / Double(parallelism) }
     }
 
     private func writeStatus(force: Bool) {

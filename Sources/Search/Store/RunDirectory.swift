@@ -13,6 +13,8 @@ import Glibc
 ///     search.log         human-readable log
 ///     candidates/NNNN-IIIII/  one folder per trained candidate: metrics.json, weights.safetensors,
 ///                        train.log, and an epoch checkpoint while it trains
+///     proposals.jsonl, leases.json, inflight/, workers/
+///                        only in a run searched by several worker processes (see `RunDirectoryQueue`)
 package struct RunDirectory {
     package let url: URL
 
@@ -35,14 +37,14 @@ package struct RunDirectory {
 
     package var exists: Bool { FileManager.default.fileExists(atPath: config.path) }
 
-    /// Appends a timestamped line to `search.log` (best effort: logging never stops a search).
+    /// Appends a timestamped line to `search.log` (best effort: logging never stops a search). One
+    /// `O_APPEND` write, so the processes of a parallel search never overwrite each other's lines.
     package func appendLog(_ line: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())
         let data = Data("\(stamp) \(line)\n".utf8)
-        if let handle = FileHandle(forWritingAtPath: log.path) {
-            handle.seekToEndOfFile(); handle.write(data); handle.closeFile()
-        } else {
-            try? data.write(to: log)
-        }
+        let fd = open(log.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 }

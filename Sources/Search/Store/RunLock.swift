@@ -5,13 +5,15 @@ import Glibc
 import Persistence
 import RunModel
 
-/// An exclusive lock on a run directory so two processes never drive one run.
+/// An exclusive lock on a run directory so two searches never drive one run. Not inherited by
+/// child processes (close-on-exec): the workers of a parallel search coordinate through
+/// `RunDirectoryQueue`, and a parent killed with SIGKILL frees the run at once.
 package final class RunLock {
     private let fd: Int32
 
     package init(_ run: RunDirectory) throws {
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
-        fd = open(run.lockFile.path, O_RDWR | O_CREAT, 0o644)
+        fd = open(run.lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PersistenceError.io(path: run.lockFile.path, what: "cannot open lock file", errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
