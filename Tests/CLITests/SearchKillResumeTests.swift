@@ -70,6 +70,26 @@ final class SearchKillResumeTests: XCTestCase {
                                    workspace: workspace, expected: expected, journal: journal)
     }
 
+    /// `search.parallel: generations` killed mid-generation (and between generations) resumes to
+    /// the journal of the run that was never killed.
+    func testGenerationsKilledMidGenerationResumeToTheSameResult() throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+            .replacingOccurrences(of: "  cache: false\n", with: "  cache: false\n  parallel: generations\n  generation_size: 3\n")
+        let config = workspace.appendingPathComponent("generations.yaml")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let reference = workspace.appendingPathComponent("reference")
+        let full = try CLIRunner.run(["search", "--config", config.path, "--run-dir", reference.path, "--quiet"])
+        XCTAssertEqual(full.status, 0, full.stderr)
+        let expected = try journal(reference)
+        XCTAssertEqual(expected.count, 8)
+        let sequential = workspace.appendingPathComponent("sequential")
+        XCTAssertEqual(try CLIRunner.run(["search", "--config", configPath, "--run-dir", sequential.path, "--quiet"]).status, 0)
+        XCTAssertNotEqual(try journal(sequential), expected, "generations of 3 are another search than the sequential one")
+
+        try KillResumeTrials.check(plans: [[(1, 0.2), (4, 0.3)], [(3, 0.05), (5, 0.2)]], config: config.path,
+                                   workspace: workspace, expected: expected, journal: journal)
+    }
+
     func testStopResumeStatusAndExport() throws {
         let run = workspace.appendingPathComponent("run")
         let partial = try CLIRunner.run(["search", "--config", configPath, "--run-dir", run.path, "--quiet",

@@ -35,7 +35,8 @@ package struct AsyncSearch {
     }
 
     /// Whether another proposal may be handed out: in-flight proposals count against the
-    /// evaluation budget (each will complete once); the time budget counts completed seconds.
+    /// evaluation budget (each will complete once); the time and epoch budgets count what the
+    /// history holds.
     /// In generations mode a proposal opening a new generation also waits until the previous one
     /// has joined the history (the time and epoch budgets are then those of the whole generation).
     package func mayPropose(_ state: AsyncSearchState) -> Bool {
