@@ -13,12 +13,16 @@ package struct SearchSettings: Equatable {
     package var reuseCanonical: Bool
     /// The multi-fidelity rungs (successive halving / Hyperband); nil = every candidate trains fully.
     package var ladder: FidelityLadder?
+    /// Epochs of a candidate's full training (`training.epochs`): what a candidate still in a
+    /// worker's hands will cost an epochs budget; nil = unknown (counted when it completes).
+    package var trainingEpochs: Int?
 
     package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
                 seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false,
-                ladder: FidelityLadder? = nil) {
+                ladder: FidelityLadder? = nil, trainingEpochs: Int? = nil) {
         self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
         self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical; self.ladder = ladder
+        self.trainingEpochs = trainingEpochs
     }
 
     /// The seed of candidate `number`: a function of the run seed and the number only, so a

@@ -83,7 +83,8 @@ package enum SearchSession {
         return SearchSettings(algorithm: config.search.evolutionAlgorithm, fitness: config.fitness.fitness,
                               budget: config.search.budget.budget, seed: UInt64(bitPattern: Int64(config.seed)), space: space,
                               reuseCanonical: config.search.cache,
-                              ladder: config.search.scheduler.ladder(maxEpochs: config.training.epochs))
+                              ladder: config.search.scheduler.ladder(maxEpochs: config.training.epochs),
+                              trainingEpochs: config.training.epochs)
     }
 
     static func defaultRunPath(_ config: ExperimentConfig) -> String {
