@@ -93,7 +93,7 @@ final class AsyncRungTests: XCTestCase {
     /// record for record (promotions, seeds, seconds) and state for state — for every fitness kind.
     func testOneWorkerIsTheOneProcessDriver() throws {
         let fitnesses = [Fitness(kind: .accuracy), Fitness(kind: .penalty, lambda: 10), Fitness(kind: .constraint, bound: 0.4),
-                         Fitness(kind: .lexicographic, tolerance: 1), Fitness(kind: .pareto)]
+                         Fitness(kind: .lexicographic, epsilon: 3), Fitness(kind: .pareto)]
         for kind in [FidelityLadder.Kind.successiveHalving, .hyperband] {
             for fitness in fitnesses {
                 let run = RunDirectory(machine())
