@@ -103,10 +103,11 @@ final class AsyncRungTests: XCTestCase {
                 let queue = RungMemoryQueue(settings(kind, fitness: fitness))
                 var committed: [EvaluationRecord] = []
                 let root = machine()
-                let worker = SearchWorker(queue: queue, evaluator: FakeRungEvaluator(), workspace: { try self.folder(root, $0) },
-                                          worker: "w", stop: StopSignal()) { event in
+                let collect = { (event: SearchWorker.Event) in
                     if case let .committed(record) = event { committed.append(record) }
                 }
+                let worker = SearchWorker(queue: queue, evaluator: FakeRungEvaluator(), workspace: { try self.folder(root, $0) },
+                                          worker: "w", stop: StopSignal(), events: collect)
                 XCTAssertEqual(try worker.run(), .finished)
                 XCTAssertTrue(committed.contains { $0.isPromotion }, "\(kind) \(fitness.kind)")
                 XCTAssertEqual(lines(committed), lines(driver.records), "\(kind) \(fitness.kind)")
