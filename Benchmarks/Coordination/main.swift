@@ -38,6 +38,7 @@ final class TimedQueue: WorkQueue, @unchecked Sendable {
         if case .work = claim { times.add(claim: Date().timeIntervalSince(start)) }  // not the polls while waiting
         return claim
     }
+    func restore(_ lease: WorkLease, into folder: URL) throws { try base.restore(lease, into: folder) }
     func renew(_ lease: WorkLease) throws -> Bool { try base.renew(lease) }
     func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome {
         let start = Date()

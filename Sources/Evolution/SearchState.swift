@@ -52,6 +52,13 @@ public struct Proposal<Genome: Hashable & Codable>: Codable, Equatable {
     public var parent: Int?
     /// History indices of the tournament sample, in draw order (empty for a random sample).
     public var tournament: [Int]
+
+    /// A proposal of `genome`, mutated from `parent` after `tournament` (nil and empty for a random sample).
+    public init(genome: Genome, parent: Int?, tournament: [Int]) {
+        self.genome = genome
+        self.parent = parent
+        self.tournament = tournament
+    }
 }
 
 /// The complete state of a search: a plain `Codable` value, so "checkpoint, restart, continue" gives

@@ -4,7 +4,7 @@ import PostgresNIO
 import RunModel
 import Search
 
-/// The search log: `proposed` and `completed` events (what the state is a replay of) and notes
+/// The search log: `proposed`, `promoted` and `completed` events (what the state is a replay of) and notes
 /// (`lease_taken_over`, `commit_refused`, `attempt_failed`, `released`) that say what happened to
 /// leases without changing the state. Each row carries the CRC-32C of its body.
 extension PostgresSearch {
@@ -53,9 +53,9 @@ extension PostgresSearch {
         }
     }
 
-    /// The proposal and completion events of `log`, in order.
+    /// The proposal, promotion and completion events of `log`, in order.
     package func events(_ log: [LogEntry]) throws -> [SearchLogEvent] {
-        try log.filter { $0.kind == "proposed" || $0.kind == "completed" }.map { entry in
+        try log.filter { SearchLogEvent.stateKinds.contains($0.kind) }.map { entry in
             do { return try JSONStyle.decoder().decode(SearchLogEvent.self, from: Data(entry.body.utf8)) } catch {
                 throw SearchError.damaged(path: "\(location) log entry \(entry.seq)", detail: "does not decode: \(error)")
             }

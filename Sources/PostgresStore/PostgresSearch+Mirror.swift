@@ -41,8 +41,15 @@ extension PostgresSearch {
         for record in records { try run.appendToJournal(record) }
         try run.saveState(try JSONStyle.document(state.search, pretty: false))
         var historyOf: [Int: Int] = [:]
-        for (history, proposal) in state.completedProposals.enumerated() { historyOf[proposal] = history }
-        for row in try link.query("SELECT number, name, data, crc32c FROM rednas_artifacts WHERE search = \(name) ORDER BY number, name") {
+        // A candidate's files are under its first record's folder, as a local run keeps them.
+        for (record, proposal) in state.completedProposals.enumerated() where historyOf[proposal] == nil {
+            historyOf[proposal] = record
+        }
+        // Rung checkpoints (`checkpoint/…`) are for the workers; a run directory's readers need none.
+        for row in try link.query("""
+            SELECT number, name, data, crc32c FROM rednas_artifacts
+            WHERE search = \(name) AND name NOT LIKE \(Self.checkpointFolder + "/%") ORDER BY number, name
+            """) {
             let (number, file, data, crc) = try row.decode((Int, String, Data, Int64).self)
             guard Int64(CRC32C.checksum(data)) == crc else {
                 throw SearchError.damaged(path: "\(location) file \(file) of candidate #\(number)",

@@ -8,9 +8,11 @@ import Search
 /// Claims, leases and commits, each one transaction holding the search's row lock.
 ///
 /// A claim takes over the oldest candidate whose lease expired (same task, a new fencing token,
-/// one more attempt), else makes a new proposal (`AsyncSearch.propose`). A commit is accepted only
-/// with the candidate's current token; a candidate that failed `max_attempts` times is recorded as
-/// failed (a diverged result, ranked last) and the search goes on.
+/// one more attempt), else makes a new proposal (`AsyncSearch.propose`; under a scheduler possibly
+/// a promotion, which sets the candidate's row running again). A commit is accepted only with the
+/// candidate's current token; a candidate that failed `max_attempts` times is recorded as failed
+/// (a diverged result, ranked last) and the search goes on. Below the top rung a commit stores the
+/// candidate's epoch checkpoint with its files; `restore` gives them to the promoted worker.
 extension PostgresSearch: WorkQueue {
     package func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim {
         try link.transaction { tx in
@@ -56,8 +58,17 @@ extension PostgresSearch: WorkQueue {
             guard let work = step.work else { return search.isFinished(state) ? .finished : .wait }
             let token = try nextToken(tx)
             let task = search.task(work, runFingerprint: binding.fingerprint)
-            try insertCandidate(work.number, arch: task.cell.architectureString, seed: task.seed, status: "running",
-                                token: token, worker: worker, historyNumber: nil, tx)
+            if work.promotes != nil {
+                // A promotion is the candidate's row running again, under a new lease.
+                try tx.query("""
+                    UPDATE rednas_candidates SET status = 'running', token = \(token), worker = \(worker), attempts = 1,
+                        last_error = NULL, lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                    WHERE search = \(name) AND number = \(work.number)
+                    """)
+            } else {
+                try insertCandidate(work.number, arch: task.cell.architectureString, seed: task.seed, status: "running",
+                                    token: token, worker: worker, historyNumber: nil, tx)
+            }
             return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
         }
     }
@@ -83,7 +94,7 @@ extension PostgresSearch: WorkQueue {
                 throw SearchError.damaged(path: location, detail: "candidate #\(number) of a lease is not in the database")
             }
             let (status, token) = try row.decode((String, Int64).self)
-            if status == "done", token == lease.token, let record = try completedRecords(tx).first(where: { $0.seed == lease.task.seed && $0.arch == lease.task.cell.architectureString }) {
+            if status == "done", token == lease.token, let record = try completedRecords(tx).last(where: { $0.seed == lease.task.seed && $0.arch == lease.task.cell.architectureString }) {
                 return .committed(record)  // this very commit, re-run after a lost connection
             }
             guard status == "running", token == lease.token else {
@@ -95,9 +106,15 @@ extension PostgresSearch: WorkQueue {
             }
             let record = try search.complete(&state, number: number, metrics: metrics, seconds: seconds)
             try append(.completed(number: number, record: record), worker: lease.worker, tx)
+            // history_number: the candidate's first record (a promotion keeps it).
             try tx.query("""
-                UPDATE rednas_candidates SET status = 'done', history_number = \(record.number), lease_expires = NULL
+                UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
+                    lease_expires = NULL
                 WHERE search = \(name) AND number = \(number)
+                """)
+            // A rung checkpoint replaces the previous rung's (and goes with the top rung's commit).
+            try tx.query("""
+                DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number) AND name LIKE \(Self.checkpointFolder + "/%")
                 """)
             for (file, data) in files {
                 let crc = Int64(CRC32C.checksum(data))
@@ -157,7 +174,7 @@ extension PostgresSearch: WorkQueue {
         let record = try search.complete(&state, number: number, metrics: metrics, seconds: 0)
         try append(.completed(number: number, record: record), worker: nil, tx)
         try tx.query("""
-            UPDATE rednas_candidates SET status = 'failed', history_number = \(record.number), lease_expires = NULL,
+            UPDATE rednas_candidates SET status = 'failed', history_number = coalesce(history_number, \(record.number)), lease_expires = NULL,
                 last_error = \(reason)
             WHERE search = \(name) AND number = \(number)
             """)
@@ -186,15 +203,43 @@ extension PostgresSearch: WorkQueue {
     }
 
     /// The files a candidate's evaluation left at the top of its folder (metrics, MSRS, training
-    /// log, weights); checkpoints stay on the machine that trained it.
+    /// log, weights) and, as `checkpoint/<file>`, the epoch checkpoint a rung below the top keeps
+    /// there (the trainer's own files, unchanged) for a promotion to continue on any machine.
     private func artifacts(in folder: URL) throws -> [(String, Data)] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        return try names.compactMap { name -> (String, Data)? in
+        try files(in: folder, prefix: "") + files(in: folder.appendingPathComponent(Self.checkpointFolder),
+                                                  prefix: Self.checkpointFolder + "/")
+    }
+
+    private func files(in folder: URL, prefix: String) throws -> [(String, Data)] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return try names.sorted().compactMap { name -> (String, Data)? in
             let url = folder.appendingPathComponent(name)
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue,
                   !name.hasPrefix(".") else { return nil }
-            return (name, try Data(contentsOf: url))
+            return (prefix + name, try Data(contentsOf: url))
+        }
+    }
+
+    /// The folder of a candidate's epoch checkpoint (the training evaluator's `checkpoint`).
+    static let checkpointFolder = "checkpoint"
+
+    package func restore(_ lease: WorkLease, into folder: URL) throws {
+        let rows = try link.query("""
+            SELECT name, data, crc32c FROM rednas_artifacts WHERE search = \(name) AND number = \(lease.task.number) ORDER BY name
+            """)
+        for row in rows {
+            let (file, data, crc) = try row.decode((String, Data, Int64).self)
+            guard Int64(CRC32C.checksum(data)) == crc else {
+                throw SearchError.damaged(path: "\(location) file \(file) of candidate #\(lease.task.number)",
+                                          detail: "does not match its checksum (damaged in the database)")
+            }
+            let parts = file.split(separator: "/").map(String.init)
+            guard parts.count == 1 || parts.count == 2 && parts[0] == Self.checkpointFolder,
+                  !parts.contains(where: { $0.isEmpty || $0.hasPrefix(".") }) else { continue }
+            let target = parts.reduce(folder) { $0.appendingPathComponent($1) }
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if (try? Data(contentsOf: target)) != data { try AtomicFile.write(data, to: target) }
         }
     }
 }

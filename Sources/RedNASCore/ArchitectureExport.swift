@@ -105,6 +105,9 @@ package struct ArchitectureExport: Codable, Equatable {
     package var topK: [Candidate]
     /// The non-dominated candidates on (valid accuracy ↑, normalised MSRS ↓), by MSRS ascending.
     package var paretoFront: [Candidate]
+    /// Under a scheduler, the fidelity (epochs) `top_k` and `pareto_front` are compared at: the
+    /// highest rung reached; candidates stopped at lower rungs are not listed. Nil without one.
+    package var comparedAtEpochs: Int?
     /// The full protocol (`retrain_protocol`): what to train the answer with to report it.
     package var retrainConfig: String
     package var retrainProtocol: String
@@ -118,7 +121,7 @@ package struct ArchitectureExport: Codable, Equatable {
         case arch, index, canonical, valid, fitnessKind = "fitness_kind", fitness, validAccuracy = "valid_accuracy"
         case testAccuracy = "test_accuracy", msrs, msrsNormalized = "msrs_normalized", params, flops, seed, candidate
         case evaluations, epochs, network, normalization, tinyNetwork = "tiny_network", pytorchRecipe = "pytorch_recipe"
-        case weights, run, topK = "top_k", paretoFront = "pareto_front"
+        case weights, run, topK = "top_k", paretoFront = "pareto_front", comparedAtEpochs = "compared_at_epochs"
         case retrainConfig = "retrain_config", retrainProtocol = "retrain_protocol", retrainCommand = "retrain_command"
         case reproduceConfig = "reproduce_config", reproduceCommand = "reproduce_command"
     }
@@ -198,11 +201,14 @@ extension ArchitectureExport {
         }
         let stages = config.network.stageCells
         let inChannels = spec?.inputChannels ?? config.dataset.channels
-        // One record per candidate (under a scheduler, the highest rung it reached).
+        // One record per candidate (under a scheduler, the highest rung it reached); top-K and the
+        // front compare only the candidates at the highest fidelity reached (fitness is compared
+        // within a fidelity).
         let pool = summary.candidates
         let analysis = RunAnalysis(records: pool, fitness: summary.fitness, journal: summary.records)
-        let trained = pool.indices.filter { !pool[$0].reused }
-        let top = analysis.top(pool.count).filter { !pool[$0].reused }.prefix(targets.topK)
+        let compared = Set(pool.atHighestFidelity)
+        let trained = pool.indices.filter { compared.contains($0) && !pool[$0].reused }
+        let top = analysis.top(pool.count).filter { compared.contains($0) && !pool[$0].reused }.prefix(targets.topK)
         let front = RunAnalysis.paretoFront(trained.map { pool[$0].result }).map { trained[$0] }
         func entry(_ position: Int) -> Candidate {
             let r = pool[position]
@@ -227,7 +233,7 @@ extension ArchitectureExport {
                                               inputSize: spec?.inputSize),
             pytorchRecipe: pytorchRecipe,
             weights: weights, run: folder.path,
-            topK: top.map(entry), paretoFront: front.map(entry),
+            topK: top.map(entry), paretoFront: front.map(entry), comparedAtEpochs: pool.highestFidelity,
             retrainConfig: targets.retrainConfig.path,
             retrainProtocol: "\(retrain.training.epochs) epochs, batch \(retrain.training.batchSize), every image of the "
                 + "training split (no subsets); the search trained \(config.training.epochs) epochs"

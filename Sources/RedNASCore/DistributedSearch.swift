@@ -56,11 +56,13 @@ package enum DistributedSearch {
         let report = { (event: SearchWorker.Event) in
             switch event {
             case let .claimed(lease):
-                line.log("claimed #\(lease.task.number) \(lease.task.cell.architectureString) (attempt \(lease.attempt), token \(lease.token))")
+                let rung = lease.task.epochs.map { " to epoch \($0)" } ?? ""
+                line.log("claimed #\(lease.task.number) \(lease.task.cell.architectureString)\(rung) (attempt \(lease.attempt), token \(lease.token))")
             case let .progress(lease, p):
                 line.update("#\(lease.task.number) epoch \(p.epoch)/\(p.epochs)")
             case let .committed(record):
-                line.log("committed evaluation #\(record.number): valid \(String(format: "%.2f", record.metrics.validAccuracy))%"
+                let rung = record.rung.map { " (candidate #\(record.candidateNumber) rung \($0), \(record.metrics.epochs) epochs)" } ?? ""
+                line.log("committed evaluation #\(record.number)\(rung): valid \(String(format: "%.2f", record.metrics.validAccuracy))%"
                          + (record.reused ? " (reused #\(record.reusedFrom!))" : ""))
             case let .refused(lease, why):
                 line.log("commit of #\(lease.task.number) refused: \(why)")

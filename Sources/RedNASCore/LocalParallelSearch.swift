@@ -31,10 +31,16 @@ package enum LocalParallelSearch {
         return (end, try RunSnapshot.load(run, .strict))
     }
 
-    /// Refuses a config that cannot run in worker processes (multi-fidelity runs in one process).
+    /// Refuses a config that cannot run in worker processes on a run directory: multi-fidelity
+    /// runs in one process (or on --storage), and so does the generations mode, whose one-process
+    /// run gives the very result the workers would.
     package static func check(_ config: ExperimentConfig, configPath: String) throws {
         if config.search.scheduler.ladder(maxEpochs: config.training.epochs) != nil {
-            throw Failure("\(configPath): search.scheduler (multi-fidelity) runs in one process; drop --workers")
+            throw Failure("\(configPath): search.scheduler (multi-fidelity) runs in one process or with --storage; drop --workers")
+        }
+        if config.search.parallel == .generations {
+            throw Failure("\(configPath): search.parallel: generations runs in one process (the same result as any number "
+                          + "of workers) or with --storage; drop --workers")
         }
     }
 

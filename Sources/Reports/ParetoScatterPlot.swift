@@ -8,6 +8,8 @@ import RunModel
 /// The Pareto front (accuracy ↑, MSRS ↓, over defined MSRS) is a step line (`pareto-front`), the
 /// search's answer a star (`best`). Markers shrink and fade as candidates grow in number; past
 /// `DotLayer.detailedLimit` the defined-MSRS markers are one path (`DotLayer`).
+/// Under a scheduler the plot holds the candidates at the highest fidelity reached only (fitness
+/// and fronts compare within a fidelity), and its subtitle says how many stopped at lower rungs.
 package struct ParetoScatterPlot {
     package let analysis: RunAnalysis
 
@@ -23,7 +25,9 @@ package struct ParetoScatterPlot {
     }
 
     package func svg() -> String {
-        let records = analysis.records
+        let shown = analysis.records.atHighestFidelity
+        let records = shown.map { analysis.records[$0] }
+        let answer = analysis.answer.flatMap { shown.firstIndex(of: $0) }
         let results = records.map(\.result)
         let usable = records.indices.filter { results[$0].isUsable }
         let defined = usable.filter { results[$0].normalizedMSRS != nil }
@@ -34,7 +38,7 @@ package struct ParetoScatterPlot {
                               plotWidth: 580, gutter: 80)
         var doc = frame.document()
         frame.drawAxes(into: &doc, title: "Accuracy vs redundancy",
-                       subtitle: "\(records.count) candidates; Pareto front: accuracy ↑, MSRS ↓ (defined MSRS only)",
+                       subtitle: subtitle(shown: records.count),
                        xLabel: "normalised MSRS", yLabel: "valid accuracy (%)")
         let band = (left: frame.right + 10, width: 60.0)
         doc.rect(x: band.left, y: PlotFrame.top, width: band.width, height: PlotFrame.plotHeight, fill: "#f4f4f4",
@@ -70,7 +74,7 @@ package struct ParetoScatterPlot {
             (.marker(color: ReportPalette.blue, opacity: max(0.5, style.opacity)), "candidate"),
             (.line(color: ReportPalette.orange, dashed: false), "Pareto front (\(front.count))"),
         ]
-        if let a = analysis.answer, results[a].isUsable {
+        if let a = answer, results[a].isUsable {
             let x = results[a].normalizedMSRS.map(frame.px) ?? band.left + band.width / 2
             doc.element("path", attributes: [("d", PlotFrame.starPath(x: x, y: frame.py(results[a].validAccuracy), radius: 9)),
                                              ("fill", ReportPalette.yellow), ("stroke", "#000000"), ("stroke-width", "1"),
@@ -83,6 +87,15 @@ package struct ParetoScatterPlot {
         let notes = records.isEmpty ? ["no evaluations yet"] : []
         frame.drawLegend(into: &doc, legend, notes: notes)
         return doc.render()
+    }
+
+    private func subtitle(shown: Int) -> String {
+        guard let epochs = analysis.records.highestFidelity else {
+            return "\(shown) candidates; Pareto front: accuracy ↑, MSRS ↓ (defined MSRS only)"
+        }
+        let lower = analysis.records.count - shown
+        return "\(shown) candidates at \(epochs) epochs (highest rung reached; \(lower) stopped lower not shown); "
+            + "front: accuracy ↑, MSRS ↓"
     }
 
     /// The front as a staircase bounding the dominated region: right at the lower accuracy, then up.

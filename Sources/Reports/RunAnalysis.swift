@@ -32,7 +32,15 @@ package struct RunAnalysis {
         self.journal = journal ?? records
         self.fitness = fitness
         answer = records.answerIndex(under: fitness)
-        paretoStanding = fitness.kind == .pareto ? Self.standing(records.map(\.result)) : [:]
+        // Fronts are ranked within a fidelity, as the search compares (Fitness+Fidelity).
+        var standing: [Int: ParetoStanding] = [:]
+        if fitness.kind == .pareto {
+            for level in Set(records.map(\.fidelity)) {
+                let group = records.indices.filter { records[$0].fidelity == level }
+                for (k, s) in Self.standing(group.map { records[$0].result }) { standing[group[k]] = s }
+            }
+        }
+        paretoStanding = standing
     }
 
     /// Fronts and crowding of the usable results, as `Fitness.ranking` computes them for `pareto`.
@@ -67,8 +75,21 @@ package struct RunAnalysis {
     /// The scalar fitness shown for a record (penalised score for `penalty`, else valid accuracy).
     package func fitnessValue(_ r: EvaluationRecord) -> Double? { r.fitnessValue(under: fitness) }
 
-    /// Positions in `records` of the top `k` under the run's fitness, best first.
+    /// Positions in `records` of the top `k` under the run's fitness, best first (under a
+    /// scheduler higher fidelities first, each compared within itself).
     package func top(_ k: Int) -> [Int] { Array(records.ranking(under: fitness).prefix(k)) }
+
+    /// The top `k` among the candidates at the highest fidelity reached (`atHighestFidelity`;
+    /// all candidates outside multi-fidelity runs), best first.
+    package func topAtHighestFidelity(_ k: Int) -> [Int] {
+        let compared = Set(records.atHighestFidelity)
+        return Array(records.ranking(under: fitness).lazy.filter { compared.contains($0) }.prefix(k))
+    }
+
+    /// " at E epochs (the highest rung reached)" under a scheduler, else "": what the top-K list compares.
+    package var fidelityLabel: String {
+        records.highestFidelity.map { " at \($0) epochs (the highest rung reached)" } ?? ""
+    }
 
     /// Positions of the non-dominated usable results with a defined MSRS (accuracy ↑, MSRS ↓:
     /// `Pareto.firstFront`), sorted by MSRS then accuracy ascending (the step line's order). O(n log n).

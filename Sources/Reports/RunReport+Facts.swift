@@ -87,9 +87,10 @@ extension RunReport {
         ["rank", "#", "index", "architecture", "valid %", "test %", "MSRS norm.", analysis.rankingColumn, "params", "note"]
     }
 
-    /// The top-K table rows, best first, as display strings.
+    /// The top-K table rows, best first, as display strings (under a scheduler, the candidates at
+    /// the highest fidelity reached only).
     package var tableRows: [[String]] {
-        analysis.top(topK).enumerated().map { rank, i in
+        analysis.topAtHighestFidelity(topK).enumerated().map { rank, i in
             let r = analysis.records[i], m = r.metrics
             return ["\(rank + 1)", "\(r.candidateNumber)", "\(r.index)", r.arch, String(format: "%.2f", m.validAccuracy),
                     m.testAccuracy.map { String(format: "%.2f", $0) } ?? "—",

@@ -56,7 +56,7 @@ extension RunReport {
         let anchors = ["Best architecture"] + (table == nil ? [] : ["Candidates"]) + sections
         body += "<nav class=\"sections\">" + anchors.map { "<a href=\"#\(Self.anchor($0))\">\(e($0))</a>" }.joined() + "</nav>\n"
         body += "<h2 id=\"\(Self.anchor("Best architecture"))\">Best architecture</h2>\n" + Self.factsTable(bestRows)
-        body += "<h2>Top \(tableRows.count) by fitness</h2>\n" + htmlTable()
+        body += "<h2>Top \(tableRows.count) by fitness\(e(analysis.fidelityLabel))</h2>\n" + htmlTable()
         for (k, section) in sections.enumerated() {
             if k == 1, let table { body += candidatesSection(table, pageCount: pageCount) }
             body += "<h2 id=\"\(Self.anchor(section))\">\(e(section))</h2>\n"

@@ -12,7 +12,7 @@ extension RunReport {
             return out + "\n**No evaluations yet** — run `rednas report` again once the first candidate has finished.\n"
         }
         out += "\n## Best architecture\n\n" + Self.markdownFacts(bestRows)
-        out += "\n## Top \(tableRows.count) by fitness\n\n"
+        out += "\n## Top \(tableRows.count) by fitness\(analysis.fidelityLabel)\n\n"
         out += "| " + tableColumns.joined(separator: " | ") + " |\n"
         out += "|" + tableColumns.indices.map { [0, 1, 2, 4, 5, 6, 7, 8].contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
         for row in tableRows {

@@ -39,6 +39,22 @@ extension Array where Element == EvaluationRecord {
     package func ranking(under fitness: Fitness) -> [Int] {
         fitness.ranking(map(\.result), fidelities: map(\.fidelity))
     }
+
+    /// The highest fidelity (epochs) a usable record reached under a scheduler; nil outside
+    /// multi-fidelity runs (every record at fidelity 0) or when nothing is usable.
+    package var highestFidelity: Int? {
+        guard contains(where: { $0.rung != nil }) else { return nil }
+        return lazy.filter { $0.result.isUsable }.map(\.fidelity).max()
+    }
+
+    /// Indices of the records (one per candidate) that top-K lists and Pareto fronts compare:
+    /// those at `highestFidelity` — fitness is compared only within a fidelity (`Fitness+Fidelity`),
+    /// and the most trained candidates are the ones the answer comes from; every index when there
+    /// is no such fidelity.
+    package var atHighestFidelity: [Int] {
+        guard let top = highestFidelity else { return [Int](indices) }
+        return indices.filter { self[$0].fidelity == top }
+    }
 }
 
 extension Array where Element == EvaluationRecord {

@@ -13,7 +13,8 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Start a redundancy-aware architecture search from a YAML config.",
         usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]\n"
-            + "  [--workers <n> | --storage <url> [--name <name>]]\n       rednas search --storage <url> --list",
+            + "  [--workers <n> | --storage <url> [--name <name>] [--max-candidates <k>]]\n"
+            + "       rednas search --storage <url> --list",
         discussion: """
             Creates a run directory (default Results/<output.name or search-DATE>), writes the \
             resolved config into it and evaluates candidates until the budget is used. Ctrl-C \
@@ -56,6 +57,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "With --storage: local folder for the candidates this process trains.")
     var workdir: String?
 
+    @Option(parsing: .unconditional, help: "With --storage: exit after committing this many candidates.")
+    var maxCandidates: Int?
+
     @Option(help: "Run directory to create (must not hold a run yet).")
     var runDir: String?
 
@@ -72,9 +76,10 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         if let seed, seed < 0 { throw ValidationError("--seed must be ≥ 0, got \(seed)") }
-        if storage == nil, list || name != nil || workdir != nil {
-            throw ValidationError("--list, --name and --workdir go with --storage URL")
+        if storage == nil, list || name != nil || workdir != nil || maxCandidates != nil {
+            throw ValidationError("--list, --name, --workdir and --max-candidates go with --storage URL")
         }
+        if let maxCandidates, maxCandidates < 1 { throw ValidationError("--max-candidates must be ≥ 1, got \(maxCandidates)") }
         if storage != nil, runDir != nil { throw ValidationError("--run-dir is for a local run; with --storage the search is in the database") }
         if !list, config == nil { throw ValidationError("missing --config FILE") }
         if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be > 0, got \(leaseSeconds)") }
@@ -141,7 +146,8 @@ extension SearchCommand {
                                                   leaseSeconds: leaseSeconds, maxAttempts: maxAttempts)
         let line = ProgressLine.automatic(quiet: quiet)
         line.log("search \(name) in \(url.redacted); more workers: rednas worker --storage \(url.redacted) --name \(name)")
-        let options = DistributedSearch.WorkerOptions(threads: threads.value, workdir: workdir, quiet: quiet)
+        let options = DistributedSearch.WorkerOptions(threads: threads.value, maxCandidates: maxCandidates, workdir: workdir,
+                                                      quiet: quiet)
         let end = try DistributedSearch.work(search, options: options, evaluator: evaluator, line: line)
         if end == .stopped { throw ExitCode(130) }
         print("search \(name): \(end.rawValue)")

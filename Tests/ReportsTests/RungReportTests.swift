@@ -6,6 +6,7 @@ import XCTest
 @testable import Reports
 @testable import RunModel
 @testable import Search
+import TestSupport
 
 /// The report of a multi-fidelity run: candidates (not rung records) in the table, the answer from
 /// the top rung, and one curve per candidate ending where it stopped.
@@ -53,5 +54,33 @@ final class RungReportTests: XCTestCase {
         XCTAssertEqual(count("class=\"stopped\""), usable.filter { $0.last!.metrics.epochs < 9 }.count)
         XCTAssertEqual(count("<polyline"), usable.filter { $0.filter(\.result.isUsable).count > 1 }.count)
         XCTAssertEqual(count("candidate-curve answer"), 1)
+    }
+
+    /// Fitness is compared only within a fidelity: the scatter, its Pareto front and the top-K
+    /// table hold the candidates at the highest rung reached, never one stopped lower.
+    func testTheScatterFrontAndTopTableCompareOnlyTheHighestFidelity() throws {
+        let report = try RunReport.load(try run())
+        let candidates = report.analysis.records
+        let top = candidates.filter { $0.metrics.epochs == 9 }
+        XCTAssertTrue(candidates.contains { $0.metrics.epochs < 9 && $0.result.isUsable }, "some stopped at lower rungs")
+        XCTAssertEqual(candidates.highestFidelity, 9)
+
+        let svg = try ParsedSVG(ParetoScatterPlot(analysis: report.analysis).svg())
+        let shown = svg.classed("candidate").compactMap { $0.stringValue?.split(separator: " ").first.map(String.init) }
+        XCTAssertEqual(Set(shown), Set(top.map { "#\($0.number)" }), "only the 9-epoch candidates are plotted")
+        // The front, by its quadratic definition over the 9-epoch candidates with a defined MSRS.
+        let eligible = top.filter { $0.result.isUsable && $0.result.normalizedMSRS != nil }
+        let fronts = ParetoOracle.fronts(eligible.map { ParetoPoint(accuracy: $0.result.validAccuracy, msrs: $0.result.normalizedMSRS!) })
+        XCTAssertEqual(svg.classed("front-point").count, fronts.filter { $0 == 0 }.count)
+        let subtitle = try XCTUnwrap(svg.texts("subtitle").first)
+        XCTAssertTrue(subtitle.hasPrefix("\(top.count) candidates at 9 epochs"), subtitle)
+        XCTAssertTrue(subtitle.contains("\(candidates.count - top.count) stopped lower"), subtitle)
+
+        // The top-K table: 9-epoch candidates only, by penalised score.
+        let fitness = report.snapshot.fitness
+        let expected = top.filter { $0.result.isUsable }.sorted { fitness.penalizedScore($0.result) > fitness.penalizedScore($1.result) }
+            + top.filter { !$0.result.isUsable }
+        XCTAssertEqual(report.tableRows.map { $0[1] }, expected.prefix(report.tableRows.count).map { "\($0.candidateNumber)" })
+        XCTAssertTrue(report.markdown().contains("by fitness at 9 epochs (the highest rung reached)"))
     }
 }

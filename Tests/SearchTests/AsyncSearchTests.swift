@@ -36,6 +36,8 @@ final class MemoryQueue: WorkQueue {
                                attempt: 1, leaseSeconds: 60))
     }
 
+    func restore(_ lease: WorkLease, into folder: URL) throws {}
+
     func renew(_ lease: WorkLease) throws -> Bool { tokens[lease.task.number] == lease.token }
 
     func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome {

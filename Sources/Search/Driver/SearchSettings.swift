@@ -16,13 +16,16 @@ package struct SearchSettings: Equatable {
     /// Deterministic parallel mode (`search.parallel: generations`): proposals per generation; nil
     /// = asynchronous. The one-machine driver runs the same generations (see SearchDriver+Generations).
     package var generationSize: Int?
+    /// Epochs of a candidate's full training (`training.epochs`): what a candidate still in a
+    /// worker's hands will cost an epochs budget; nil = unknown (counted when it completes).
+    package var trainingEpochs: Int?
 
     package init(algorithm: EvolutionarySearch<CellGenomeSpace>.Algorithm, fitness: Fitness, budget: Budget,
                 seed: UInt64, space: SearchSpace = .natsTopology, reuseCanonical: Bool = false,
-                ladder: FidelityLadder? = nil, generationSize: Int? = nil) {
+                ladder: FidelityLadder? = nil, generationSize: Int? = nil, trainingEpochs: Int? = nil) {
         self.algorithm = algorithm; self.fitness = fitness; self.budget = budget
         self.seed = seed; self.space = space; self.reuseCanonical = reuseCanonical; self.ladder = ladder
-        self.generationSize = generationSize
+        self.generationSize = generationSize; self.trainingEpochs = trainingEpochs
     }
 
     /// The seed of candidate `number`: a function of the run seed and the number only, so a

@@ -8,12 +8,19 @@ import RunModel
 /// population as it is at that moment; a completion joins the history (and the population, aging
 /// out the oldest member) when it arrives. With one worker this is exactly the sequential search.
 ///
-/// Generations mode (`settings.generationSize` G): proposals `g·G ..< (g+1)·G` form generation g
-/// and are made only once every completion of generation g−1 has joined the history, so all of
-/// them come from the same state; a completion that arrives early is held (`state.received`) and
-/// joins when its predecessors have and its whole generation has been proposed. The history is
-/// then in proposal order and the result a function of config and seed alone — whatever the
-/// number and speed of the workers, and equal to the one-machine run of the same generations.
+/// Under a scheduler (`settings.ladder`) the work handed out is what `AsynchronousPromotion` — the
+/// rule of the one-process driver — decides from the completed rung results, with the candidates
+/// being promoted right now kept out (`busy`) and the new candidates in flight taking their
+/// brackets in turn: promote candidate X to its next rung (the worker continues X's rung
+/// checkpoint) or start a new one. With one worker this is exactly the one-process driver's run.
+///
+/// Generations mode (`settings.generationSize` G; never with a scheduler): proposals
+/// `g·G ..< (g+1)·G` form generation g and are made only once every completion of generation g−1
+/// has joined the history, so all of them come from the same state; a completion that arrives
+/// early is held (`state.received`) and joins when its predecessors have and its whole generation
+/// has been proposed. The history is then in proposal order and the result a function of config
+/// and seed alone — whatever the number and speed of the workers, and equal to the one-machine run
+/// of the same generations.
 ///
 /// A store serializes the calls (`propose`, `complete`) and logs each as a `SearchLogEvent`;
 /// `replay` of that log rebuilds the state, so the state is a pure function of the log.
@@ -27,24 +34,40 @@ package struct AsyncSearch {
 
     package let settings: SearchSettings
     private let search: EvolutionarySearch<CellGenomeSpace>
+    private let rule: AsynchronousPromotion?
 
     package init(settings: SearchSettings) {
         self.settings = settings
         search = EvolutionarySearch(space: CellGenomeSpace(settings.space), algorithm: settings.algorithm,
                                     fitness: settings.fitness)
+        rule = settings.ladder.map { AsynchronousPromotion(ladder: $0, fitness: settings.fitness) }
     }
 
-    /// Whether another proposal may be handed out: in-flight proposals count against the
-    /// evaluation budget (each will complete once); the time and epoch budgets count what the
-    /// history holds.
+    /// Whether more work may be handed out. Work in flight (and held) counts against the budget as
+    /// it will when it completes: a new candidate as one evaluation, and when asynchronous every
+    /// piece as the epochs it is to train (a promotion the epochs it adds); the time budget counts
+    /// completed seconds.
     /// In generations mode a proposal opening a new generation also waits until the previous one
-    /// has joined the history (the time and epoch budgets are then those of the whole generation).
+    /// has joined the history, and the time and epoch budgets are those of the history: a
+    /// generation is cut short only by the evaluation budget, as in the one-machine run.
     package func mayPropose(_ state: AsyncSearchState) -> Bool {
-        if let limit = settings.budget.evaluations, state.proposed >= limit { return false }
+        let starts = state.inFlight.lazy.filter { $0.promotes == nil }.count
+        if let limit = settings.budget.evaluations, state.search.history.count + state.received.count + starts >= limit {
+            return false
+        }
         if let size = settings.generationSize, state.search.history.count < state.proposed / size * size { return false }
         if let limit = settings.budget.seconds, state.search.secondsUsed >= limit { return false }
-        if let limit = settings.budget.epochs, state.search.epochsUsed >= limit { return false }
+        let pending = settings.generationSize == nil ? epochsInFlight(state) : 0
+        if let limit = settings.budget.epochs, state.search.epochsUsed + pending >= limit { return false }
         return true
+    }
+
+    /// Epochs the work in flight will add when it completes.
+    package func epochsInFlight(_ state: AsyncSearchState) -> Int {
+        state.inFlight.reduce(0) { total, work in
+            guard let epochs = work.epochs else { return total + (settings.trainingEpochs ?? 0) }
+            return total + epochs - (work.promotes.map { state.search.history[$0].fidelity } ?? 0)
+        }
     }
 
     /// The search is over: no proposal may be made and none is in flight or held.
@@ -52,19 +75,29 @@ package struct AsyncSearch {
         !mayPropose(state) && state.inFlight.isEmpty && state.received.isEmpty
     }
 
-    /// The candidate seed and task of an in-flight proposal.
+    /// The candidate task of in-flight work: seed and folder of its number; under a scheduler
+    /// trained through the rung's epochs.
     package func task(_ work: AsyncSearchState.InFlight, runFingerprint: String?) -> CandidateTask {
         CandidateTask(number: work.number, cell: work.proposal.genome, seed: settings.candidateSeed(work.number),
-                      runFingerprint: runFingerprint)
+                      runFingerprint: runFingerprint, epochs: work.epochs)
     }
 
-    /// Makes the next proposal from the current population. With the canonical cache on, a cell
-    /// already in the history (`earlier(canonical)` returns the fresh record of lowest history number
-    /// with that canonical form) completes at once, reusing that result, and the next proposal is
-    /// made; the step's events hold both.
+    /// Makes the next proposal from the current population (under a scheduler: the next step of
+    /// the promotion rule). With the canonical cache on (never under a scheduler), a cell already in
+    /// the history (`earlier(canonical)` returns the fresh record of lowest history number with that
+    /// canonical form) completes at once, reusing that result, and the next proposal is made; the
+    /// step's events hold both.
     package func propose(_ state: inout AsyncSearchState, earlier: (String) -> EvaluationRecord? = { _ in nil },
                          networkCounts: (Cell) -> NetworkCounts? = { _ in nil }) throws -> Step {
         var step = Step()
+        if let rule {
+            guard mayPropose(state) else { return step }
+            let work = nextRungWork(&state, rule)
+            step.events.append(work.promotes.map { .promoted(number: work.number, candidate: $0, rung: work.rung!) }
+                               ?? .proposed(number: work.number, arch: work.proposal.genome.architectureString))
+            step.work = work
+            return step
+        }
         while mayPropose(state) {
             let work = proposeOne(&state)
             step.events.append(.proposed(number: work.number, arch: work.proposal.genome.architectureString))
@@ -94,9 +127,33 @@ package struct AsyncSearch {
         return work
     }
 
-    /// Completes in-flight proposal `number` with `metrics`: the record joins the history (its
-    /// `number` is its history position, `parent` the parent's) and the population — in generations
-    /// mode once its predecessors have (until then it is held in `state.received`).
+    /// The promotion rule's next step as in-flight work.
+    private func nextRungWork(_ state: inout AsyncSearchState, _ rule: AsynchronousPromotion) -> AsyncSearchState.InFlight {
+        let busy = Set(state.inFlight.compactMap(\.promotes))
+        let starts = state.inFlight.filter { $0.promotes == nil }.count
+        let work: AsyncSearchState.InFlight
+        switch rule.next(state.search.standings, busy: busy, startsInFlight: starts) {
+        case let .promote(candidate, rung, epochs):
+            let member = state.search.history[candidate]
+            work = AsyncSearchState.InFlight(number: state.rungCandidates![candidate].work,
+                                             proposal: Proposal(genome: member.genome, parent: member.parent, tournament: []),
+                                             bracket: member.bracket, rung: rung, epochs: epochs, promotes: candidate)
+        case let .start(bracket, epochs):
+            let proposal = search.propose(&state.search)
+            state.search.pending = nil
+            work = AsyncSearchState.InFlight(number: state.proposed, proposal: proposal, bracket: bracket, rung: 0,
+                                             epochs: epochs)
+        }
+        // A promotion takes a number too: with one worker a start's number is then its record's.
+        state.proposed += 1
+        state.inFlight.append(work)
+        return work
+    }
+
+    /// Completes in-flight work `number` with `metrics`: the record joins the journal (its `number`
+    /// is its journal position, `parent` the parent's first record) and the history — a new
+    /// member (and the population), or under a scheduler the promoted candidate's next rung — in
+    /// generations mode once its predecessors have (until then it is held in `state.received`).
     /// - Throws: `SearchError.damaged` when `number` is not in flight.
     @discardableResult
     package func complete(_ state: inout AsyncSearchState, number: Int, metrics: CandidateMetrics, seconds: Double,
@@ -105,32 +162,51 @@ package struct AsyncSearch {
             throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number), which is not in flight")
         }
         let cell = work.proposal.genome
-        let record = EvaluationRecord(
-            number: historyNumber(of: number, in: state), arch: cell.architectureString, index: cell.index,
-            canonical: cell.canonicalString, seed: settings.candidateSeed(number), parent: work.proposal.parent,
+        var metrics = metrics
+        var seconds = seconds
+        var parent = work.proposal.parent
+        if let epochs = work.epochs {
+            // The fidelity of the record is the rung's epochs (what the worker was asked to train).
+            metrics.epochs = epochs
+            parent = parent.map { state.rungCandidates![$0].firstRecord }
+            if let candidate = work.promotes, metrics.trainSeconds + metrics.msrsSeconds > 0 {
+                // The trainer's seconds are the candidate's whole training; this rung is charged its own.
+                seconds = max(0, metrics.trainSeconds - state.rungCandidates![candidate].trainSeconds) + metrics.msrsSeconds
+            }
+        }
+        var record = EvaluationRecord(
+            number: journalNumber(of: number, in: state), arch: cell.architectureString, index: cell.index,
+            canonical: cell.canonicalString, seed: settings.candidateSeed(number), parent: parent,
             reusedFrom: reusedFrom, result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
             seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: finishedAt))
+        if work.epochs != nil {
+            record.candidate = work.promotes.map { state.rungCandidates![$0].firstRecord } ?? record.number
+            (record.bracket, record.rung) = (work.bracket, work.rung)
+        }
         try receive(record, number: number, into: &state)
         return record
     }
 
-    /// The history place a completion of proposal `number` takes: the next one when asynchronous,
-    /// its proposal number in generations mode (the history is in proposal order).
-    private func historyNumber(of number: Int, in state: AsyncSearchState) -> Int {
-        settings.generationSize == nil ? state.search.history.count : number
+    /// The journal place a completion of work `number` takes: the next one when asynchronous, its
+    /// proposal number in generations mode (the journal is then in proposal order).
+    private func journalNumber(of number: Int, in state: AsyncSearchState) -> Int {
+        settings.generationSize == nil ? state.completedProposals.count : number
     }
 
     private func receive(_ record: EvaluationRecord, number: Int, into state: inout AsyncSearchState) throws {
         guard let at = state.inFlight.firstIndex(where: { $0.number == number }) else {
             throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number), which is not in flight")
         }
-        let expected = historyNumber(of: number, in: state)
-        let work = state.inFlight.remove(at: at)
-        guard record.number == expected, record.arch == work.proposal.genome.architectureString else {
-            throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number) is history entry "
-                                      + "#\(record.number) (\(record.arch)) where #\(expected) "
-                                      + "(\(work.proposal.genome.architectureString)) was expected")
+        let work = state.inFlight[at]
+        let place = journalNumber(of: number, in: state)
+        let expected = work.promotes.map { "promotion of #\(state.rungCandidates![$0].firstRecord) to rung \(work.rung!)" }
+            ?? work.proposal.genome.architectureString
+        let found = record.isPromotion ? "promotion of #\(record.candidateNumber) to rung \(record.rung ?? -1)" : record.arch
+        guard record.number == place, record.arch == work.proposal.genome.architectureString, found == expected else {
+            throw SearchError.damaged(path: "search log", detail: "completion of proposal #\(number) is journal entry "
+                                      + "#\(record.number) (\(found)) where #\(place) (\(expected)) was expected")
         }
+        state.inFlight.remove(at: at)
         guard settings.generationSize != nil else { return apply(record, work: work, to: &state) }
         state.received.append(AsyncSearchState.Received(work: work, record: record))
         while let next = state.received.firstIndex(where: { $0.work.number == state.search.history.count }),
@@ -148,34 +224,61 @@ package struct AsyncSearch {
         return state.proposed >= end
     }
 
+    /// The completion joins the evolution state: a new history member (and the population), or a
+    /// promoted candidate's next rung.
     private func apply(_ record: EvaluationRecord, work: AsyncSearchState.InFlight, to state: inout AsyncSearchState) {
-        state.search.pending = work.proposal
-        search.record(record.result, reused: record.reused, seconds: record.seconds,
-                      epochs: record.reused ? 0 : record.metrics.epochs, into: &state.search)
-        state.completedProposals.append(work.number)
+        let number = work.number
+        switch (work.promotes, work.epochs) {
+        case let (candidate?, epochs?):
+            search.promote(candidate, to: record.result, epochs: epochs,
+                           addedEpochs: epochs - state.search.history[candidate].fidelity, seconds: record.seconds,
+                           into: &state.search)
+            state.rungCandidates![candidate].trainSeconds = record.metrics.trainSeconds
+        case let (nil, epochs?):
+            state.search.pending = work.proposal
+            search.record(record.result, seconds: record.seconds, epochs: epochs, bracket: work.bracket ?? 0,
+                          into: &state.search)
+            state.rungCandidates = (state.rungCandidates ?? [])
+                + [.init(work: number, firstRecord: record.number, trainSeconds: record.metrics.trainSeconds)]
+        default:
+            state.search.pending = work.proposal
+            search.record(record.result, reused: record.reused, seconds: record.seconds,
+                          epochs: record.reused ? 0 : record.metrics.epochs, into: &state.search)
+        }
+        state.completedProposals.append(number)
     }
 
-    /// The completed records of `events` that have joined the history, in history order (in
+    /// The completed records of `events` that have joined the state, in journal order (in
     /// generations mode the log holds completions in arrival order, and some may still be held).
     package func historyRecords(_ events: [SearchLogEvent], in state: AsyncSearchState) -> [EvaluationRecord] {
         events.compactMap { event -> EvaluationRecord? in
-            guard case let .completed(_, record) = event, record.number < state.search.history.count else { return nil }
+            guard case let .completed(_, record) = event, record.number < state.completedProposals.count else { return nil }
             return record
         }.sorted { $0.number < $1.number }
     }
 
-    /// Rebuilds the state from the log: each proposal is made again (and must propose the logged
-    /// architecture), each completion is applied in its logged place.
+    /// Rebuilds the state from the log: each proposal and promotion is decided again (and must be
+    /// the logged one), each completion is applied in its logged place.
     /// - Throws: `SearchError.journalMismatch` / `.damaged` naming the first event that does not fit.
     package func replay(_ events: [SearchLogEvent], location: String) throws -> AsyncSearchState {
         var state = AsyncSearchState(seed: settings.seed)
         for event in events {
             switch event {
             case let .proposed(number, arch):
-                let work = proposeOne(&state)
-                guard work.number == number, work.proposal.genome.architectureString == arch else {
+                let work = rule.map { nextRungWork(&state, $0) } ?? proposeOne(&state)
+                guard work.number == number, work.promotes == nil, work.proposal.genome.architectureString == arch else {
                     throw SearchError.journalMismatch(path: location, number: number, journal: arch,
-                                                      proposed: work.proposal.genome.architectureString)
+                                                      proposed: Self.describe(work, state))
+                }
+            case let .promoted(number, candidate, rung):
+                let logged = "promotion of candidate \(candidate) to rung \(rung)"
+                guard let rule else {
+                    throw SearchError.damaged(path: location, detail: "\(logged) in a search without a scheduler")
+                }
+                let work = nextRungWork(&state, rule)
+                guard work.number == number, work.promotes == candidate, work.rung == rung else {
+                    throw SearchError.journalMismatch(path: location, number: number, journal: logged,
+                                                      proposed: Self.describe(work, state))
                 }
             case let .completed(number, record):
                 do { try receive(record, number: number, into: &state) } catch let SearchError.damaged(_, detail) {
@@ -186,6 +289,11 @@ package struct AsyncSearch {
         return state
     }
 
-    /// History index of the best candidate by the search fitness.
+    private static func describe(_ work: AsyncSearchState.InFlight, _ state: AsyncSearchState) -> String {
+        work.promotes.map { "promotion of candidate \($0) to rung \(work.rung!)" } ?? work.proposal.genome.architectureString
+    }
+
+    /// History index of the best candidate by the search fitness (under a scheduler, among the
+    /// candidates at the highest fidelity reached).
     package func answer(in state: AsyncSearchState) -> Int? { search.answer(in: state.search) }
 }

@@ -69,6 +69,7 @@ package final class SearchWorker {
         let outcome: CandidateOutcome
         do {
             folder = try workspace(lease.task)
+            try queue.restore(lease, into: folder)
             outcome = try evaluator.evaluate(lease.task, in: folder, stop: stop) { [events] p in events(.progress(lease, p)) }
         } catch {
             heartbeat.stop()

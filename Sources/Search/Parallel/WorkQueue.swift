@@ -45,10 +45,16 @@ package protocol WorkQueue: AnyObject {
     /// The next candidate for `worker`: an expired lease first (re-run with the same task), else a
     /// new proposal. `networkCounts` gives a cell's counts for records served from the cache.
     func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim
+    /// Writes into `folder` (the worker's folder of the candidate) the files the store holds for
+    /// it: nothing for a new candidate; for a promotion the files its last rung committed, the
+    /// rung checkpoint among them, so it continues on any machine. Files already there with the
+    /// same contents are left alone.
+    func restore(_ lease: WorkLease, into folder: URL) throws
     /// Extends the lease; false when it was taken over (the commit will be refused).
     func renew(_ lease: WorkLease) throws -> Bool
     /// Commits the evaluation and the files of its `folder` (metrics, MSRS, training log,
-    /// weights) if the lease still holds; refused (and logged) otherwise.
+    /// weights; under a scheduler the rung checkpoint a promotion continues from) if the lease
+    /// still holds; refused (and logged) otherwise.
     func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome
     /// Gives the candidate back after the evaluation failed with `reason`; after the store's
     /// retry limit it is recorded as failed and the search goes on.

@@ -82,6 +82,10 @@ package final class RunDirectoryQueue: WorkQueue {
         }
     }
 
+    /// Nothing to write: the workers of a run directory train in its own `inflight/` folders,
+    /// which already hold the candidate's files (multi-fidelity searches are refused with --workers).
+    package func restore(_ lease: WorkLease, into folder: URL) throws {}
+
     package func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome {
         try locked { view in
             let number = lease.task.number

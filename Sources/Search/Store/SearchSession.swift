@@ -84,7 +84,7 @@ package enum SearchSession {
                               budget: config.search.budget.budget, seed: UInt64(bitPattern: Int64(config.seed)), space: space,
                               reuseCanonical: config.search.cache,
                               ladder: config.search.scheduler.ladder(maxEpochs: config.training.epochs),
-                              generationSize: config.search.generations)
+                              generationSize: config.search.generations, trainingEpochs: config.training.epochs)
     }
 
     static func defaultRunPath(_ config: ExperimentConfig) -> String {
