@@ -44,7 +44,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         ProcessArguments.hidePasswords()
-        let search = try PostgresSearch.open(url: try PostgresURL(storage), name: name)
+        let search = try PostgresSearch.join(url: try PostgresURL(storage), name: name)
         let options = DistributedSearch.WorkerOptions(threads: threads, maxCandidates: maxCandidates, workdir: workdir, quiet: quiet)
         let end = try DistributedSearch.work(search, options: options, line: .automatic(quiet: quiet))
         if end == .stopped { throw ExitCode(130) }
