@@ -51,7 +51,7 @@ case "$cmd" in
     make_certificates
     # rednas_tls only over TLS; everything else with or without it.
     printf '%s\n' "local all all trust" "hostssl rednas_tls all 127.0.0.1/32 scram-sha-256" \
-      "host rednas_test all 127.0.0.1/32 scram-sha-256" "host postgres all 127.0.0.1/32 scram-sha-256" \
+      "hostnossl rednas_tls all 127.0.0.1/32 reject" "host all all 127.0.0.1/32 scram-sha-256" \
       | as_owner tee "$dir/data/pg_hba.conf" >/dev/null
     pgctl -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c ssl=on \
       -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" start

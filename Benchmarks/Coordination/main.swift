@@ -1,7 +1,8 @@
 // coordination-bench: what coordinating a search through PostgreSQL costs (README, "Search on a
 // cluster"). N worker processes (this program started again with --child, each with its own
 // connections) run one search whose evaluator sleeps S seconds and writes nothing; the figures are
-// claims per second, claim and commit latency, efficiency = evaluations × S / (N × wall time), and
+// claims per second, claim and commit latency, efficiency = evaluations × S / (N × wall time) (the
+// candidates the canonical cache serves cost no evaluation and do not count), and
 // where the CPU went: the workers' own (user + system, all N processes) and the server's (every
 // `postgres` process, from /proc), with the machine's load average when the row started.
 //
@@ -55,6 +56,11 @@ final class TimedQueue: WorkQueue, @unchecked Sendable {
 struct ChildReport: Codable {
     var claims: [Double]
     var commits: [Double]
+    /// Locked transactions and their seconds: catching up before the lock, waiting, holding it.
+    var locked: Int
+    var catchingUp: Double
+    var waiting: Double
+    var holding: Double
     /// When its last claim answered "finished" (seconds since 1970).
     var end: Double
 }
@@ -113,8 +119,18 @@ func child(_ arguments: [String]) throws {
     let worker = SearchWorker(queue: queue, evaluator: SleepEvaluator(seconds: seconds), workspace: { _ in folder },
                               worker: "bench:\(index):\(getpid())", stop: StopSignal(), pollSeconds: 0.05)
     _ = try worker.run()
-    let report = ChildReport(claims: queue.claims, commits: queue.commits, end: Date().timeIntervalSince1970)
+    let times = queue.base.lockTimes
+    let report = ChildReport(claims: queue.claims, commits: queue.commits, locked: times.count, catchingUp: times.catchingUp,
+                             waiting: times.waiting, holding: times.holding, end: Date().timeIntervalSince1970)
     say(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+    _ = readLine()  // the connections stay open until the server's CPU is read
+}
+
+/// The next line `handle` gives (without its newline), read byte by byte so nothing after it is consumed.
+func line(from handle: FileHandle) throws -> String {
+    var line = Data()
+    while let byte = try handle.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+    return String(decoding: line, as: UTF8.self)
 }
 
 func main() throws {
@@ -129,7 +145,7 @@ func main() throws {
     let perWorker = Int(option(arguments, "--per-worker", "5")) ?? 5
     let url = try PostgresURL(urlText)
     say("workers  evaluations  wall s  claims/s  claim p50/mean ms  commit p50/mean/p99 ms  efficiency  "
-          + "workers CPU s  server CPU s  load")
+          + "workers CPU s  server CPU s  load  |  locked tx  catch-up / wait / hold ms per tx  lock busy")
     for workers in counts {
         var config = ExperimentConfig()
         config.search.budget = BudgetConfig(evaluations: workers * perWorker)
@@ -146,33 +162,35 @@ func main() throws {
             return (process, input, output)
         }
         let readers = children.map { FileHandle(fileDescriptor: $0.2.fileHandleForReading.fileDescriptor, closeOnDealloc: false) }
-        for reader in readers {
-            var line = Data()
-            while let byte = try reader.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-            guard line == Data("ready".utf8) else { throw CocoaError(.fileReadCorruptFile) }
-        }
+        for reader in readers where try line(from: reader) != "ready" { throw CocoaError(.fileReadCorruptFile) }
         let cpuBefore = childrenCPUSeconds(), serverBefore = serverCPUSeconds()
         let start = Date().timeIntervalSince1970
         for child in children { child.1.fileHandleForWriting.write(Data("go\n".utf8)) }
         var reports: [ChildReport] = []
-        for (i, child) in children.enumerated() {
-            let data = readers[i].readDataToEndOfFile()
-            child.0.waitUntilExit()
-            let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            if let report = try? JSONDecoder().decode(ChildReport.self, from: Data(last.utf8)) {
+        for (i, reader) in readers.enumerated() {
+            if let report = try? JSONDecoder().decode(ChildReport.self, from: Data(try line(from: reader).utf8)) {
                 reports.append(report)
             } else {
-                FileHandle.standardError.write(Data("worker \(i) exited \(child.0.terminationStatus) without a report\n".utf8))
+                FileHandle.standardError.write(Data("worker \(i) gave no report\n".utf8))
             }
         }
-        let serverCPU = serverCPUSeconds() - serverBefore, workersCPU = childrenCPUSeconds() - cpuBefore
+        let serverCPU = serverCPUSeconds() - serverBefore
+        for child in children {
+            child.1.fileHandleForWriting.write(Data("quit\n".utf8))
+            child.0.waitUntilExit()
+        }
+        let workersCPU = childrenCPUSeconds() - cpuBefore
         let wall = (reports.map(\.end).max() ?? start) - start
         let claims = reports.flatMap(\.claims), commits = reports.flatMap(\.commits)
+        let locked = reports.map(\.locked).reduce(0, +)
+        func sum(_ part: KeyPath<ChildReport, Double>) -> Double { reports.map { $0[keyPath: part] }.reduce(0, +) }
         say(String(format: "%7d  %11d  %6.1f  %8.1f  %8.1f / %6.1f  %8.1f / %6.1f / %6.1f  %8.1f %%  %13.1f  %12.1f  ",
                      workers, commits.count, wall, Double(claims.count) / wall,
                      percentile(claims, 0.5) * 1000, mean(claims) * 1000, percentile(commits, 0.5) * 1000, mean(commits) * 1000,
                      percentile(commits, 0.99) * 1000, 100 * Double(commits.count) * seconds / (Double(workers) * wall),
-                     workersCPU, serverCPU) + load)
+                     workersCPU, serverCPU) + load
+            + String(format: "  |  %9d  %8.2f / %6.1f / %6.2f  %8.0f %%", locked, 1000 * sum(\.catchingUp) / Double(locked),
+                     1000 * sum(\.waiting) / Double(locked), 1000 * sum(\.holding) / Double(locked), 100 * sum(\.holding) / wall))
     }
 }
 

@@ -26,12 +26,17 @@ extension PostgresSearch {
     /// snapshot when due. The replay is kept for the next transaction once this one committed.
     func locked<T>(_ body: (inout LockedSearch) throws -> T) throws -> T {
         // Rows commit in seq order, so what a read sees without the lock is a prefix of the log:
-        // a process's first transaction then reads under the lock only what came since.
-        if replayed == nil { replayed = try catchUp(ReplayedLog(seed: settings.seed), link.query) }
+        // most of what others logged since this process's last transaction is read and applied
+        // here, and only what came in the meantime under the lock.
+        let start = Date()
+        replayed = try catchUp(replayed ?? ReplayedLog(seed: settings.seed), link.query)
+        let begin = Date()
+        var granted = begin
         let (value, log) = try link.transaction { tx -> (T, ReplayedLog) in
             guard let row = try tx.query("SELECT state_seq FROM rednas_searches WHERE name = \(name) FOR UPDATE").first else {
                 throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name)
             }
+            granted = Date()
             let snapshotSeq = try row.decode(Int.self)
             guard let known = replayed else { throw SearchError.damaged(path: location, detail: "the log was not read") }
             var locked = LockedSearch(tx: tx, log: try catchUp(known, tx.query), snapshotSeq: snapshotSeq)
@@ -45,6 +50,10 @@ extension PostgresSearch {
             return (value, locked.log)
         }
         replayed = log
+        lockTimes.count += 1
+        lockTimes.catchingUp += begin.timeIntervalSince(start)
+        lockTimes.waiting += granted.timeIntervalSince(begin)
+        lockTimes.holding += Date().timeIntervalSince(granted)
         return value
     }
 

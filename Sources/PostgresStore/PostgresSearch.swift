@@ -26,6 +26,20 @@ package final class PostgresSearch {
     let renewal = RenewalLink()
     /// The log as far as this process has read it (nil until the first claim or commit).
     var replayed: ReplayedLog?
+    /// Where this process's locked transactions spent their time (for the coordination benchmark).
+    package internal(set) var lockTimes = LockTimes()
+
+    /// Seconds summed over this process's locked transactions.
+    package struct LockTimes: Sendable {
+        /// Transactions that took the row lock.
+        package var count = 0
+        /// Reading and applying the log before taking the lock.
+        package var catchingUp = 0.0
+        /// From BEGIN until the lock was granted.
+        package var waiting = 0.0
+        /// From the lock until COMMIT returned: what serializes the workers.
+        package var holding = 0.0
+    }
 
     package var url: PostgresURL { link.url }
 
