@@ -120,7 +120,8 @@ package final class PostgresLink {
                 let context = try NIOSSLContext(configuration: settings)
                 tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
             } catch {
-                throw PostgresStoreError.tls(url: url.redacted, detail: "\(error)")
+                throw PostgresStoreError.tls(url: url.redacted, detail: "cannot set up TLS with sslrootcert="
+                                             + "\(url.rootCertificate ?? "(the system's CAs)"): \(error)")
             }
         }
         let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
@@ -145,6 +146,9 @@ package final class PostgresLink {
             let state = info[.sqlState] ?? ""
             let message = info[.message] ?? "server error \(state)"
             switch state {
+            case "28000" where url.sslMode == .disable && message.contains("no encryption"):
+                return PostgresStoreError.tls(url: server, detail: "the server accepts only TLS connections from here (\(message)); "
+                                              + "add ?sslmode=require (or verify-full) to the URL")
             case "28P01", "28000": return PostgresStoreError.authentication(url: server, detail: message)
             case "3D000": return PostgresStoreError.missingDatabase(url: server)
             default:
@@ -156,6 +160,10 @@ package final class PostgresLink {
         case .authMechanismRequiresPassword:
             return PostgresStoreError.authentication(url: server, detail: "the server asks for a password and none was given")
         case .connectionError:
+            // A first connection's handshake failing is a setting to fix; later, TLS errors are a lost connection.
+            if !established, let underlying = psql.underlying, let problem = Self.tlsProblem(underlying, host: url.host) {
+                return PostgresStoreError.tls(url: server, detail: problem)
+            }
             let detail = psql.underlying.map { "\($0)" } ?? "connection failed"
             return established ? ConnectionLoss(detail: detail) : PostgresStoreError.unreachable(url: server, detail: detail)
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
@@ -165,6 +173,20 @@ package final class PostgresLink {
         default:
             return PostgresStoreError.server(url: server, detail: String(reflecting: psql))
         }
+    }
+
+    /// A failed TLS handshake said plainly, with what to do; nil for other errors.
+    private static func tlsProblem(_ error: Error, host: String) -> String? {
+        guard error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError else { return nil }
+        let text = "\(error)"
+        if text.contains("failedToValidateHostname") {
+            return "the server's certificate does not name host \(host) (\(text)); connect with a host name the certificate carries"
+        }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's certificate could not be verified (\(text)); for a private CA add &sslrootcert=FILE "
+                + "(the CA's certificate) to the URL"
+        }
+        return "the TLS handshake failed (\(text))"
     }
 
     private static func isConnectionLoss(_ error: Error) -> Bool { error is ConnectionLoss }

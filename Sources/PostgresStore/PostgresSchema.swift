@@ -5,7 +5,7 @@ import PostgresNIO
 /// in one transaction under an advisory lock, so concurrent first starts migrate once.
 package enum PostgresSchema {
     /// The version this rednas writes and reads.
-    package static let version = 1
+    package static let version = 2
 
     /// Migration `i` brings the schema from version i to i + 1.
     static let migrations: [[PostgresQuery]] = [
@@ -62,7 +62,17 @@ package enum PostgresSchema {
             )
             """,
             "CREATE SEQUENCE rednas_lease_tokens",
-        ]
+        ],
+        // 2: `state` becomes a snapshot, the replay of the log up to `state_seq`, written now and
+        // then (workers keep the state in memory and read only the log rows since); in version 1
+        // it was the replay of the whole log. The index serves the expired-lease lookup of a claim.
+        [
+            "ALTER TABLE rednas_searches ADD COLUMN state_seq bigint NOT NULL DEFAULT 0",
+            """
+            UPDATE rednas_searches s SET state_seq = coalesce((SELECT max(l.seq) FROM rednas_log l WHERE l.search = s.name), 0)
+            """,
+            "CREATE INDEX rednas_candidates_running ON rednas_candidates (search, lease_expires) WHERE status = 'running'",
+        ],
     ]
 
     /// Creates or migrates the tables to `version`.
@@ -83,14 +93,30 @@ package enum PostgresSchema {
         }
     }
 
+    /// Migrates existing tables to `version` (for a worker joining a search); writes nothing to a
+    /// database without them.
+    /// - Throws: `PostgresStoreError.noSchema` when there are none, `.schemaTooNew` as `migrate`.
+    package static func upgrade(_ link: PostgresLink) throws {
+        let current = try installedVersion(link)
+        if current < version { try migrate(link) }
+        if current > version { throw PostgresStoreError.schemaTooNew(url: link.url.redacted, found: current, known: version) }
+    }
+
     /// Checks, without writing, that the tables exist at a version this rednas reads.
     package static func check(_ link: PostgresLink) throws {
+        let current = try installedVersion(link)
+        if current < version { throw PostgresStoreError.schemaTooOld(url: link.url.redacted, found: current, known: version) }
+        if current > version { throw PostgresStoreError.schemaTooNew(url: link.url.redacted, found: current, known: version) }
+    }
+
+    /// The schema version in the database; `noSchema` when it holds no rednas tables.
+    private static func installedVersion(_ link: PostgresLink) throws -> Int {
         var exists = false
         for row in try link.query("SELECT to_regclass('rednas_schema_version') IS NOT NULL") { exists = try row.decode(Bool.self) }
         guard exists else { throw PostgresStoreError.noSchema(url: link.url.redacted) }
         var current = 0
         for row in try link.query("SELECT max(version) FROM rednas_schema_version") { current = try row.decode(Int?.self) ?? 0 }
         if current == 0 { throw PostgresStoreError.noSchema(url: link.url.redacted) }
-        if current != version { throw PostgresStoreError.schemaTooNew(url: link.url.redacted, found: current, known: version) }
+        return current
     }
 }

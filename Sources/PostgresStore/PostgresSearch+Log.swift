@@ -17,23 +17,89 @@ extension PostgresSearch {
         package var body: String
     }
 
-    func append(_ event: SearchLogEvent, worker: String?, _ tx: PostgresLink.Transaction) throws {
-        try appendRow(kind: event.kind, number: event.number, worker: worker, body: try Self.encode(event), tx)
+    /// How many log rows may follow the stored snapshot before a transaction writes a new one
+    /// (it is also written when the search finishes).
+    static let snapshotRows = 200
+
+    /// Runs `body` in one transaction that holds the search's row lock, with the log replayed to
+    /// its end (reading only the rows this process has not applied yet); writes the state
+    /// snapshot when due. The replay is kept for the next transaction once this one committed.
+    func locked<T>(_ body: (inout LockedSearch) throws -> T) throws -> T {
+        // Rows commit in seq order, so what a read sees without the lock is a prefix of the log:
+        // most of what others logged since this process's last transaction is read and applied
+        // here, and only what came in the meantime under the lock.
+        let start = Date()
+        replayed = try catchUp(replayed ?? ReplayedLog(seed: settings.seed), link.query)
+        let begin = Date()
+        var granted = begin
+        let (value, log) = try link.transaction { tx -> (T, ReplayedLog) in
+            guard let row = try tx.query("SELECT state_seq FROM rednas_searches WHERE name = \(name) FOR UPDATE").first else {
+                throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name)
+            }
+            granted = Date()
+            let snapshotSeq = try row.decode(Int.self)
+            guard let known = replayed else { throw SearchError.damaged(path: location, detail: "the log was not read") }
+            var locked = LockedSearch(tx: tx, log: try catchUp(known, tx.query), snapshotSeq: snapshotSeq)
+            let value = try body(&locked)
+            let seq = locked.log.seq
+            if seq != snapshotSeq, seq - snapshotSeq >= Self.snapshotRows || search.isFinished(locked.log.state) {
+                try tx.query("""
+                    UPDATE rednas_searches SET state = \(try Self.encode(locked.log.state)), state_seq = \(seq) WHERE name = \(name)
+                    """)
+            }
+            return (value, locked.log)
+        }
+        replayed = log
+        lockTimes.count += 1
+        lockTimes.catchingUp += begin.timeIntervalSince(start)
+        lockTimes.waiting += granted.timeIntervalSince(begin)
+        lockTimes.holding += Date().timeIntervalSince(granted)
+        return value
+    }
+
+    /// `known` with the log rows after `known.seq` applied.
+    private func catchUp(_ known: ReplayedLog, _ query: (PostgresQuery) throws -> PostgresQueryResult) throws -> ReplayedLog {
+        let rows = try readLog(query, after: known.seq)
+        guard let last = rows.last else { return known }
+        var log = known
+        let events = try events(rows)
+        log.state = try search.replay(events, onto: log.state, location: "\(location) log")
+        for case let .completed(_, record) in events { log.recorded(record) }
+        log.seq = last.seq
+        return log
+    }
+
+    /// Appends `event`, which `locked.log.state` already holds, to the log.
+    func append(_ event: SearchLogEvent, worker: String?, _ locked: inout LockedSearch) throws {
+        let row = try logRow(event, &locked)
+        try insertRow(kind: event.kind, number: event.number, worker: worker, row, locked.tx)
     }
 
     /// A note about a lease; `details` becomes the JSON body.
-    func note(_ kind: String, number: Int, worker: String?, _ details: [String: String], _ tx: PostgresLink.Transaction) throws {
-        try appendRow(kind: kind, number: number, worker: worker, body: try Self.encode(details), tx)
+    func note(_ kind: String, number: Int, worker: String?, _ details: [String: String], _ locked: inout LockedSearch) throws {
+        let body = try Self.encode(details)
+        locked.log.seq += 1
+        try insertRow(kind: kind, number: number, worker: worker, (locked.log.seq, body, Self.checksum(body)), locked.tx)
     }
 
-    private func appendRow(kind: String, number: Int, worker: String?, body: String, _ tx: PostgresLink.Transaction) throws {
-        let crc = Int64(CRC32C.checksum(Array(body.utf8)))
+    /// The next log row for `event`, which `locked.log.state` already holds (the caller inserts it).
+    func logRow(_ event: SearchLogEvent, _ locked: inout LockedSearch) throws -> LogRow {
+        let body = try Self.encode(event)
+        locked.log.seq += 1
+        if case let .completed(_, record) = event { locked.log.recorded(record) }
+        return (locked.log.seq, body, Self.checksum(body))
+    }
+
+    typealias LogRow = (seq: Int, body: String, crc: Int64)
+
+    private func insertRow(kind: String, number: Int, worker: String?, _ row: LogRow, _ tx: PostgresLink.Transaction) throws {
         try tx.query("""
             INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
-            SELECT \(name), coalesce(max(seq), 0) + 1, \(kind), \(number), \(worker), \(body), \(crc)
-            FROM rednas_log WHERE search = \(name)
+            VALUES (\(name), \(row.seq), \(kind), \(number), \(worker), \(row.body), \(row.crc))
             """)
     }
+
+    static func checksum(_ body: String) -> Int64 { Int64(CRC32C.checksum(Array(body.utf8))) }
 
     /// The whole log in order, each row's checksum verified.
     /// - Throws: `SearchError.damaged` naming the first row whose body does not match its checksum.
@@ -41,8 +107,11 @@ extension PostgresSearch {
         try readLog(link.query)
     }
 
-    func readLog(_ query: (PostgresQuery) throws -> PostgresQueryResult) throws -> [LogEntry] {
-        let rows = try query("SELECT seq, kind, number, worker, body, crc32c FROM rednas_log WHERE search = \(name) ORDER BY seq")
+    /// The log rows after row `after`, in order, each row's checksum verified.
+    func readLog(_ query: (PostgresQuery) throws -> PostgresQueryResult, after: Int = 0) throws -> [LogEntry] {
+        let rows = try query("""
+            SELECT seq, kind, number, worker, body, crc32c FROM rednas_log WHERE search = \(name) AND seq > \(after) ORDER BY seq
+            """)
         return try rows.map { row in
             let (seq, kind, number, worker, body, crc) = try row.decode((Int, String, Int?, String?, String, Int64).self)
             guard Int64(CRC32C.checksum(Array(body.utf8))) == crc else {
@@ -62,22 +131,27 @@ extension PostgresSearch {
         }
     }
 
-    /// The log and the stored state read in one snapshot, the state checked to be exactly the
-    /// replay of the log.
+    /// The log and the stored state snapshot read in one transaction, the snapshot checked to be
+    /// exactly the replay of the log up to its `state_seq`; returns the replay of the whole log.
     /// - Throws: `SearchError.damaged` when they differ.
     package func verifiedState() throws -> (log: [LogEntry], state: AsyncSearchState) {
-        let (log, storedText) = try link.transaction { tx -> ([LogEntry], String) in
+        let (log, storedText, snapshotSeq) = try link.transaction { tx -> ([LogEntry], String, Int) in
             try tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             let log = try readLog(tx.query)
-            let text = try tx.query("SELECT state FROM rednas_searches WHERE name = \(name)").first?.decode(String.self)
-            return (log, text ?? "")
+            guard let row = try tx.query("SELECT state, state_seq FROM rednas_searches WHERE name = \(name)").first else {
+                throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name)
+            }
+            let (text, seq) = try row.decode((String, Int).self)
+            return (log, text, seq)
         }
-        let replayed = try search.replay(try events(log), location: "\(location) log")
+        let atSnapshot = try search.replay(try events(log.filter { $0.seq <= snapshotSeq }), location: "\(location) log")
         let stored = try Self.decode(storedText)
-        guard replayed == stored else {
-            throw SearchError.damaged(path: location, detail: "the stored search state differs from the replay of its log "
-                                      + "(\(stored.search.history.count) vs \(replayed.search.history.count) evaluations)")
+        guard atSnapshot == stored else {
+            throw SearchError.damaged(path: location, detail: "the stored search state differs from the replay of its log up to "
+                                      + "entry \(snapshotSeq) (\(stored.search.history.count) vs \(atSnapshot.search.history.count) evaluations)")
         }
+        let replayed = try search.replay(try events(log.filter { $0.seq > snapshotSeq }), onto: atSnapshot,
+                                         location: "\(location) log")
         return (log, replayed)
     }
 }

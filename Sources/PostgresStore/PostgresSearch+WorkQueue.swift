@@ -5,7 +5,8 @@ import PostgresNIO
 import RunModel
 import Search
 
-/// Claims, leases and commits, each one transaction holding the search's row lock.
+/// Claims, leases and commits, each one transaction holding the search's row lock (`locked`),
+/// with as few statements under the lock as the work allows.
 ///
 /// A claim takes over the oldest candidate whose lease expired (same task, a new fencing token,
 /// one more attempt), else makes a new proposal (`AsyncSearch.propose`; under a scheduler possibly
@@ -15,62 +16,96 @@ import Search
 /// candidate's epoch checkpoint with its files; `restore` gives them to the promoted worker.
 extension PostgresSearch: WorkQueue {
     package func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim {
-        try link.transaction { tx in
-            var state = try lockedState(tx)
-            var changed = false
-            while let row = try tx.query("""
+        let (running, expired) = try runningCandidates()
+        // Nothing for this worker yet, and the row lock left to the workers that have work to commit.
+        if expired == 0, running > 0, let known = replayed, !search.mayPropose(known.state) { return .wait }
+        return try locked { locked in
+            // A lease that expires after the count above is taken over by a later claim.
+            while expired > 0, let row = try locked.tx.query("""
                 SELECT number, attempts, worker, last_error FROM rednas_candidates
                 WHERE search = \(name) AND status = 'running' AND lease_expires < now() ORDER BY number LIMIT 1
                 """).first {
                 let (number, attempts, previous, lastError) = try row.decode((Int, Int, String?, String?).self)
                 if attempts >= maxAttempts {
-                    try recordFailure(number, attempts: attempts, reason: lastError ?? "its lease expired (worker lost)",
-                                      &state, tx)
-                    changed = true
+                    try recordFailure(number, attempts: attempts, reason: lastError ?? "its lease expired (worker lost)", &locked)
                     continue
                 }
-                let token = try nextToken(tx)
-                try tx.query("""
-                    UPDATE rednas_candidates SET token = \(token), worker = \(worker), attempts = attempts + 1,
-                        lease_expires = now() + make_interval(secs => \(leaseSeconds))
-                    WHERE search = \(name) AND number = \(number)
-                    """)
-                try note("lease_taken_over", number: number, worker: worker,
-                         ["from": previous ?? "", "attempt": String(attempts + 1), "token": String(token)], tx)
-                if changed { try save(state, tx) }
-                guard let work = state.inFlight(number) else {
+                guard let work = locked.log.state.inFlight(number) else {
                     throw SearchError.damaged(path: location, detail: "candidate #\(number) is running but not in flight in the state")
                 }
+                let token = try locked.tx.query("""
+                    UPDATE rednas_candidates SET token = nextval('rednas_lease_tokens'), worker = \(worker), attempts = attempts + 1,
+                        lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                    WHERE search = \(name) AND number = \(number) RETURNING token
+                    """).first?.decode(Int64.self) ?? 0
+                try note("lease_taken_over", number: number, worker: worker,
+                         ["from": previous ?? "", "attempt": String(attempts + 1), "token": String(token)], &locked)
                 return .work(WorkLease(task: search.task(work, runFingerprint: binding.fingerprint), worker: worker,
                                        token: token, attempt: attempts + 1, leaseSeconds: leaseSeconds))
             }
-            let step = try search.propose(&state, earlier: { [self] canonical in
-                (try? completedRecords(tx))?.filter { $0.canonical == canonical && !$0.reused }.min { $0.number < $1.number }
-            }, networkCounts: networkCounts)
-            if changed || !step.events.isEmpty { try save(state, tx) }
+            let step = try propose(&locked, networkCounts: networkCounts)
+            var handedOut: (event: SearchLogEvent, row: LogRow)?
             for event in step.events {
-                try append(event, worker: worker, tx)
+                if event.number == step.work?.number, event.kind != "completed" {  // proposed or promoted
+                    handedOut = (event, try logRow(event, &locked))  // logged with its candidate row below
+                    continue
+                }
+                try append(event, worker: worker, &locked)
                 if case let .completed(number, record) = event {  // served from the cache
-                    try insertCandidate(number, arch: record.arch, seed: record.seed, status: "done", token: 0,
-                                        worker: worker, historyNumber: record.number, tx)
+                    try insertCached(record, number: number, worker: worker, locked.tx)
                 }
             }
-            guard let work = step.work else { return search.isFinished(state) ? .finished : .wait }
-            let token = try nextToken(tx)
+            guard let work = step.work, let handedOut else { return search.isFinished(locked.log.state) ? .finished : .wait }
             let task = search.task(work, runFingerprint: binding.fingerprint)
+            let row = handedOut.row
+            // One statement for both rows: the row lock is held for one round trip less.
             if work.promotes != nil {
                 // A promotion is the candidate's row running again, under a new lease.
-                try tx.query("""
-                    UPDATE rednas_candidates SET status = 'running', token = \(token), worker = \(worker), attempts = 1,
-                        last_error = NULL, lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                let token = try locked.tx.query("""
+                    WITH logged AS (
+                        INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                        VALUES (\(name), \(row.seq), \(handedOut.event.kind), \(work.number), \(worker), \(row.body), \(row.crc))
+                    )
+                    UPDATE rednas_candidates SET status = 'running', token = nextval('rednas_lease_tokens'), worker = \(worker),
+                        attempts = 1, last_error = NULL, lease_expires = now() + make_interval(secs => \(leaseSeconds))
                     WHERE search = \(name) AND number = \(work.number)
-                    """)
-            } else {
-                try insertCandidate(work.number, arch: task.cell.architectureString, seed: task.seed, status: "running",
-                                    token: token, worker: worker, historyNumber: nil, tx)
+                    RETURNING token
+                    """).first?.decode(Int64.self) ?? 0
+                return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
             }
+            let token = try locked.tx.query("""
+                WITH logged AS (
+                    INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                    VALUES (\(name), \(row.seq), \(handedOut.event.kind), \(work.number), \(worker), \(row.body), \(row.crc))
+                )
+                INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts)
+                VALUES (\(name), \(work.number), \(task.cell.architectureString), \(Int64(bitPattern: task.seed)), 'running',
+                        nextval('rednas_lease_tokens'), \(worker), now() + make_interval(secs => \(leaseSeconds)), 1)
+                RETURNING token
+                """).first?.decode(Int64.self) ?? 0
             return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
         }
+    }
+
+    /// The next proposal from the replayed state, the canonical cache served from the records
+    /// this process replayed.
+    private func propose(_ locked: inout LockedSearch, networkCounts: (Cell) -> NetworkCounts?) throws -> AsyncSearch.Step {
+        // Cached completions are reused records, which never serve the cache themselves: the
+        // records as they were before the step answer every lookup of it.
+        let before = locked.log
+        return try search.propose(&locked.log.state, earlier: { before.earlier($0) }, networkCounts: networkCounts)
+    }
+
+    /// The candidates running and those among them whose lease expired, read without the row lock.
+    /// When this process's replay (perhaps behind the log) already allows no new proposal, that
+    /// stays so (in-flight and completed proposals both count against the budget): while some
+    /// candidate runs with a live lease a claim can only wait.
+    private func runningCandidates() throws -> (running: Int, expired: Int) {
+        guard let row = try link.query("""
+            SELECT count(*), count(*) FILTER (WHERE lease_expires < now())
+            FROM rednas_candidates WHERE search = \(name) AND status = 'running'
+            """).first else { return (0, 0) }
+        return try row.decode((Int, Int).self)
     }
 
     package func renew(_ lease: WorkLease) throws -> Bool {
@@ -85,60 +120,76 @@ extension PostgresSearch: WorkQueue {
 
     package func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome {
         let files = try artifacts(in: folder)
-        return try link.transaction { tx in
-            var state = try lockedState(tx)
+        return try locked { locked in
             let number = lease.task.number
-            guard let row = try tx.query("""
-                SELECT status, token FROM rednas_candidates WHERE search = \(name) AND number = \(number) FOR UPDATE
+            // The usual case in one statement: the lease still holds, the completion is logged.
+            let before = locked.log
+            if locked.log.state.inFlight(number) != nil {
+                let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: seconds)
+                let event = SearchLogEvent.completed(number: number, record: record)
+                let row = try logRow(event, &locked)
+                // history_number: the candidate's first record (a promotion keeps it).
+                let done = try locked.tx.query("""
+                    WITH done AS (
+                        UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
+                            lease_expires = NULL
+                        WHERE search = \(name) AND number = \(number) AND token = \(lease.token) AND status = 'running'
+                        RETURNING number
+                    ), logged AS (
+                        INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                        SELECT \(name), \(row.seq), \(event.kind), number, \(lease.worker), \(row.body), \(row.crc) FROM done
+                    )
+                    SELECT count(*) FROM done
+                    """).first?.decode(Int.self) ?? 0
+                if done == 1 {
+                    // A rung checkpoint replaces the previous rung's (and goes with the top rung's commit).
+                    try locked.tx.query("""
+                        DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number)
+                            AND name LIKE \(Self.checkpointFolder + "/%")
+                        """)
+                    try store(files, number: number, locked.tx)
+                    return .committed(record)
+                }
+                locked.log = before
+            }
+            guard let row = try locked.tx.query("""
+                SELECT status, token, history_number FROM rednas_candidates WHERE search = \(name) AND number = \(number)
                 """).first else {
                 throw SearchError.damaged(path: location, detail: "candidate #\(number) of a lease is not in the database")
             }
-            let (status, token) = try row.decode((String, Int64).self)
-            if status == "done", token == lease.token, let record = try completedRecords(tx).last(where: { $0.seed == lease.task.seed && $0.arch == lease.task.cell.architectureString }) {
+            let (status, token, history) = try row.decode((String, Int64, Int?).self)
+            if status == "done", token == lease.token, history != nil,
+               let record = locked.log.lastRecord(seed: lease.task.seed, arch: lease.task.cell.architectureString) {
                 return .committed(record)  // this very commit, re-run after a lost connection
             }
-            guard status == "running", token == lease.token else {
-                let why = status == "running"
-                    ? "its lease was taken over (this worker's token \(lease.token), the current one \(token))"
-                    : "it is already \(status) (this worker's token \(lease.token))"
-                try note("commit_refused", number: number, worker: lease.worker, ["reason": why], tx)
-                return .refused(why)
-            }
-            let record = try search.complete(&state, number: number, metrics: metrics, seconds: seconds)
-            try append(.completed(number: number, record: record), worker: lease.worker, tx)
-            // history_number: the candidate's first record (a promotion keeps it).
+            let why = status == "running"
+                ? "its lease was taken over (this worker's token \(lease.token), the current one \(token))"
+                : "it is already \(status) (this worker's token \(lease.token))"
+            try note("commit_refused", number: number, worker: lease.worker, ["reason": why], &locked)
+            return .refused(why)
+        }
+    }
+
+    /// Stores a committed candidate's files.
+    private func store(_ files: [(String, Data)], number: Int, _ tx: PostgresLink.Transaction) throws {
+        for (file, data) in files {
+            let crc = Int64(CRC32C.checksum(data))
             try tx.query("""
-                UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
-                    lease_expires = NULL
-                WHERE search = \(name) AND number = \(number)
+                INSERT INTO rednas_artifacts (search, number, name, data, crc32c) VALUES (\(name), \(number), \(file), \(data), \(crc))
+                ON CONFLICT (search, number, name) DO UPDATE SET data = EXCLUDED.data, crc32c = EXCLUDED.crc32c
                 """)
-            // A rung checkpoint replaces the previous rung's (and goes with the top rung's commit).
-            try tx.query("""
-                DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number) AND name LIKE \(Self.checkpointFolder + "/%")
-                """)
-            for (file, data) in files {
-                let crc = Int64(CRC32C.checksum(data))
-                try tx.query("""
-                    INSERT INTO rednas_artifacts (search, number, name, data, crc32c) VALUES (\(name), \(number), \(file), \(data), \(crc))
-                    ON CONFLICT (search, number, name) DO UPDATE SET data = EXCLUDED.data, crc32c = EXCLUDED.crc32c
-                    """)
-            }
-            try save(state, tx)
-            return .committed(record)
         }
     }
 
     package func fail(_ lease: WorkLease, reason: String) throws {
-        try link.transaction { tx in
-            var state = try lockedState(tx)
-            guard try holds(lease, tx) else { return }
+        try locked { locked in
+            guard try holds(lease, locked.tx) else { return }
             try note("attempt_failed", number: lease.task.number, worker: lease.worker,
-                     ["attempt": String(lease.attempt), "reason": reason], tx)
+                     ["attempt": String(lease.attempt), "reason": reason], &locked)
             if lease.attempt >= maxAttempts {
-                try recordFailure(lease.task.number, attempts: lease.attempt, reason: reason, &state, tx)
-                try save(state, tx)
+                try recordFailure(lease.task.number, attempts: lease.attempt, reason: reason, &locked)
             } else {
-                try tx.query("""
+                try locked.tx.query("""
                     UPDATE rednas_candidates SET lease_expires = now() - interval '1 second', last_error = \(reason)
                     WHERE search = \(name) AND number = \(lease.task.number)
                     """)
@@ -147,12 +198,11 @@ extension PostgresSearch: WorkQueue {
     }
 
     package func release(_ lease: WorkLease) throws {
-        try link.transaction { tx in
-            _ = try lockedState(tx)
-            guard try holds(lease, tx) else { return }
-            try note("released", number: lease.task.number, worker: lease.worker, [:], tx)
+        try locked { locked in
+            guard try holds(lease, locked.tx) else { return }
+            try note("released", number: lease.task.number, worker: lease.worker, [:], &locked)
             // A stop is not a failure: the attempt is given back.
-            try tx.query("""
+            try locked.tx.query("""
                 UPDATE rednas_candidates SET lease_expires = now() - interval '1 second', attempts = attempts - 1
                 WHERE search = \(name) AND number = \(lease.task.number)
                 """)
@@ -167,39 +217,26 @@ extension PostgresSearch: WorkQueue {
         return rows.first != nil
     }
 
-    private func recordFailure(_ number: Int, attempts: Int, reason: String, _ state: inout AsyncSearchState,
-                               _ tx: PostgresLink.Transaction) throws {
+    private func recordFailure(_ number: Int, attempts: Int, reason: String, _ locked: inout LockedSearch) throws {
         let metrics = CandidateMetrics(validAccuracy: 0, diverged: "failed after \(attempts) attempt(s): \(reason)",
                                        params: 0, flops: 0, epochs: 0, trainSeconds: 0, msrsSeconds: 0)
-        let record = try search.complete(&state, number: number, metrics: metrics, seconds: 0)
-        try append(.completed(number: number, record: record), worker: nil, tx)
-        try tx.query("""
-            UPDATE rednas_candidates SET status = 'failed', history_number = coalesce(history_number, \(record.number)), lease_expires = NULL,
+        let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: 0)
+        try append(.completed(number: number, record: record), worker: nil, &locked)
+        try locked.tx.query("""
+            UPDATE rednas_candidates SET status = 'failed', history_number = coalesce(history_number, \(record.number)),
+                lease_expires = NULL,
                 last_error = \(reason)
             WHERE search = \(name) AND number = \(number)
             """)
     }
 
-    private func insertCandidate(_ number: Int, arch: String, seed: UInt64, status: String, token: Int64, worker: String,
-                                 historyNumber: Int?, _ tx: PostgresLink.Transaction) throws {
-        let lease: Double = status == "running" ? leaseSeconds : 0
+    /// Inserts the row of a candidate served from the cache (done at once, never leased).
+    private func insertCached(_ record: EvaluationRecord, number: Int, worker: String, _ tx: PostgresLink.Transaction) throws {
         try tx.query("""
             INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts, history_number)
-            VALUES (\(name), \(number), \(arch), \(Int64(bitPattern: seed)), \(status), \(token), \(worker),
-                    now() + make_interval(secs => \(lease)), 1, \(historyNumber))
+            VALUES (\(name), \(number), \(record.arch), \(Int64(bitPattern: record.seed)), 'done', 0, \(worker), now(), 1,
+                    \(record.number))
             """)
-    }
-
-    private func nextToken(_ tx: PostgresLink.Transaction) throws -> Int64 {
-        guard let row = try tx.query("SELECT nextval('rednas_lease_tokens')").first else { return 0 }
-        return try row.decode(Int64.self)
-    }
-
-    /// Every completed record in log order (history order when asynchronous).
-    func completedRecords(_ tx: PostgresLink.Transaction) throws -> [EvaluationRecord] {
-        try events(try readLog(tx.query).filter { $0.kind == "completed" }).compactMap {
-            if case let .completed(_, record) = $0 { return record } else { return nil }
-        }
     }
 
     /// The files a candidate's evaluation left at the top of its folder (metrics, MSRS, training

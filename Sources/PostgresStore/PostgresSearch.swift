@@ -9,9 +9,11 @@ import Search
 /// in the order the database serialized them), its candidates with their leases, and their files.
 ///
 /// Every write locks the search's row first (`SELECT … FOR UPDATE`), so proposals, completions
-/// and takeovers of one search happen one at a time, in the order of `rednas_log.seq`; the
-/// `state` column is the replay of that log, kept so a claim need not replay it (`verifiedState`
-/// checks the two agree).
+/// and takeovers of one search happen one at a time, in the order of `rednas_log.seq`. Each
+/// worker keeps the replay of that log in memory and reads only the rows added since its last
+/// transaction (`locked`); the `state` column is a snapshot, the replay of the log up to
+/// `state_seq`, written now and then (`verifiedState` checks the two agree). Used by one thread
+/// at a time (the heartbeat's renewals have their own connection).
 package final class PostgresSearch {
     package let name: String
     package let stored: StoredSearch
@@ -22,6 +24,22 @@ package final class PostgresSearch {
     let link: PostgresLink
     let search: AsyncSearch
     let renewal = RenewalLink()
+    /// The log as far as this process has read it (nil until the first claim or commit).
+    var replayed: ReplayedLog?
+    /// Where this process's locked transactions spent their time (for the coordination benchmark).
+    package internal(set) var lockTimes = LockTimes()
+
+    /// Seconds summed over this process's locked transactions.
+    package struct LockTimes: Sendable {
+        /// Transactions that took the row lock.
+        package var count = 0
+        /// Reading and applying the log before taking the lock.
+        package var catchingUp = 0.0
+        /// From BEGIN until the lock was granted.
+        package var waiting = 0.0
+        /// From the lock until COMMIT returned: what serializes the workers.
+        package var holding = 0.0
+    }
 
     package var url: PostgresURL { link.url }
 
@@ -81,6 +99,14 @@ package final class PostgresSearch {
         return try open(link: link, name: name)
     }
 
+    /// The existing search `name`, for a worker: migrates older tables to this rednas's version first.
+    /// - Throws: `PostgresStoreError.noSchema` / `.unknownSearch` when there is none.
+    package static func join(url: PostgresURL, name: String) throws -> PostgresSearch {
+        let link = try PostgresLink(url: url)
+        try PostgresSchema.upgrade(link)
+        return try open(link: link, name: name)
+    }
+
     private static func open(link: PostgresLink, name: String) throws -> PostgresSearch {
         let rows = try link.query("SELECT config, space, lease_seconds, max_attempts FROM rednas_searches WHERE name = \(name)")
         guard let row = rows.first else { throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name) }
@@ -111,17 +137,6 @@ package final class PostgresSearch {
             let (name, created, completed, running) = try row.decode((String, Date, Int, Int).self)
             return Listing(name: name, completed: completed, running: running, created: created)
         }
-    }
-
-    /// The search's state, its row locked until the transaction ends.
-    func lockedState(_ tx: PostgresLink.Transaction) throws -> AsyncSearchState {
-        let rows = try tx.query("SELECT state FROM rednas_searches WHERE name = \(name) FOR UPDATE")
-        guard let row = rows.first else { throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name) }
-        return try Self.decode(try row.decode(String.self))
-    }
-
-    func save(_ state: AsyncSearchState, _ tx: PostgresLink.Transaction) throws {
-        try tx.query("UPDATE rednas_searches SET state = \(try Self.encode(state)) WHERE name = \(name)")
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

@@ -10,6 +10,7 @@ package enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError,
     case server(url: String, detail: String)
     case noSchema(url: String)
     case schemaTooNew(url: String, found: Int, known: Int)
+    case schemaTooOld(url: String, found: Int, known: Int)
     case unknownSearch(url: String, name: String)
     case searchExists(url: String, name: String, differences: String)
     case tls(url: String, detail: String)
@@ -33,13 +34,16 @@ package enum PostgresStoreError: Error, CustomStringConvertible, LocalizedError,
         case let .schemaTooNew(url, found, known):
             return "\(url): the rednas tables are at schema version \(found), newer than this rednas knows (\(known)); "
                 + "use a newer rednas"
+        case let .schemaTooOld(url, found, known):
+            return "\(url): the rednas tables are at schema version \(found), older than this rednas's (\(known)); "
+                + "`rednas worker --storage URL --name NAME` (or `rednas search --storage URL …`) migrates them"
         case let .unknownSearch(url, name):
             return "\(url): no search named \(name); `rednas search --storage URL --list` lists the searches there"
         case let .searchExists(url, name, differences):
             return "\(url): a search named \(name) already exists with another config or space: \(differences); "
                 + "choose another --name, or join it with `rednas worker --storage URL --name \(name)`"
         case let .tls(url, detail):
-            return "\(url): TLS setup failed: \(detail)"
+            return "\(url): TLS: \(detail)"
         }
     }
 

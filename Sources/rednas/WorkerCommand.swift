@@ -78,7 +78,7 @@ struct WorkerCommand: ParsableCommand {
         let options = DistributedSearch.WorkerOptions(threads: threads, maxCandidates: maxCandidates, workdir: workdir, quiet: quiet)
         guard let study else {
             guard let name else { return }
-            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: name), options: options, line: line)
+            let end = try DistributedSearch.work(try PostgresSearch.join(url: url, name: name), options: options, line: line)
             if end == .stopped { throw ExitCode(130) }
             return
         }
@@ -87,7 +87,7 @@ struct WorkerCommand: ParsableCommand {
         var done: Set<String> = []
         while let next = try PostgresSearch.list(url: url).first(where: { $0.name.hasPrefix(study + ".") && !done.contains($0.name) }) {
             done.insert(next.name)
-            let end = try DistributedSearch.work(try PostgresSearch.open(url: url, name: next.name), options: options, line: line)
+            let end = try DistributedSearch.work(try PostgresSearch.join(url: url, name: next.name), options: options, line: line)
             if end == .stopped { throw ExitCode(130) }
         }
         if done.isEmpty { line.log("no search of study \(study) in \(url.redacted) (`rednas search --storage URL --list` lists them)") }

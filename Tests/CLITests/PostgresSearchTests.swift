@@ -2,11 +2,11 @@ import Foundation
 import XCTest
 
 /// One search, several `rednas` worker processes, a real PostgreSQL server (README, "Search on a
-/// cluster"): kills, a paused worker, the equality with a local run, and the
-/// errors a user can make. The search is small and real (synthetic data, 2-channel networks).
+/// cluster"): kills, a server restart, a paused worker, the equality with a local run, a schema
+/// migration, and the errors a user can make (TLS: PostgresSearchTests+TLS.swift). The search is small and real (synthetic data, 2-channel networks).
 final class PostgresSearchTests: XCTestCase {
-    private var workspace: URL!
-    private var server: PostgresServer!
+    var workspace: URL!
+    var server: PostgresServer!
 
     override func setUpWithError() throws {
         server = try PostgresServer.require()
@@ -22,9 +22,9 @@ final class PostgresSearchTests: XCTestCase {
         if let workspace { try? FileManager.default.removeItem(at: workspace) }
     }
 
-    private var configURL: URL { workspace.appendingPathComponent("tiny.yaml") }
+    var configURL: URL { workspace.appendingPathComponent("tiny.yaml") }
 
-    private func config(epochs: Int, evaluations: Int, search extra: String = "") -> String {
+    func config(epochs: Int, evaluations: Int, search extra: String = "") -> String {
         """
         dataset:
           kind: cifar10
@@ -54,9 +54,9 @@ final class PostgresSearchTests: XCTestCase {
         """
     }
 
-    private func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+    func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
 
-    private func rednas(_ args: [String]) throws -> CLIRunner.Result {
+    func rednas(_ args: [String]) throws -> CLIRunner.Result {
         try CLIRunner.run(args, in: workspace, environment: server.environment)
     }
 
@@ -96,7 +96,7 @@ final class PostgresSearchTests: XCTestCase {
     }
 
     /// Waits until `condition` holds (polling), failing after `seconds`.
-    private func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+    func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return }
@@ -151,6 +151,58 @@ final class PostgresSearchTests: XCTestCase {
         XCTAssertGreaterThan(killedHoldingWork, 0, "no kill hit a worker holding a candidate (kills after \(moments))")
         let takeovers = try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'lease_taken_over'")
         XCTAssertGreaterThanOrEqual(Int(takeovers.first ?? "0") ?? 0, 1, "killed candidates were taken over")
+    }
+
+    func testWorkersReconnectAfterTheServerRestarts() throws {
+        let name = uniqueName("restart")
+        try config(epochs: 4, evaluations: 8).write(to: configURL, atomically: true, encoding: .utf8)
+        var workers = [try startSearch(name, extra: ["--lease-seconds", "5"])]
+        try waitUntil(60, "a first completion") {
+            (try? server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'completed'")) ?? ["0"] != ["0"]
+        }
+        workers.append(try worker(name))
+        try waitUntil(60, "the second worker's claim") {
+            try server.query("SELECT count(*) FROM rednas_candidates WHERE search = '\(name)' AND worker LIKE '%:\(workers[1].pid)'") != ["0"]
+        }
+        let before = try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'completed'")
+        try server.restart()
+        for (i, w) in workers.enumerated() {
+            XCTAssertEqual(w.wait(seconds: 180, "worker \(i)"), 0, "worker \(i):\n\(w.stderr)")
+        }
+        XCTAssertNotEqual(before, ["8"], "the restart came after the search had finished")
+        XCTAssertTrue(workers[1].stderr.contains("reconnecting"), "the second worker did not notice the restart:\n\(workers[1].stderr)")
+        try checkCompleteAndExact(name, evaluations: 8)
+    }
+
+    func testAVersionOneDatabaseIsMigratedByAWorker() throws {
+        let name = uniqueName("v1")
+        let database = "rednas_" + name.replacingOccurrences(of: "-", with: "_")
+        try server.createDatabase(database)
+        let url = server.url(database: database)
+        let lastSeqIsStateSeq = "SELECT (SELECT max(seq) FROM rednas_log WHERE search = '\(name)') = state_seq FROM rednas_searches"
+        let run = try rednas(["search", "--config", configURL.path, "--storage", url, "--name", name, "--quiet",
+                              "--set", "search.budget.evaluations=3"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        // What version 1 kept: no state_seq, the state column the replay of the whole log (true of
+        // a finished search, whose last commit writes the snapshot).
+        XCTAssertEqual(try server.query(lastSeqIsStateSeq, database: database), ["t"],
+                       "the finished search's snapshot is the replay of its whole log")
+        _ = try server.query("""
+            BEGIN; DROP INDEX rednas_candidates_running; ALTER TABLE rednas_searches DROP COLUMN state_seq;
+            DELETE FROM rednas_schema_version WHERE version = 2; COMMIT
+            """, database: database)
+        let status = try rednas(["status", "--storage", url, "--name", name])
+        XCTAssertNotEqual(status.status, 0)
+        XCTAssertTrue(status.stderr.contains("schema version 1, older than this rednas's (2)"), status.stderr)
+        let worker = try rednas(["worker", "--storage", url, "--name", name])
+        XCTAssertEqual(worker.status, 0, worker.stderr)
+        XCTAssertEqual(try server.query("SELECT max(version) FROM rednas_schema_version", database: database), ["2"])
+        XCTAssertEqual(try server.query(lastSeqIsStateSeq, database: database), ["t"],
+                       "the migration sets state_seq to the end of the log")
+        let after = try rednas(["status", "--storage", url, "--name", name, "--json"])
+        XCTAssertEqual(after.status, 0, "the migrated snapshot equals the replay of the log: \(after.stderr)")
+        let s = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(s?["done"] as? Int, 3)
     }
 
     func testAPausedWorkersLateCommitIsRefusedAfterTheTakeover() throws {

@@ -33,11 +33,56 @@ struct PostgresServer {
         return parts.string!
     }
 
-    /// Runs `sql` with psql and returns its unaligned, tuples-only output lines.
-    func query(_ sql: String) throws -> [String] {
+    /// The server's port.
+    var port: Int { URLComponents(string: url)!.port! }
+
+    /// The CA that signed the server's TLS certificate (for the name `localhost`).
+    var certificateAuthority: String { (folder as NSString).appendingPathComponent("ca.crt") }
+
+    /// `url` for the database that accepts TLS connections only, with `host` and `query` (sslmode=…).
+    func tlsURL(host: String, query: String) -> String {
+        "postgresql://rednas@\(host):\(port)/rednas_tls" + (query.isEmpty ? "" : "?\(query)")
+    }
+
+    /// `pg_ctl restart` of the cluster (scripts/postgres-test-server.sh restart).
+    func restart() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/postgres-test-server.sh")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path, "restart", folder]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let log = (try? String(contentsOfFile: (folder as NSString).appendingPathComponent("pg_ctl.log"), encoding: .utf8)) ?? ""
+            throw NSError(domain: "pg_ctl", code: 1, userInfo: [NSLocalizedDescriptionKey: "pg_ctl restart failed: \(log)"])
+        }
+    }
+
+    /// Creates an empty database owned by the test role (through the cluster's socket, as the
+    /// superuser the local trust login allows).
+    func createDatabase(_ name: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [url, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        process.arguments = ["-h", folder, "-p", String(port), "-U", "postgres", "-d", "postgres", "-X", "-q",
+                             "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name) OWNER rednas"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NSError(domain: "psql", code: 1, userInfo: [NSLocalizedDescriptionKey: "CREATE DATABASE \(name) failed"])
+        }
+    }
+
+    /// Runs `sql` with psql and returns its unaligned, tuples-only output lines.
+    func query(_ sql: String, database: String? = nil) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [self.url(database: database), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
         var env = ProcessInfo.processInfo.environment
         env["PGPASSWORD"] = password
         process.environment = env

@@ -258,10 +258,12 @@ package struct AsyncSearch {
     }
 
     /// Rebuilds the state from the log: each proposal and promotion is decided again (and must be
-    /// the logged one), each completion is applied in its logged place.
+    /// the logged one), each completion is applied in its logged place. With `start` (the replay of
+    /// the log's earlier events) only the events after those are applied.
     /// - Throws: `SearchError.journalMismatch` / `.damaged` naming the first event that does not fit.
-    package func replay(_ events: [SearchLogEvent], location: String) throws -> AsyncSearchState {
-        var state = AsyncSearchState(seed: settings.seed)
+    package func replay(_ events: [SearchLogEvent], onto start: AsyncSearchState? = nil,
+                        location: String) throws -> AsyncSearchState {
+        var state = start ?? AsyncSearchState(seed: settings.seed)
         for event in events {
             switch event {
             case let .proposed(number, arch):
