@@ -75,9 +75,9 @@ public struct KernelSet: Sendable, Equatable {
         "swift \(Self.swiftTarget), direct3x3 \(direct3x3.rawValue), vectors \(vectors.rawValue)"
     }
 
-    /// The default for `cpu`: AVX-512 where it runs; on AVX2 CPUs the Swift kernel when the build
-    /// targets AVX2 (the faster of the two measured on the EPYC, see README), else the C AVX2
-    /// variant; the portable C variant elsewhere.
+    /// The default for `cpu`, for every kernel family: AVX-512 where it runs; on AVX2 CPUs the
+    /// Swift kernels when the build targets AVX2 (the faster there, measured on the EPYC: see
+    /// PERFORMANCE.md), else the C AVX2 variants; the portable C variants elsewhere.
     public static func preferred(on cpu: CPUDescription) -> KernelSet {
         if KernelISA.avx512.runs(on: cpu) { return KernelSet(direct3x3: .avx512) }
         if KernelISA.avx2.runs(on: cpu) { return KernelSet(direct3x3: buildNeedsAVX2 ? .swift : .avx2) }
