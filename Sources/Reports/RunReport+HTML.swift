@@ -81,7 +81,7 @@ extension RunReport {
         var out = "<p>Training #\(running.number) (index \(running.index)) <span class=\"arch\">\(e(running.arch))</span>"
         if let p = running.progress { out += ", epoch \(min(p.epoch + 1, p.epochs)) of \(p.epochs)" }
         out += "</p>\n"
-        let epochs = CandidateFile.readEpochLog(from: snapshot.directory.candidate(number: running.number, index: running.index))
+        let epochs = CandidateFile.readEpochLog(from: snapshot.directory.trainingFolder(number: running.number, index: running.index))
         guard !epochs.isEmpty else { return out }
         let plot = LearningCurvesPlot(curves: [.init(number: running.number, epochs: epochs)],
                                       title: "Learning curve so far of #\(running.number) (training)", single: true)

@@ -60,7 +60,7 @@ package final class ReportServer {
         let journalPart = Self.stamp(of: run)
         var fresh = try RunReport.load(run, topK: topK)
         liveEpochLog = fresh.snapshot.running.map {
-            run.candidate(number: $0.number, index: $0.index).appendingPathComponent(CandidateFile.epochLogName)
+            run.trainingFolder(number: $0.number, index: $0.index).appendingPathComponent(CandidateFile.epochLogName)
         }
         let now = journalPart + (liveEpochLog.map { "/" + Self.part($0) } ?? "")
         fresh.liveStamp = now

@@ -228,4 +228,12 @@ extension RunDirectory {
     package var workers: URL { url.appendingPathComponent("workers") }
     /// Whether the run keeps a search log (it was searched by several workers).
     package var isParallel: Bool { FileManager.default.fileExists(atPath: proposalLog.path) }
+
+    /// The folder candidate `number` (architecture `index`) trains in while it runs: its
+    /// `inflight/` folder in a run searched by several workers (`number` is then the proposal
+    /// number `status.json` shows), else its candidate folder.
+    package func trainingFolder(number: Int, index: Int) -> URL {
+        let inflight = inflight.appendingPathComponent(String(format: "%04d-%05d", number, index))
+        return FileManager.default.fileExists(atPath: inflight.path) ? inflight : candidate(number: number, index: index)
+    }
 }
