@@ -164,6 +164,7 @@ struct ResumeCommand: ParsableCommand {
         usage: "rednas resume <directory> [--set <k=v> ...] [--threads <n>]\n  [--workers <n>] [--quiet]",
         discussion: """
             Only the budget may change: rednas resume DIR --set search.budget.evaluations=50
+
             A run searched with --workers continues with worker processes (one without --workers).
             """)
 

@@ -138,14 +138,15 @@ final class ParallelSearchCLITests: XCTestCase {
         let run = workspace.appendingPathComponent("run")
         let parent = try start(["search", "--config", configPath, "--run-dir", run.path, "--workers", "2", "--quiet"])
         waitForRecords(run, 1, while: parent)
-        // A worker's progress file names its candidate; kill that worker with SIGKILL.
+        // A worker's progress file names the candidate it claimed and has not committed (the file
+        // is removed at the commit); kill that worker with SIGKILL.
         var victim: (pid: Int32, number: Int)?
         while parent.isRunning && victim == nil {
             let folder = run.appendingPathComponent("workers")
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".json") {
                 guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
                       let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      let pid = o["pid"] as? Int, let number = o["number"] as? Int, o["progress"] != nil else { continue }
+                      let pid = o["pid"] as? Int, let number = o["number"] as? Int else { continue }
                 victim = (Int32(pid), number)
                 break
             }
