@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Start a redundancy-aware architecture search from a YAML config.",
         usage: "rednas search --config <config> [--run-dir <dir>] [--seed <n>]\n  [--set <key=value> ...] [--threads <n>] [--quiet]\n"
-            + "  [--workers <n> | --storage <url> [--name <name>] [--max-candidates <k>]]\n"
+            + "  [--workers <n> | --storage <url> [--name <name>]\n  [--max-candidates <k>]]\n"
             + "       rednas search --storage <url> --list",
         discussion: """
             Creates a run directory (default Results/<output.name or search-DATE>), writes the \
