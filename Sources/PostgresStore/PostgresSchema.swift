@@ -64,13 +64,13 @@ package enum PostgresSchema {
             "CREATE SEQUENCE rednas_lease_tokens",
         ],
         // 2: `state` becomes a snapshot, the replay of the log up to `state_seq`, written now and
-        // then (workers keep the state in memory and read only the log rows since); in version 1
-        // it was the replay of the whole log. The index serves the expired-lease lookup of a claim.
+        // then (workers keep the state in memory and read only the log rows since). A version-1
+        // state is not taken as a snapshot (state_seq 0: none yet): it was written by a rednas
+        // that counted no epochs in it, so it differs from today's replay of the same log; the next
+        // transaction on the search writes a snapshot. The index serves the expired-lease lookup
+        // of a claim.
         [
             "ALTER TABLE rednas_searches ADD COLUMN state_seq bigint NOT NULL DEFAULT 0",
-            """
-            UPDATE rednas_searches s SET state_seq = coalesce((SELECT max(l.seq) FROM rednas_log l WHERE l.search = s.name), 0)
-            """,
             "CREATE INDEX rednas_candidates_running ON rednas_candidates (search, lease_expires) WHERE status = 'running'",
         ],
     ]

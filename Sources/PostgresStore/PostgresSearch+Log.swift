@@ -132,7 +132,8 @@ extension PostgresSearch {
     }
 
     /// The log and the stored state snapshot read in one transaction, the snapshot checked to be
-    /// exactly the replay of the log up to its `state_seq`; returns the replay of the whole log.
+    /// exactly the replay of the log up to its `state_seq` (at 0 there is no snapshot yet);
+    /// returns the replay of the whole log.
     /// - Throws: `SearchError.damaged` when they differ.
     package func verifiedState() throws -> (log: [LogEntry], state: AsyncSearchState) {
         let (log, storedText, snapshotSeq) = try link.transaction { tx -> ([LogEntry], String, Int) in
@@ -145,7 +146,7 @@ extension PostgresSearch {
             return (log, text, seq)
         }
         let atSnapshot = try search.replay(try events(log.filter { $0.seq <= snapshotSeq }), location: "\(location) log")
-        let stored = try Self.decode(storedText)
+        let stored = snapshotSeq == 0 ? atSnapshot : try Self.decode(storedText)
         guard atSnapshot == stored else {
             throw SearchError.damaged(path: location, detail: "the stored search state differs from the replay of its log up to "
                                       + "entry \(snapshotSeq) (\(stored.search.history.count) vs \(atSnapshot.search.history.count) evaluations)")
