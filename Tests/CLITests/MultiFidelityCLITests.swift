@@ -10,28 +10,12 @@ final class MultiFidelityCLITests: XCTestCase {
     override func setUpWithError() throws {
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("rungs-cli-\(UUID())")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
-                                       "--train", "320", "--test", "64", "--classes", "4", "--seed", "5"])
-        XCTAssertEqual(synth.status, 0, synth.stderr)
-        let config = """
-            dataset:
-              kind: cifar10
-              path: \(workspace.appendingPathComponent("data").path)
-              split: holdout
-              valid_count: 64
-            network:
-              channels: 2
-              cells: 1
-            training:
-              epochs: 3
-              batch_size: 64
-            msrs:
-              batches: 1
-              batch_size: 64
+        try TinySearch.synthesizeData(in: workspace, train: 320)
+        let config = TinySearch.config(in: workspace, epochs: 3, """
             search:
               population: 4
               sample_size: 2
-              space: \(FileManager.default.currentDirectoryPath)/SearchSpaces/nats-tss.yaml
+              space: \(TinySearch.spacePath)
               scheduler:
                 kind: successive_halving
                 min_epochs: 1
@@ -43,7 +27,7 @@ final class MultiFidelityCLITests: XCTestCase {
               lambda: 10
             seed: 3
             threads: 1
-            """
+            """)
         try config.write(to: workspace.appendingPathComponent("rungs.yaml"), atomically: true, encoding: .utf8)
     }
 

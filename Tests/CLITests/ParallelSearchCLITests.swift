@@ -9,34 +9,18 @@ final class ParallelSearchCLITests: XCTestCase {
     override func setUpWithError() throws {
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-cli-\(UUID())")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
-                                       "--train", "448", "--test", "64", "--classes", "4", "--seed", "5"])
-        XCTAssertEqual(synth.status, 0, synth.stderr)
-        let config = """
-            dataset:
-              kind: cifar10
-              path: \(workspace.appendingPathComponent("data").path)
-              split: holdout
-              valid_count: 64
-            network:
-              channels: 2
-              cells: 1
-            training:
-              epochs: 3
-              batch_size: 64
-            msrs:
-              batches: 1
-              batch_size: 64
+        try TinySearch.synthesizeData(in: workspace, train: 448)
+        let config = TinySearch.config(in: workspace, epochs: 3, """
             search:
               population: 4
               sample_size: 2
               cache: false
-              space: \(FileManager.default.currentDirectoryPath)/SearchSpaces/nats-tss.yaml
+              space: \(TinySearch.spacePath)
               budget:
                 evaluations: 10
             seed: 3
             threads: 3
-            """
+            """)
         try config.write(to: workspace.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
     }
 

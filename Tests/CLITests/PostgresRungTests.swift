@@ -12,24 +12,8 @@ final class PostgresRungTests: XCTestCase {
         server = try PostgresServer.require()
         workspace = FileManager.default.temporaryDirectory.appendingPathComponent("pg-rungs-\(UUID())")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
-                                       "--train", "320", "--test", "64", "--classes", "4", "--seed", "5"])
-        XCTAssertEqual(synth.status, 0, synth.stderr)
-        let config = """
-            dataset:
-              kind: cifar10
-              path: \(workspace.appendingPathComponent("data").path)
-              split: holdout
-              valid_count: 64
-            network:
-              channels: 2
-              cells: 1
-            training:
-              epochs: 3
-              batch_size: 64
-            msrs:
-              batches: 1
-              batch_size: 64
+        try TinySearch.synthesizeData(in: workspace, train: 320)
+        let config = TinySearch.config(in: workspace, epochs: 3, """
             search:
               population: 4
               sample_size: 2
@@ -44,7 +28,7 @@ final class PostgresRungTests: XCTestCase {
               lambda: 10
             seed: 3
             threads: 1
-            """
+            """)
         try config.write(to: configURL, atomically: true, encoding: .utf8)
     }
 

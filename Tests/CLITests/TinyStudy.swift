@@ -6,31 +6,15 @@ import XCTest
 enum TinyStudy {
     /// Writes `data/`, `base.yaml` and `study.yaml` (study directory `workspace/directory`).
     static func write(in workspace: URL, directory: String) throws {
-        let synth = try CLIRunner.run(["data", "synth", "--out", workspace.appendingPathComponent("data").path,
-                                       "--train", "256", "--test", "64", "--classes", "4", "--seed", "5"])
-        XCTAssertEqual(synth.status, 0, synth.stderr)
-        try """
-            dataset:
-              kind: cifar10
-              path: \(workspace.appendingPathComponent("data").path)
-              split: holdout
-              valid_count: 64
-            network:
-              channels: 2
-              cells: 1
-            training:
-              epochs: 1
-              batch_size: 64
-            msrs:
-              batches: 1
-              batch_size: 64
+        try TinySearch.synthesizeData(in: workspace, train: 256)
+        try TinySearch.config(in: workspace, epochs: 1, """
             search:
               population: 2
               sample_size: 1
-              space: \(FileManager.default.currentDirectoryPath)/SearchSpaces/nats-tss.yaml
+              space: \(TinySearch.spacePath)
               budget:
                 evaluations: 3
-            """.write(to: workspace.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
+            """).write(to: workspace.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
         try """
             base: base.yaml
             dir: \(workspace.appendingPathComponent(directory).path)
