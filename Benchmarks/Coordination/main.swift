@@ -1,12 +1,15 @@
 // coordination-bench: what coordinating a search through PostgreSQL costs (README, "Search on a
 // cluster"). N worker processes (this program started again with --child, each with its own
-// connections) run one search whose evaluator sleeps S seconds and writes nothing; the figures are
-// claims per second, claim and commit latency, efficiency = evaluations × S / (N × wall time) (the
+// connections) run one search whose evaluator sleeps S seconds and writes nothing (the canonical
+// cache off unless `--cache on`, so that every candidate is an evaluation); the figures are
+// claims per second, claim and commit latency (a worker that goes on claims its next candidate
+// with the commit, so the commit's time includes that claim and the claims timed alone are the
+// first ones and those after a wait), efficiency = evaluations × S / (N × wall time) (the
 // candidates the canonical cache serves cost no evaluation and do not count), and
 // where the CPU went: the workers' own (user + system, all N processes) and the server's (every
 // `postgres` process, from /proc), with the machine's load average when the row started.
 //
-//   coordination-bench postgresql://USER@HOST:PORT/DB [--workers 1,8,32,64] [--seconds 1] [--per-worker 5]
+//   coordination-bench postgresql://USER@HOST:PORT/DB [--workers 1,8,32,64] [--seconds 1] [--per-worker 5] [--cache off|on]
 import CellSpace
 import Configuration
 import Foundation
@@ -33,13 +36,18 @@ final class TimedQueue: WorkQueue, @unchecked Sendable {
     let base: PostgresSearch
     private(set) var claims: [Double] = []
     private(set) var commits: [Double] = []
+    /// Candidates handed out, by a claim alone or with a commit.
+    private(set) var claimed = 0
     init(_ base: PostgresSearch) { self.base = base }
     var location: String { base.location }
 
     func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim {
         let start = Date()
         let claim = try base.claim(worker: worker, networkCounts: networkCounts)
-        if case .work = claim { claims.append(Date().timeIntervalSince(start)) }  // not the polls while waiting
+        if case .work = claim {  // not the polls while waiting
+            claims.append(Date().timeIntervalSince(start))
+            claimed += 1
+        }
         return claim
     }
     func restore(_ lease: WorkLease, into folder: URL) throws { try base.restore(lease, into: folder) }
@@ -49,6 +57,17 @@ final class TimedQueue: WorkQueue, @unchecked Sendable {
         defer { commits.append(Date().timeIntervalSince(start)) }
         return try base.commit(lease, metrics: metrics, seconds: seconds, folder: folder)
     }
+    /// Timed as a commit: the claim that goes with it costs no second lock.
+    func commitAndClaim(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL,
+                        networkCounts: @escaping (Cell) -> NetworkCounts?,
+                        committed: (CommitOutcome) -> Void) throws -> WorkClaim {
+        let start = Date()
+        let claim = try base.commitAndClaim(lease, metrics: metrics, seconds: seconds, folder: folder,
+                                            networkCounts: networkCounts, committed: committed)
+        commits.append(Date().timeIntervalSince(start))
+        if case .work = claim { claimed += 1 }
+        return claim
+    }
     func fail(_ lease: WorkLease, reason: String) throws { try base.fail(lease, reason: reason) }
     func release(_ lease: WorkLease) throws { try base.release(lease) }
 }
@@ -57,6 +76,7 @@ final class TimedQueue: WorkQueue, @unchecked Sendable {
 struct ChildReport: Codable {
     var claims: [Double]
     var commits: [Double]
+    var claimed: Int
     /// Locked transactions and their seconds: catching up before the lock, waiting, holding it.
     var locked: Int
     var catchingUp: Double
@@ -121,7 +141,7 @@ func child(_ arguments: [String]) throws {
                               worker: "bench:\(index):\(getpid())", stop: StopSignal(), pollSeconds: 0.05)
     _ = try worker.run()
     let times = queue.base.lockTimes
-    let report = ChildReport(claims: queue.claims, commits: queue.commits, locked: times.count, catchingUp: times.catchingUp,
+    let report = ChildReport(claims: queue.claims, commits: queue.commits, claimed: queue.claimed, locked: times.count, catchingUp: times.catchingUp,
                              waiting: times.waiting, holding: times.holding, end: Date().timeIntervalSince1970)
     say(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
     _ = readLine()  // the connections stay open until the server's CPU is read
@@ -138,18 +158,20 @@ func main() throws {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "--child" { return try child(arguments) }
     guard let urlText = arguments.first, urlText.hasPrefix("postgres") else {
-        FileHandle.standardError.write(Data("usage: coordination-bench postgresql://USER@HOST:PORT/DB [--workers 1,8,32,64] [--seconds 1] [--per-worker 5]\n".utf8))
+        FileHandle.standardError.write(Data("usage: coordination-bench postgresql://USER@HOST:PORT/DB [--workers 1,8,32,64] [--seconds 1] [--per-worker 5] [--cache off|on]\n".utf8))
         exit(2)
     }
     let counts = option(arguments, "--workers", "1,8,32,64").split(separator: ",").compactMap { Int($0) }
     let seconds = Double(option(arguments, "--seconds", "1")) ?? 1
     let perWorker = Int(option(arguments, "--per-worker", "5")) ?? 5
+    let cache = option(arguments, "--cache", "off") == "on"
     let url = try PostgresURL(urlText)
     say("workers  evaluations  wall s  claims/s  claim p50/mean ms  commit p50/mean/p99 ms  efficiency  "
           + "workers CPU s  server CPU s  load  |  locked tx  catch-up / wait / hold ms per tx  lock busy")
     for workers in counts {
         var config = ExperimentConfig()
         config.search.budget = BudgetConfig(evaluations: workers * perWorker)
+        config.search.cache = cache
         let name = "bench-\(workers)-\(UUID().uuidString.prefix(8))"
         _ = try PostgresSearch.create(url: url, name: name, stored: try StoredSearch.of(config: config), leaseSeconds: 60, maxAttempts: 3)
         let load = loadAverage()
@@ -186,7 +208,7 @@ func main() throws {
         let locked = reports.map(\.locked).reduce(0, +)
         func sum(_ part: KeyPath<ChildReport, Double>) -> Double { reports.map { $0[keyPath: part] }.reduce(0, +) }
         say(String(format: "%7d  %11d  %6.1f  %8.1f  %8.1f / %6.1f  %8.1f / %6.1f / %6.1f  %8.1f %%  %13.1f  %12.1f  ",
-                     workers, commits.count, wall, Double(claims.count) / wall,
+                     workers, commits.count, wall, Double(reports.map(\.claimed).reduce(0, +)) / wall,
                      percentile(claims, 0.5) * 1000, mean(claims) * 1000, percentile(commits, 0.5) * 1000, mean(commits) * 1000,
                      percentile(commits, 0.99) * 1000, 100 * Double(commits.count) * seconds / (Double(workers) * wall),
                      workersCPU, serverCPU) + load

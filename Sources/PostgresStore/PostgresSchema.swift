@@ -5,7 +5,7 @@ import PostgresNIO
 /// in one transaction under an advisory lock, so concurrent first starts migrate once.
 package enum PostgresSchema {
     /// The version this rednas writes and reads.
-    package static let version = 2
+    package static let version = 3
 
     /// Migration `i` brings the schema from version i to i + 1.
     static let migrations: [[PostgresQuery]] = [
@@ -72,6 +72,33 @@ package enum PostgresSchema {
         [
             "ALTER TABLE rednas_searches ADD COLUMN state_seq bigint NOT NULL DEFAULT 0",
             "CREATE INDEX rednas_candidates_running ON rednas_candidates (search, lease_expires) WHERE status = 'running'",
+        ],
+        // 3: a worker's locked transaction takes the search's row lock and reads what it needs in
+        // one round trip: a header row (the snapshot's `state_seq`, the count of running candidates
+        // whose lease expired), then the log rows after `p_after`. A VOLATILE function reads with a
+        // fresh snapshot after each statement, so the rows committed while it waited for the lock
+        // are among them.
+        [
+            """
+            CREATE FUNCTION rednas_lock_and_read(p_search text, p_after bigint)
+            RETURNS TABLE (o_state_seq bigint, o_expired bigint, o_seq bigint, o_kind text, o_number integer,
+                           o_worker text, o_body text, o_crc32c bigint)
+            LANGUAGE plpgsql VOLATILE AS $fn$
+            DECLARE
+                v_state_seq bigint;
+                v_expired bigint;
+            BEGIN
+                SELECT s.state_seq INTO v_state_seq FROM rednas_searches s WHERE s.name = p_search FOR UPDATE;
+                IF NOT FOUND THEN RETURN; END IF;
+                SELECT count(*) INTO v_expired FROM rednas_candidates c
+                    WHERE c.search = p_search AND c.status = 'running' AND c.lease_expires < now();
+                RETURN QUERY SELECT v_state_seq, v_expired, NULL::bigint, NULL::text, NULL::integer, NULL::text,
+                                    NULL::text, NULL::bigint;
+                RETURN QUERY SELECT v_state_seq, v_expired, l.seq, l.kind, l.number, l.worker, l.body, l.crc32c
+                    FROM rednas_log l WHERE l.search = p_search AND l.seq > p_after ORDER BY l.seq;
+            END
+            $fn$
+            """,
         ],
     ]
 

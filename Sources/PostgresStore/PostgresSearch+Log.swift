@@ -27,22 +27,32 @@ extension PostgresSearch {
     func locked<T>(_ body: (inout LockedSearch) throws -> T) throws -> T {
         // Rows commit in seq order, so what a read sees without the lock is a prefix of the log:
         // most of what others logged since this process's last transaction is read and applied
-        // here, and only what came in the meantime under the lock.
+        // here, and only what came in the meantime with the lock (one round trip for both).
         let start = Date()
         replayed = try catchUp(replayed ?? ReplayedLog(seed: settings.seed), link.query)
         let begin = Date()
         var granted = begin
         let (value, log) = try link.transaction { tx -> (T, ReplayedLog) in
-            guard let row = try tx.query("SELECT state_seq FROM rednas_searches WHERE name = \(name) FOR UPDATE").first else {
-                throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name)
-            }
-            granted = Date()
-            let snapshotSeq = try row.decode(Int.self)
             guard let known = replayed else { throw SearchError.damaged(path: location, detail: "the log was not read") }
-            var locked = LockedSearch(tx: tx, log: try catchUp(known, tx.query), snapshotSeq: snapshotSeq)
+            let rows = try tx.query("SELECT * FROM rednas_lock_and_read(\(name), \(known.seq))")
+            granted = Date()
+            var header: (snapshotSeq: Int, expired: Int)?
+            var entries: [LogEntry] = []
+            for row in rows {
+                let (snapshotSeq, expired, seq, kind, number, worker, body, crc) =
+                    try row.decode((Int, Int, Int?, String?, Int?, String?, String?, Int64?).self)
+                if let seq, let kind, let body, let crc {
+                    entries.append(try entry(seq: seq, kind: kind, number: number, worker: worker, body: body, crc: crc))
+                } else {
+                    header = (snapshotSeq, expired)
+                }
+            }
+            guard let header else { throw PostgresStoreError.unknownSearch(url: link.url.redacted, name: name) }
+            var locked = LockedSearch(tx: tx, log: try apply(entries, to: known), snapshotSeq: header.snapshotSeq,
+                                      expired: header.expired)
             let value = try body(&locked)
             let seq = locked.log.seq
-            if seq != snapshotSeq, seq - snapshotSeq >= Self.snapshotRows || search.isFinished(locked.log.state) {
+            if seq != header.snapshotSeq, seq - header.snapshotSeq >= Self.snapshotRows || search.isFinished(locked.log.state) {
                 try tx.query("""
                     UPDATE rednas_searches SET state = \(try Self.encode(locked.log.state)), state_seq = \(seq) WHERE name = \(name)
                     """)
@@ -59,7 +69,11 @@ extension PostgresSearch {
 
     /// `known` with the log rows after `known.seq` applied.
     private func catchUp(_ known: ReplayedLog, _ query: (PostgresQuery) throws -> PostgresQueryResult) throws -> ReplayedLog {
-        let rows = try readLog(query, after: known.seq)
+        try apply(try readLog(query, after: known.seq), to: known)
+    }
+
+    /// `known` with `rows` (the log rows that follow it, in order) applied.
+    private func apply(_ rows: [LogEntry], to known: ReplayedLog) throws -> ReplayedLog {
         guard let last = rows.last else { return known }
         var log = known
         let events = try events(rows)
@@ -99,7 +113,7 @@ extension PostgresSearch {
             """)
     }
 
-    static func checksum(_ body: String) -> Int64 { Int64(CRC32C.checksum(Array(body.utf8))) }
+    static func checksum(_ body: String) -> Int64 { Int64(CRC32C.checksum(body.utf8)) }
 
     /// The whole log in order, each row's checksum verified.
     /// - Throws: `SearchError.damaged` naming the first row whose body does not match its checksum.
@@ -114,12 +128,17 @@ extension PostgresSearch {
             """)
         return try rows.map { row in
             let (seq, kind, number, worker, body, crc) = try row.decode((Int, String, Int?, String?, String, Int64).self)
-            guard Int64(CRC32C.checksum(Array(body.utf8))) == crc else {
-                throw SearchError.damaged(path: "\(location) log entry \(seq)",
-                                          detail: "its body does not match its checksum (edited or damaged in the database)")
-            }
-            return LogEntry(seq: seq, kind: kind, number: number, worker: worker, body: body)
+            return try entry(seq: seq, kind: kind, number: number, worker: worker, body: body, crc: crc)
         }
+    }
+
+    /// A log row as read, its checksum verified.
+    private func entry(seq: Int, kind: String, number: Int?, worker: String?, body: String, crc: Int64) throws -> LogEntry {
+        guard Int64(CRC32C.checksum(body.utf8)) == crc else {
+            throw SearchError.damaged(path: "\(location) log entry \(seq)",
+                                      detail: "its body does not match its checksum (edited or damaged in the database)")
+        }
+        return LogEntry(seq: seq, kind: kind, number: number, worker: worker, body: body)
     }
 
     /// The proposal, promotion and completion events of `log`, in order.

@@ -19,72 +19,75 @@ extension PostgresSearch: WorkQueue {
         let (running, expired) = try runningCandidates()
         // Nothing for this worker yet, and the row lock left to the workers that have work to commit.
         if expired == 0, running > 0, let known = replayed, !search.mayPropose(known.state) { return .wait }
-        return try locked { locked in
-            // A lease that expires after the count above is taken over by a later claim.
-            while expired > 0, let row = try locked.tx.query("""
-                SELECT number, attempts, worker, last_error FROM rednas_candidates
-                WHERE search = \(name) AND status = 'running' AND lease_expires < now() ORDER BY number LIMIT 1
-                """).first {
-                let (number, attempts, previous, lastError) = try row.decode((Int, Int, String?, String?).self)
-                if attempts >= maxAttempts {
-                    try recordFailure(number, attempts: attempts, reason: lastError ?? "its lease expired (worker lost)", &locked)
-                    continue
-                }
-                guard let work = locked.log.state.inFlight(number) else {
-                    throw SearchError.damaged(path: location, detail: "candidate #\(number) is running but not in flight in the state")
-                }
-                let token = try locked.tx.query("""
-                    UPDATE rednas_candidates SET token = nextval('rednas_lease_tokens'), worker = \(worker), attempts = attempts + 1,
-                        lease_expires = now() + make_interval(secs => \(leaseSeconds))
-                    WHERE search = \(name) AND number = \(number) RETURNING token
-                    """).first?.decode(Int64.self) ?? 0
-                try note("lease_taken_over", number: number, worker: worker,
-                         ["from": previous ?? "", "attempt": String(attempts + 1), "token": String(token)], &locked)
-                return .work(WorkLease(task: search.task(work, runFingerprint: binding.fingerprint), worker: worker,
-                                       token: token, attempt: attempts + 1, leaseSeconds: leaseSeconds))
+        return try locked { try claim(worker: worker, networkCounts: networkCounts, &$0) }
+    }
+
+    /// The claim under the row lock: a lease that had expired when the lock was granted is taken
+    /// over first (one that expires later, by a later claim).
+    private func claim(worker: String, networkCounts: (Cell) -> NetworkCounts?, _ locked: inout LockedSearch) throws -> WorkClaim {
+        while locked.expired > 0, let row = try locked.tx.query("""
+            SELECT number, attempts, worker, last_error FROM rednas_candidates
+            WHERE search = \(name) AND status = 'running' AND lease_expires < now() ORDER BY number LIMIT 1
+            """).first {
+            let (number, attempts, previous, lastError) = try row.decode((Int, Int, String?, String?).self)
+            if attempts >= maxAttempts {
+                try recordFailure(number, attempts: attempts, reason: lastError ?? "its lease expired (worker lost)", &locked)
+                continue
             }
-            let step = try propose(&locked, networkCounts: networkCounts)
-            var handedOut: (event: SearchLogEvent, row: LogRow)?
-            for event in step.events {
-                if event.number == step.work?.number, event.kind != "completed" {  // proposed or promoted
-                    handedOut = (event, try logRow(event, &locked))  // logged with its candidate row below
-                    continue
-                }
-                try append(event, worker: worker, &locked)
-                if case let .completed(number, record) = event {  // served from the cache
-                    try insertCached(record, number: number, worker: worker, locked.tx)
-                }
+            guard let work = locked.log.state.inFlight(number) else {
+                throw SearchError.damaged(path: location, detail: "candidate #\(number) is running but not in flight in the state")
             }
-            guard let work = step.work, let handedOut else { return search.isFinished(locked.log.state) ? .finished : .wait }
-            let task = search.task(work, runFingerprint: binding.fingerprint)
-            let row = handedOut.row
-            // One statement for both rows: the row lock is held for one round trip less.
-            if work.promotes != nil {
-                // A promotion is the candidate's row running again, under a new lease.
-                let token = try locked.tx.query("""
-                    WITH logged AS (
-                        INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
-                        VALUES (\(name), \(row.seq), \(handedOut.event.kind), \(work.number), \(worker), \(row.body), \(row.crc))
-                    )
-                    UPDATE rednas_candidates SET status = 'running', token = nextval('rednas_lease_tokens'), worker = \(worker),
-                        attempts = 1, last_error = NULL, lease_expires = now() + make_interval(secs => \(leaseSeconds))
-                    WHERE search = \(name) AND number = \(work.number)
-                    RETURNING token
-                    """).first?.decode(Int64.self) ?? 0
-                return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
+            let token = try locked.tx.query("""
+                UPDATE rednas_candidates SET token = nextval('rednas_lease_tokens'), worker = \(worker), attempts = attempts + 1,
+                    lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                WHERE search = \(name) AND number = \(number) RETURNING token
+                """).first?.decode(Int64.self) ?? 0
+            try note("lease_taken_over", number: number, worker: worker,
+                     ["from": previous ?? "", "attempt": String(attempts + 1), "token": String(token)], &locked)
+            return .work(WorkLease(task: search.task(work, runFingerprint: binding.fingerprint), worker: worker,
+                                   token: token, attempt: attempts + 1, leaseSeconds: leaseSeconds))
+        }
+        let step = try propose(&locked, networkCounts: networkCounts)
+        var handedOut: (event: SearchLogEvent, row: LogRow)?
+        for event in step.events {
+            if event.number == step.work?.number, event.kind != "completed" {  // proposed or promoted
+                handedOut = (event, try logRow(event, &locked))  // logged with its candidate row below
+                continue
             }
+            try append(event, worker: worker, &locked)
+            if case let .completed(number, record) = event {  // served from the cache
+                try insertCached(record, number: number, worker: worker, locked.tx)
+            }
+        }
+        guard let work = step.work, let handedOut else { return search.isFinished(locked.log.state) ? .finished : .wait }
+        let task = search.task(work, runFingerprint: binding.fingerprint)
+        let row = handedOut.row
+        // One statement for both rows: the row lock is held for one round trip less.
+        if work.promotes != nil {
+            // A promotion is the candidate's row running again, under a new lease.
             let token = try locked.tx.query("""
                 WITH logged AS (
                     INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
                     VALUES (\(name), \(row.seq), \(handedOut.event.kind), \(work.number), \(worker), \(row.body), \(row.crc))
                 )
-                INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts)
-                VALUES (\(name), \(work.number), \(task.cell.architectureString), \(Int64(bitPattern: task.seed)), 'running',
-                        nextval('rednas_lease_tokens'), \(worker), now() + make_interval(secs => \(leaseSeconds)), 1)
+                UPDATE rednas_candidates SET status = 'running', token = nextval('rednas_lease_tokens'), worker = \(worker),
+                    attempts = 1, last_error = NULL, lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                WHERE search = \(name) AND number = \(work.number)
                 RETURNING token
                 """).first?.decode(Int64.self) ?? 0
             return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
         }
+        let token = try locked.tx.query("""
+            WITH logged AS (
+                INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                VALUES (\(name), \(row.seq), \(handedOut.event.kind), \(work.number), \(worker), \(row.body), \(row.crc))
+            )
+            INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts)
+            VALUES (\(name), \(work.number), \(task.cell.architectureString), \(Int64(bitPattern: task.seed)), 'running',
+                    nextval('rednas_lease_tokens'), \(worker), now() + make_interval(secs => \(leaseSeconds)), 1)
+            RETURNING token
+            """).first?.decode(Int64.self) ?? 0
+        return .work(WorkLease(task: task, worker: worker, token: token, attempt: 1, leaseSeconds: leaseSeconds))
     }
 
     /// The next proposal from the replayed state, the canonical cache served from the records
@@ -120,54 +123,74 @@ extension PostgresSearch: WorkQueue {
 
     package func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome {
         let files = try artifacts(in: folder)
-        return try locked { locked in
-            let number = lease.task.number
-            // The usual case in one statement: the lease still holds, the completion is logged.
-            let before = locked.log
-            if locked.log.state.inFlight(number) != nil {
-                let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: seconds)
-                let event = SearchLogEvent.completed(number: number, record: record)
-                let row = try logRow(event, &locked)
-                // history_number: the candidate's first record (a promotion keeps it).
-                let done = try locked.tx.query("""
-                    WITH done AS (
-                        UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
-                            lease_expires = NULL
-                        WHERE search = \(name) AND number = \(number) AND token = \(lease.token) AND status = 'running'
-                        RETURNING number
-                    ), logged AS (
-                        INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
-                        SELECT \(name), \(row.seq), \(event.kind), number, \(lease.worker), \(row.body), \(row.crc) FROM done
-                    )
-                    SELECT count(*) FROM done
-                    """).first?.decode(Int.self) ?? 0
-                if done == 1 {
+        return try locked { try commit(lease, metrics: metrics, seconds: seconds, files: files, &$0) }
+    }
+
+    /// The commit and the next claim in one locked transaction: one lock and one catch-up per
+    /// candidate instead of two.
+    package func commitAndClaim(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL,
+                                networkCounts: @escaping (Cell) -> NetworkCounts?,
+                                committed: (CommitOutcome) -> Void) throws -> WorkClaim {
+        let files = try artifacts(in: folder)
+        let (outcome, next) = try locked { locked -> (CommitOutcome, WorkClaim) in
+            let outcome = try commit(lease, metrics: metrics, seconds: seconds, files: files, &locked)
+            return (outcome, try claim(worker: lease.worker, networkCounts: networkCounts, &locked))
+        }
+        committed(outcome)
+        return next
+    }
+
+    /// The commit under the row lock.
+    private func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, files: [(String, Data)],
+                        _ locked: inout LockedSearch) throws -> CommitOutcome {
+        let number = lease.task.number
+        // The usual case in one statement: the lease still holds, the completion is logged.
+        let before = locked.log
+        if locked.log.state.inFlight(number) != nil {
+            let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: seconds)
+            let event = SearchLogEvent.completed(number: number, record: record)
+            let row = try logRow(event, &locked)
+            // history_number: the candidate's first record (a promotion keeps it).
+            let done = try locked.tx.query("""
+                WITH done AS (
+                    UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
+                        lease_expires = NULL
+                    WHERE search = \(name) AND number = \(number) AND token = \(lease.token) AND status = 'running'
+                    RETURNING number
+                ), logged AS (
+                    INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                    SELECT \(name), \(row.seq), \(event.kind), number, \(lease.worker), \(row.body), \(row.crc) FROM done
+                )
+                SELECT count(*) FROM done
+                """).first?.decode(Int.self) ?? 0
+            if done == 1 {
+                if settings.ladder != nil {
                     // A rung checkpoint replaces the previous rung's (and goes with the top rung's commit).
                     try locked.tx.query("""
                         DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number)
                             AND name LIKE \(Self.checkpointFolder + "/%")
                         """)
-                    try store(files, number: number, locked.tx)
-                    return .committed(record)
                 }
-                locked.log = before
+                try store(files, number: number, locked.tx)
+                return .committed(record)
             }
-            guard let row = try locked.tx.query("""
-                SELECT status, token, history_number FROM rednas_candidates WHERE search = \(name) AND number = \(number)
-                """).first else {
-                throw SearchError.damaged(path: location, detail: "candidate #\(number) of a lease is not in the database")
-            }
-            let (status, token, history) = try row.decode((String, Int64, Int?).self)
-            if status == "done", token == lease.token, history != nil,
-               let record = locked.log.lastRecord(seed: lease.task.seed, arch: lease.task.cell.architectureString) {
-                return .committed(record)  // this very commit, re-run after a lost connection
-            }
-            let why = status == "running"
-                ? "its lease was taken over (this worker's token \(lease.token), the current one \(token))"
-                : "it is already \(status) (this worker's token \(lease.token))"
-            try note("commit_refused", number: number, worker: lease.worker, ["reason": why], &locked)
-            return .refused(why)
+            locked.log = before
         }
+        guard let row = try locked.tx.query("""
+            SELECT status, token, history_number FROM rednas_candidates WHERE search = \(name) AND number = \(number)
+            """).first else {
+            throw SearchError.damaged(path: location, detail: "candidate #\(number) of a lease is not in the database")
+        }
+        let (status, token, history) = try row.decode((String, Int64, Int?).self)
+        if status == "done", token == lease.token, history != nil,
+           let record = locked.log.lastRecord(seed: lease.task.seed, arch: lease.task.cell.architectureString) {
+            return .committed(record)  // this very commit, re-run after a lost connection
+        }
+        let why = status == "running"
+            ? "its lease was taken over (this worker's token \(lease.token), the current one \(token))"
+            : "it is already \(status) (this worker's token \(lease.token))"
+        try note("commit_refused", number: number, worker: lease.worker, ["reason": why], &locked)
+        return .refused(why)
     }
 
     /// Stores a committed candidate's files.

@@ -35,7 +35,7 @@ package final class PostgresSearch {
         package var count = 0
         /// Reading and applying the log before taking the lock.
         package var catchingUp = 0.0
-        /// From BEGIN until the lock was granted.
+        /// From BEGIN until the lock was granted and the log rows since were read.
         package var waiting = 0.0
         /// From the lock until COMMIT returned: what serializes the workers.
         package var holding = 0.0

@@ -42,4 +42,6 @@ struct LockedSearch {
     var log: ReplayedLog
     /// The log row the stored state snapshot is the replay of (`rednas_searches.state_seq`).
     let snapshotSeq: Int
+    /// Running candidates whose lease had expired when the lock was granted.
+    let expired: Int
 }

@@ -190,14 +190,14 @@ final class PostgresSearchTests: XCTestCase {
         _ = try server.query("""
             BEGIN; DROP INDEX rednas_candidates_running; ALTER TABLE rednas_searches DROP COLUMN state_seq;
             UPDATE rednas_searches SET state = '{"written_by": "rednas schema 1"}' WHERE name = '\(name)';
-            DELETE FROM rednas_schema_version WHERE version = 2; COMMIT
+            DROP FUNCTION rednas_lock_and_read; DELETE FROM rednas_schema_version WHERE version >= 2; COMMIT
             """, database: database)
         let status = try rednas(["status", "--storage", url, "--name", name])
         XCTAssertNotEqual(status.status, 0)
-        XCTAssertTrue(status.stderr.contains("schema version 1, older than this rednas's (2)"), status.stderr)
+        XCTAssertTrue(status.stderr.contains("schema version 1, older than this rednas's (3)"), status.stderr)
         let worker = try rednas(["worker", "--storage", url, "--name", name])
         XCTAssertEqual(worker.status, 0, worker.stderr)
-        XCTAssertEqual(try server.query("SELECT max(version) FROM rednas_schema_version", database: database), ["2"])
+        XCTAssertEqual(try server.query("SELECT max(version) FROM rednas_schema_version", database: database), ["3"])
         XCTAssertEqual(try server.query(lastSeqIsStateSeq, database: database), ["t"],
                        "the worker's transaction on the migrated search wrote a snapshot of the whole log")
         let after = try rednas(["status", "--storage", url, "--name", name, "--json"])

@@ -19,6 +19,28 @@ final class IntegrityTests: XCTestCase {
         XCTAssertEqual(CRC32C.finish(CRC32C.update(CRC32C.update(CRC32C.start, a), b)), 0xE306_9283)
     }
 
+    func testCRC32CSlicingByEightEqualsTheBytewiseReference() {
+        var generator = SystemRandomNumberGenerator()
+        // Lengths around the 8-byte step, offsets that leave the loads unaligned, and every kind of
+        // storage the fast path sees (arrays, array slices, Data, String UTF-8) or falls back from.
+        for length in Array(0...40) + [255, 1000, 4099] {
+            let bytes = (0..<(length + 7)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for offset in [0, 1, 3, 7] {
+                let slice = bytes[offset..<(offset + length)]
+                let expected = CRC32C.finish(CRC32C.updateBytewise(CRC32C.start, slice))
+                XCTAssertEqual(CRC32C.checksum(slice), expected, "length \(length), offset \(offset)")
+                XCTAssertEqual(CRC32C.checksum(Data(slice)), expected, "Data, length \(length)")
+                XCTAssertEqual(CRC32C.checksum(slice.lazy.map { $0 }), expected, "non-contiguous, length \(length)")
+            }
+        }
+        let text = "journal line \u{00E9}\u{4E2D} " + String(repeating: "x", count: 37)
+        XCTAssertEqual(CRC32C.checksum(text.utf8), CRC32C.finish(CRC32C.updateBytewise(CRC32C.start, Array(text.utf8))))
+        // A state carried across calls of the fast path.
+        let a = Array("12345678901".utf8), b = Array("23456789".utf8)
+        XCTAssertEqual(CRC32C.finish(CRC32C.update(CRC32C.update(CRC32C.start, a), b)),
+                       CRC32C.finish(CRC32C.updateBytewise(CRC32C.start, a + b)))
+    }
+
     func testSHA256FIPSVectors() {
         XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256.hexDigest([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -46,21 +46,41 @@ package final class SearchWorker {
     }
 
     package func run() throws -> End {
+        // A claim made together with the previous commit, not yet started.
+        var next: WorkClaim?
         while true {
-            if stop.isRequested { return .stopped }
+            if stop.isRequested {
+                if case let .work(lease) = next { try queue.release(lease) }
+                return .stopped
+            }
             if let maxCandidates, committed >= maxCandidates { return .maxCandidates }
-            switch try queue.claim(worker: worker, networkCounts: { [evaluator] in evaluator.networkCounts(for: $0) }) {
+            let claim = try next ?? queue.claim(worker: worker, networkCounts: networkCounts)
+            next = nil
+            switch claim {
             case .finished: return .finished
             case .wait: Thread.sleep(forTimeInterval: pollSeconds)
             case let .work(lease):
-                if try !evaluate(lease) { return .stopped }
+                switch try evaluate(lease) {
+                case .stopped: return .stopped
+                case let .goOn(claim): next = claim
+                }
             }
         }
     }
 
-    /// false when a stop interrupted the evaluation (the candidate was released). An evaluation
-    /// that throws is reported to the store as a failed attempt; the store's own errors end the worker.
-    private func evaluate(_ lease: WorkLease) throws -> Bool {
+    private var networkCounts: (Cell) -> NetworkCounts? { { [evaluator] in evaluator.networkCounts(for: $0) } }
+
+    /// What a worker does after a candidate.
+    private enum After {
+        /// A stop interrupted the evaluation; the candidate was released.
+        case stopped
+        /// Go on, with the next claim when it was made together with the commit.
+        case goOn(WorkClaim?)
+    }
+
+    /// Evaluates and commits one candidate. An evaluation that throws is reported to the store as
+    /// a failed attempt; the store's own errors end the worker.
+    private func evaluate(_ lease: WorkLease) throws -> After {
         events(.claimed(lease))
         let heartbeat = Heartbeat(lease: lease, queue: queue) { [events] event in events(event) }
         heartbeat.start()
@@ -76,23 +96,32 @@ package final class SearchWorker {
             let reason = "\(error)"
             events(.failed(lease, reason))
             try queue.fail(lease, reason: reason)
-            return true
+            return .goOn(nil)
         }
         heartbeat.stop()
         guard case let .finished(metrics) = outcome else {
             try queue.release(lease)
-            return false
+            return .stopped
         }
         let seconds = metrics.trainSeconds + metrics.msrsSeconds > 0
             ? metrics.trainSeconds + metrics.msrsSeconds : Date().timeIntervalSince(started)
-        switch try queue.commit(lease, metrics: metrics, seconds: seconds, folder: folder) {
-        case let .committed(record):
-            committed += 1
-            events(.committed(record))
-        case let .refused(why):
-            events(.refused(lease, why))
+        let report = { [self] (outcome: CommitOutcome) in
+            switch outcome {
+            case let .committed(record):
+                committed += 1
+                events(.committed(record))
+            case let .refused(why):
+                events(.refused(lease, why))
+            }
         }
-        return true
+        // The next claim goes with the commit unless this commit may be the worker's last.
+        guard !stop.isRequested, maxCandidates.map({ committed + 1 < $0 }) ?? true else {
+            report(try queue.commit(lease, metrics: metrics, seconds: seconds, folder: folder))
+            return .goOn(nil)
+        }
+        let next = try queue.commitAndClaim(lease, metrics: metrics, seconds: seconds, folder: folder,
+                                            networkCounts: networkCounts, committed: report)
+        return .goOn(next)
     }
 }
 

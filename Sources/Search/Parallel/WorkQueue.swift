@@ -56,9 +56,25 @@ package protocol WorkQueue: AnyObject {
     /// weights; under a scheduler the rung checkpoint a promotion continues from) if the lease
     /// still holds; refused (and logged) otherwise.
     func commit(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL) throws -> CommitOutcome
+    /// `commit`, then `claim` for the lease's worker: what a worker that goes on does after each
+    /// candidate. `committed` hears what became of the commit as soon as that is known (before the
+    /// claim, or with it). A store that serializes its calls may do both in one turn (one lock,
+    /// one replay); the default does one after the other.
+    func commitAndClaim(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL,
+                        networkCounts: @escaping (Cell) -> NetworkCounts?,
+                        committed: (CommitOutcome) -> Void) throws -> WorkClaim
     /// Gives the candidate back after the evaluation failed with `reason`; after the store's
     /// retry limit it is recorded as failed and the search goes on.
     func fail(_ lease: WorkLease, reason: String) throws
     /// Gives the candidate back unfinished (the worker is stopping); it is claimable at once.
     func release(_ lease: WorkLease) throws
+}
+
+extension WorkQueue {
+    package func commitAndClaim(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL,
+                                networkCounts: @escaping (Cell) -> NetworkCounts?,
+                                committed: (CommitOutcome) -> Void) throws -> WorkClaim {
+        committed(try commit(lease, metrics: metrics, seconds: seconds, folder: folder))
+        return try claim(worker: lease.worker, networkCounts: networkCounts)
+    }
 }
