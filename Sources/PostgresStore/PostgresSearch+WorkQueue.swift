@@ -13,7 +13,10 @@ import Search
 /// a promotion, which sets the candidate's row running again). A commit is accepted only with the
 /// candidate's current token; a candidate that failed `max_attempts` times is recorded as failed
 /// (a diverged result, ranked last) and the search goes on. Below the top rung a commit stores the
-/// candidate's epoch checkpoint with its files; `restore` gives them to the promoted worker.
+/// candidate's epoch checkpoint with its files; `restore` gives them to the promoted worker. While
+/// a candidate trains, each lease renewal keeps its latest epoch checkpoint (`keepCheckpoint`),
+/// which `restore` gives to a worker that takes the lease over, on any machine; the commit (or the
+/// failure record) drops it.
 extension PostgresSearch: WorkQueue {
     package func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim {
         let (running, expired) = try runningCandidates()
@@ -112,12 +115,52 @@ extension PostgresSearch: WorkQueue {
     }
 
     package func renew(_ lease: WorkLease) throws -> Bool {
-        try renewal.with(link.url) { link in
+        try renewal.with(link.url) { link, _ in
             let result = try link.query("""
                 UPDATE rednas_candidates SET lease_expires = now() + make_interval(secs => \(lease.leaseSeconds))
                 WHERE search = \(name) AND number = \(lease.task.number) AND token = \(lease.token) AND status = 'running'
                 """)
             return result.metadata.rows == 1
+        }
+    }
+
+    /// Stores the folder's `checkpoint` files, replacing the candidate's previous ones, in one
+    /// transaction that first checks the lease still holds. The files are taken only when the
+    /// folder's listing (names, sizes, modification times) is the same before and after reading
+    /// them, so they are one epoch's set; else the trainer was writing and the next renewal tries.
+    package func keepCheckpoint(_ lease: WorkLease, from folder: URL) throws {
+        let checkpoint = folder.appendingPathComponent(Self.checkpointFolder)
+        let listing = Self.listing(of: checkpoint)
+        guard !listing.isEmpty,
+              let files = try? files(in: checkpoint, prefix: Self.checkpointFolder + "/"),
+              Self.listing(of: checkpoint) == listing else { return }
+        try renewal.with(link.url) { link, kept in
+            if let kept, kept.token == lease.token, kept.listing == listing { return }
+            let holds = try link.transaction { tx -> Bool in
+                guard try tx.query("""
+                    SELECT 1 FROM rednas_candidates WHERE search = \(name) AND number = \(lease.task.number)
+                        AND token = \(lease.token) AND status = 'running' FOR UPDATE
+                    """).first != nil else { return false }
+                try tx.query("""
+                    DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(lease.task.number)
+                        AND name LIKE \(Self.checkpointFolder + "/%")
+                    """)
+                try store(files, number: lease.task.number, tx)
+                return true
+            }
+            if holds { kept = (lease.token, listing) }
+        }
+    }
+
+    /// "name size modification-time" of each file in `folder`, sorted; empty when there is none.
+    private static func listing(of folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().compactMap { name in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path),
+                  attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(name) \(size) \(modified)"
         }
     }
 
@@ -160,17 +203,15 @@ extension PostgresSearch: WorkQueue {
                 ), logged AS (
                     INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
                     SELECT \(name), \(row.seq), \(event.kind), number, \(lease.worker), \(row.body), \(row.crc) FROM done
+                ), cleared AS (
+                    DELETE FROM rednas_artifacts WHERE search = \(name) AND number IN (SELECT number FROM done)
+                        AND name LIKE \(Self.checkpointFolder + "/%")
                 )
                 SELECT count(*) FROM done
                 """).first?.decode(Int.self) ?? 0
             if done == 1 {
-                if settings.ladder != nil {
-                    // A rung checkpoint replaces the previous rung's (and goes with the top rung's commit).
-                    try locked.tx.query("""
-                        DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number)
-                            AND name LIKE \(Self.checkpointFolder + "/%")
-                        """)
-                }
+                // The epoch checkpoints kept while training went with the statement above; a rung
+                // checkpoint among the files replaces them.
                 try store(files, number: number, locked.tx)
                 return .committed(record)
             }
@@ -245,11 +286,15 @@ extension PostgresSearch: WorkQueue {
                                        params: 0, flops: 0, epochs: 0, trainSeconds: 0, msrsSeconds: 0)
         let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: 0)
         try append(.completed(number: number, record: record), worker: nil, &locked)
+        // The epoch checkpoints its attempts kept go with it.
         try locked.tx.query("""
-            UPDATE rednas_candidates SET status = 'failed', history_number = coalesce(history_number, \(record.number)),
-                lease_expires = NULL,
-                last_error = \(reason)
-            WHERE search = \(name) AND number = \(number)
+            WITH failed AS (
+                UPDATE rednas_candidates SET status = 'failed', history_number = coalesce(history_number, \(record.number)),
+                    lease_expires = NULL,
+                    last_error = \(reason)
+                WHERE search = \(name) AND number = \(number)
+            )
+            DELETE FROM rednas_artifacts WHERE search = \(name) AND number = \(number) AND name LIKE \(Self.checkpointFolder + "/%")
             """)
     }
 

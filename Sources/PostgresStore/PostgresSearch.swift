@@ -153,11 +153,13 @@ package final class PostgresSearch {
 final class RenewalLink: @unchecked Sendable {
     private let lock = NSLock()
     private var link: PostgresLink?
+    /// The lease and folder listing of the checkpoint last kept in the database.
+    private var kept: (token: Int64, listing: [String])?
 
-    func with<T>(_ url: PostgresURL, _ body: (PostgresLink) throws -> T) throws -> T {
+    func with<T>(_ url: PostgresURL, _ body: (PostgresLink, inout (token: Int64, listing: [String])?) throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
         let link = try self.link ?? PostgresLink(url: url, reconnectSeconds: 10)
         self.link = link
-        return try body(link)
+        return try body(link, &kept)
     }
 }

@@ -239,6 +239,42 @@ final class PostgresSearchTests: XCTestCase {
         try checkCompleteAndExact(name, evaluations: 2)
     }
 
+    /// A worker on one machine stops mid-training (SIGSTOP: as good as lost); a worker on another
+    /// machine (a fresh `--workdir`) takes its lease over and continues from the epoch checkpoint
+    /// the first one kept in the database, and the result is the one-process run's.
+    func testATakeoverOnAnotherMachineContinuesFromTheKeptCheckpoint() throws {
+        try config(epochs: 60, evaluations: 1).write(to: configURL, atomically: true, encoding: .utf8)
+        let local = workspace.appendingPathComponent("local")
+        let run = try rednas(["search", "--config", configURL.path, "--run-dir", local.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let name = uniqueName("kept")
+        let machine = { (k: Int) in self.workspace.appendingPathComponent("machine-\(k)").path }
+        let first = try background(["search", "--config", configURL.path, "--storage", server.url, "--name", name,
+                                    "--lease-seconds", "1", "--workdir", machine(0)])
+        let kept = "SELECT count(*) FROM rednas_artifacts WHERE search = '\(name)' AND name LIKE 'checkpoint/%'"
+        try waitUntil(60, "a kept checkpoint") { (try? server.query(kept)) != ["0"] && (try? server.query(kept)) != nil }
+        kill(first.pid, SIGSTOP)
+        defer { kill(first.pid, SIGKILL) }
+        let status = try server.query("SELECT status FROM rednas_candidates WHERE search = '\(name)' AND number = 0")
+        try XCTSkipUnless(status == ["running"], "the first worker finished before it was stopped (\(status))")
+        let second = try rednas(["worker", "--storage", server.url, "--name", name, "--workdir", machine(1)])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try server.query("SELECT count(*) FROM rednas_log WHERE search = '\(name)' AND kind = 'lease_taken_over'"), ["1"])
+        XCTAssertEqual(try server.query(kept), ["0"], "the commit dropped the kept checkpoint")
+        // The second machine's training log starts after the first epoch: it continued.
+        let folder = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: machine(1)).first { $0.hasPrefix("0000-") })
+        let log = try String(contentsOfFile: "\(machine(1))/\(folder)/train.log", encoding: .utf8)
+        let firstEpoch = try XCTUnwrap(log.split(separator: "\n").first { $0.hasPrefix("epoch ") })
+        let epoch = try XCTUnwrap(Int(firstEpoch.split(separator: " ")[1]))
+        XCTAssertGreaterThan(epoch, 1, "the takeover started from scratch:\n\(log)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(machine(1))/\(folder)/checkpoint"), "the trainer finished")
+        let mirror = workspace.appendingPathComponent("mirror")
+        let export = try rednas(["export", "--storage", server.url, "--name", name, "--run-dir", mirror.path])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertEqual(try journal(mirror), try journal(local), "the continued training is the uninterrupted one")
+        XCTAssertEqual(try weights(mirror), try weights(local), "the same weights")
+    }
+
     func testOneWorkerEqualsTheLocalRunAndExportsTheSameAnswer() throws {
         let local = workspace.appendingPathComponent("local")
         let run = try rednas(["search", "--config", configURL.path, "--run-dir", local.path, "--quiet"])

@@ -90,6 +90,7 @@ package final class SearchWorker {
         do {
             folder = try workspace(lease.task)
             try queue.restore(lease, into: folder)
+            heartbeat.keepCheckpoint(of: folder)
             outcome = try evaluator.evaluate(lease.task, in: folder, stop: stop) { [events] p in events(.progress(lease, p)) }
         } catch {
             heartbeat.stop()
@@ -125,7 +126,8 @@ package final class SearchWorker {
     }
 }
 
-/// Renews a lease every third of its length on a thread of its own until stopped.
+/// Renews a lease every third of its length on a thread of its own until stopped, keeping the
+/// candidate's checkpoint with the store after each renewal.
 private final class Heartbeat: @unchecked Sendable {
     private let lease: WorkLease
     private let queue: WorkQueue
@@ -133,6 +135,8 @@ private final class Heartbeat: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopped = false
     private var thread: Thread?
+    /// The candidate's folder once there is one: its checkpoint is kept with each renewal.
+    private var folder: URL?
 
     init(lease: WorkLease, queue: WorkQueue, report: @escaping (SearchWorker.Event) -> Void) {
         self.lease = lease; self.queue = queue; self.report = report
@@ -143,6 +147,13 @@ private final class Heartbeat: @unchecked Sendable {
         thread.name = "rednas heartbeat"
         self.thread = thread
         thread.start()
+    }
+
+    /// From now on each renewal also keeps the epoch checkpoint in `folder` (`WorkQueue.keepCheckpoint`).
+    func keepCheckpoint(of folder: URL) {
+        condition.lock()
+        self.folder = folder
+        condition.unlock()
     }
 
     func stop() {
@@ -158,11 +169,13 @@ private final class Heartbeat: @unchecked Sendable {
         while true {
             condition.lock()
             if !stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
-            let done = stopped
+            let (done, folder) = (stopped, self.folder)
             condition.unlock()
             if done { return }
             do {
-                if try !queue.renew(lease), !lost {
+                if try queue.renew(lease) {
+                    if let folder { try queue.keepCheckpoint(lease, from: folder) }
+                } else if !lost {
                     lost = true
                     report(.leaseLost(lease))
                 }

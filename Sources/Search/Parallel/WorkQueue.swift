@@ -47,11 +47,18 @@ package protocol WorkQueue: AnyObject {
     func claim(worker: String, networkCounts: @escaping (Cell) -> NetworkCounts?) throws -> WorkClaim
     /// Writes into `folder` (the worker's folder of the candidate) the files the store holds for
     /// it: nothing for a new candidate; for a promotion the files its last rung committed, the
-    /// rung checkpoint among them, so it continues on any machine. Files already there with the
+    /// rung checkpoint among them, so it continues on any machine; for a lease taken over, the
+    /// epoch checkpoint its previous worker kept (`keepCheckpoint`). Files already there with the
     /// same contents are left alone.
     func restore(_ lease: WorkLease, into folder: URL) throws
     /// Extends the lease; false when it was taken over (the commit will be refused).
     func renew(_ lease: WorkLease) throws -> Bool
+    /// Keeps the epoch checkpoint the evaluation has written so far in `folder` (the candidate's
+    /// folder; the checkpoint is its `checkpoint` folder) where a worker that takes the lease over
+    /// on another machine finds it (`restore`), while the lease holds. Called after each renewal;
+    /// a checkpoint unchanged since the last call costs nothing. The default keeps nothing: the
+    /// workers of a store that shares their folders find the checkpoint there.
+    func keepCheckpoint(_ lease: WorkLease, from folder: URL) throws
     /// Commits the evaluation and the files of its `folder` (metrics, MSRS, training log,
     /// weights; under a scheduler the rung checkpoint a promotion continues from) if the lease
     /// still holds; refused (and logged) otherwise.
@@ -71,6 +78,8 @@ package protocol WorkQueue: AnyObject {
 }
 
 extension WorkQueue {
+    package func keepCheckpoint(_ lease: WorkLease, from folder: URL) throws {}
+
     package func commitAndClaim(_ lease: WorkLease, metrics: CandidateMetrics, seconds: Double, folder: URL,
                                 networkCounts: @escaping (Cell) -> NetworkCounts?,
                                 committed: (CommitOutcome) -> Void) throws -> WorkClaim {
