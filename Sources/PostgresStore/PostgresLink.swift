@@ -71,22 +71,27 @@ package final class PostgresLink {
     private func run(_ statement: PostgresQuery, on connection: PostgresConnection) throws -> PostgresQueryResult {
         // A connection the server closed (restart, idle timeout) would take a query and never answer it.
         guard !connection.isClosed else { throw ConnectionLoss(detail: "the server closed the connection") }
-        do { return try Self.wait(for: connection.query(statement, logger: logger)) } catch { throw mapped(error) }
+        let logger = self.logger
+        // The query and its timeout are set up in one hop onto the connection's event loop (and the
+        // timeout cancelled there), so a statement costs one wake-up of each thread.
+        let eventLoop = connection.eventLoop
+        let answer = eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            let result = eventLoop.makePromise(of: PostgresQueryResult.self)
+            let timeout = eventLoop.scheduleTask(in: .seconds(Self.statementTimeout)) {
+                result.fail(ConnectionLoss(detail: "no answer from the server in \(Self.statementTimeout) s"))
+            }
+            connection.query(statement, logger: logger).whenComplete { outcome in
+                timeout.cancel()
+                result.completeWith(outcome)
+            }
+            return result.futureResult
+        }
+        do { return try answer.wait() } catch { throw mapped(error) }
     }
 
     /// Seconds a statement may go unanswered before the connection counts as lost (a half-open
     /// socket after a network cut gives no error).
     static let statementTimeout: Int64 = 120
-
-    private static func wait<T: Sendable>(for future: EventLoopFuture<T>) throws -> T {
-        let answer = future.eventLoop.makePromise(of: T.self)
-        future.cascade(to: answer)
-        let timeout = future.eventLoop.scheduleTask(in: .seconds(statementTimeout)) {
-            answer.fail(ConnectionLoss(detail: "no answer from the server in \(statementTimeout) s"))
-        }
-        defer { timeout.cancel() }
-        return try answer.futureResult.wait()
-    }
 
     private func resilient<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let deadline = Date().addingTimeInterval(reconnectSeconds)

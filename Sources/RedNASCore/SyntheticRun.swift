@@ -91,7 +91,7 @@ package enum SyntheticRun {
                                           canonical: task.cell.canonicalString, seed: task.seed, parent: proposal.parent,
                                           reusedFrom: reusedFrom, result: EvaluationRecord.searchResult(from: metrics),
                                           metrics: metrics, seconds: seconds,
-                                          finishedAt: ISO8601DateFormatter().string(from: clock))
+                                          finishedAt: Timestamp.iso8601(clock))
             try run.appendToJournal(record)
             if reusedFrom == nil && trained[record.canonical] == nil { trained[record.canonical] = number }
             search.record(record.result, reused: record.reused, seconds: seconds, into: &state)

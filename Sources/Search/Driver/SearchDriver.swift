@@ -189,7 +189,7 @@ package final class SearchDriver {
         EvaluationRecord(number: task.number, arch: task.cell.architectureString, index: task.cell.index,
                          canonical: task.cell.canonicalString, seed: task.seed, parent: parent, reusedFrom: nil,
                          result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
-                         seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: Date()))
+                         seconds: seconds, finishedAt: Timestamp.iso8601(Date()))
     }
 
     func saveState() throws {

@@ -123,7 +123,7 @@ package final class SearchMonitor {
         let now = Date()
         guard force || now.timeIntervalSince(lastStatusWrite) >= 2 else { return }
         lastStatusWrite = now
-        status.updatedAt = ISO8601DateFormatter().string(from: now)
+        status.updatedAt = Timestamp.iso8601(now)
         if let data = try? JSONStyle.document(status) { try? AtomicFile.write(data, to: run.status) }
     }
 

@@ -1,6 +1,7 @@
 import CellSpace
 import Evolution
 import Foundation
+import Persistence
 import RunModel
 
 /// Asynchronous regularized evolution (Real et al. 2019) and random search: the one place that
@@ -178,7 +179,7 @@ package struct AsyncSearch {
             number: journalNumber(of: number, in: state), arch: cell.architectureString, index: cell.index,
             canonical: cell.canonicalString, seed: settings.candidateSeed(number), parent: parent,
             reusedFrom: reusedFrom, result: EvaluationRecord.searchResult(from: metrics), metrics: metrics,
-            seconds: seconds, finishedAt: ISO8601DateFormatter().string(from: finishedAt))
+            seconds: seconds, finishedAt: Timestamp.iso8601(finishedAt))
         if work.epochs != nil {
             record.candidate = work.promotes.map { state.rungCandidates![$0].firstRecord } ?? record.number
             (record.bracket, record.rung) = (work.bracket, work.rung)

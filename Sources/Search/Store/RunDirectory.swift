@@ -40,7 +40,7 @@ package struct RunDirectory {
     /// Appends a timestamped line to `search.log` (best effort: logging never stops a search). One
     /// `O_APPEND` write, so the processes of a parallel search never overwrite each other's lines.
     package func appendLog(_ line: String) {
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = Timestamp.iso8601(Date())
         let data = Data("\(stamp) \(line)\n".utf8)
         let fd = open(log.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }

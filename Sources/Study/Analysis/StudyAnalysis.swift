@@ -1,6 +1,7 @@
 import ConfigKit
 import Evolution
 import Foundation
+import Persistence
 import RunModel
 import Search
 import Statistics
@@ -56,7 +57,7 @@ package enum StudyAnalysis {
                 paretoFraction: scored.isEmpty ? nil : Double(optimal) / Double(scored.count),
                 anytime: AnytimeCurves.arm(snapshots[a].compactMap { $0 }, maxEvaluations: maxEvaluations, seconds: seconds)))
         }
-        return StudyResults(directory: directory.url.path, generated: ISO8601DateFormatter().string(from: now),
+        return StudyResults(directory: directory.url.path, generated: Timestamp.iso8601(now),
                             reference: plan.arms[referenceIndex].name, finalSeeds: plan.final.seeds,
                             confidence: settings.confidence, resamples: settings.resamples, arms: arms)
     }
