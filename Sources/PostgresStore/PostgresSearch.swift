@@ -8,12 +8,13 @@ import Search
 /// One search in a PostgreSQL database: its config and space, its log (proposals and completions
 /// in the order the database serialized them), its candidates with their leases, and their files.
 ///
-/// Every write locks the search's row first (`SELECT … FOR UPDATE`), so proposals, completions
-/// and takeovers of one search happen one at a time, in the order of `rednas_log.seq`. Each
-/// worker keeps the replay of that log in memory and reads only the rows added since its last
-/// transaction (`locked`); the `state` column is a snapshot, the replay of the log up to
-/// `state_seq`, written now and then (`verifiedState` checks the two agree). Used by one thread
-/// at a time (the heartbeat's renewals have their own connection).
+/// Every transaction that logs locks the search's row first (`rednas_lock_and_read`), so
+/// proposals, completions and takeovers of one search happen one at a time, in the order of
+/// `rednas_log.seq`. Each worker keeps the replay of that log in memory and reads only the rows
+/// added since its last transaction (`locked`); the `state` column is a snapshot, the replay of
+/// the log up to `state_seq`, written now and then (`verifiedState` checks the two agree). Used by
+/// one thread at a time; the heartbeat's renewals and kept checkpoints have their own connection
+/// and lock only the candidate's row.
 package final class PostgresSearch {
     package let name: String
     package let stored: StoredSearch
