@@ -146,7 +146,9 @@ let package = Package(
             "NeuralNet", "Randomness", "TensorEngine",
         ], swiftSettings: v6),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: v6),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore"], swiftSettings: v6),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "PostgresStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], swiftSettings: v6),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"], swiftSettings: v6),
         .testTarget(name: "RedundancyTests", dependencies: [
             "Randomness", "Redundancy",

@@ -14,6 +14,7 @@ import PostgresNIO
 package final class PostgresLink {
     package let url: PostgresURL
     private let reconnectSeconds: Double
+    private let idleTransactionSeconds: Int
     /// postgres-nio's own logging stays off: rednas reports what matters itself (and its output
     /// must stay clean for --json).
     private let logger = Logger(label: "rednas.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -23,9 +24,13 @@ package final class PostgresLink {
     /// Called once per reconnection attempt with what failed (for the worker's log).
     package var onReconnect: (String) -> Void = { _ in }
 
-    package init(url: PostgresURL, reconnectSeconds: Double = 120) throws {
+    /// `idleTransactionSeconds`: how long a transaction of this link may sit idle (no statement
+    /// running) before the server ends it; this tool's transactions are idle for milliseconds
+    /// between statements.
+    package init(url: PostgresURL, reconnectSeconds: Double = 120, idleTransactionSeconds: Int = 30) throws {
         self.url = url
         self.reconnectSeconds = reconnectSeconds
+        self.idleTransactionSeconds = idleTransactionSeconds
         connection = try open()
         established = true
     }
@@ -129,12 +134,18 @@ package final class PostgresLink {
                                              + "\(url.rootCertificate ?? "(the system's CAs)"): \(error)")
             }
         }
-        let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
                                                              password: url.password, database: url.database, tls: tls)
+        // A worker stopped or cut off inside a transaction would hold its locks (the search's row,
+        // a candidate's) until the server noticed the connection gone: the server ends such a
+        // transaction once it has been idle this long, and the others go on.
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", "\(idleTransactionSeconds)s"),
+        ]
         let eventLoop = PostgresConnection.defaultEventLoopGroup.any()
-        let logger = self.logger
+        let (logger, settings) = (self.logger, configuration)
         let future = eventLoop.makeFutureWithTask {
-            try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 1, logger: logger)
+            try await PostgresConnection.connect(on: eventLoop, configuration: settings, id: 1, logger: logger)
         }
         do { return try future.wait() } catch { throw mapped(error) }
     }
