@@ -199,8 +199,7 @@ extension PostgresSearch: WorkQueue {
         guard locked.expired == 0, locked.log.state.inFlight(number) != nil else { return nil }
         let before = locked.log
         let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: seconds)
-        let completed = SearchLogEvent.completed(number: number, record: record)
-        let completedRow = try logRow(completed, &locked)
+        let completedRow = try logRow(.completed(number: number, record: record), &locked)
         let step = try propose(&locked, networkCounts: networkCounts)
         guard let work = step.work, work.promotes == nil, step.events.count == 1, let proposed = step.events.first,
               proposed.number == work.number, proposed.kind == "proposed" else {
@@ -209,37 +208,69 @@ extension PostgresSearch: WorkQueue {
         }
         let proposedRow = try logRow(proposed, &locked)
         let task = search.task(work, runFingerprint: binding.fingerprint)
-        // Each write after `done` reads from it, so a refused commit writes nothing.
-        let row = try locked.tx.query("""
-            WITH done AS (
-                UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
-                    lease_expires = NULL
-                WHERE search = \(name) AND number = \(number) AND token = \(lease.token) AND status = 'running'
-                RETURNING number
-            ), logged AS (
-                INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
-                SELECT \(name), \(completedRow.seq), \(completed.kind), number, \(lease.worker), \(completedRow.body),
-                       \(completedRow.crc) FROM done
-                UNION ALL
-                SELECT \(name), \(proposedRow.seq), \(proposed.kind), \(work.number), \(lease.worker), \(proposedRow.body),
-                       \(proposedRow.crc) FROM done
-            ), cleared AS (
-                DELETE FROM rednas_artifacts WHERE search = \(name) AND number IN (SELECT number FROM done)
-                    AND name LIKE \(Self.checkpointFolder + "/%")
-            ), claimed AS (
-                INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts)
-                SELECT \(name), \(work.number), \(task.cell.architectureString), \(Int64(bitPattern: task.seed)), 'running',
-                       nextval('rednas_lease_tokens'), \(lease.worker), now() + make_interval(secs => \(leaseSeconds)), 1 FROM done
-                RETURNING token
-            )
-            SELECT (SELECT count(*) FROM done), (SELECT token FROM claimed)
-            """).first
-        guard let (done, token) = try row?.decode((Int, Int64?).self), done == 1, let token else {
+        let (done, token) = try commitStatement(lease, record: record, completed: completedRow, locked.tx,
+                                                handing: (proposedRow, work.number, task))
+        guard done == 1, let token else {
             locked.log = before
             return nil
         }
         return (.committed(record), .work(WorkLease(task: task, worker: lease.worker, token: token, attempt: 1,
                                                     leaseSeconds: leaseSeconds)))
+    }
+
+    /// The statement that commits `lease`'s candidate: the `completed` row logged and the epoch
+    /// checkpoints it kept dropped, only while the lease holds (the fenced UPDATE `done`);
+    /// `history_number` is the candidate's first record (a promotion keeps it). With `handing`,
+    /// the same statement logs the next proposal and inserts its candidate row for the same
+    /// worker. Every write reads from `done`, so a refused commit writes nothing.
+    /// - Returns: 1 when committed, else 0; the new lease's token when one was handed out.
+    private func commitStatement(_ lease: WorkLease, record: EvaluationRecord, completed: LogRow,
+                                 _ tx: PostgresLink.Transaction,
+                                 handing next: (row: LogRow, number: Int, task: CandidateTask)? = nil) throws
+        -> (done: Int, token: Int64?) {
+        var b = Binds()
+        let (search, worker) = (b.bind(name), b.bind(lease.worker))
+        var sql = """
+            WITH done AS (
+                UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(b.bind(record.number))),
+                    lease_expires = NULL
+                WHERE search = \(search) AND number = \(b.bind(lease.task.number)) AND token = \(b.bind(lease.token))
+                    AND status = 'running'
+                RETURNING number
+            ), logged AS (
+                INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
+                SELECT \(search), \(b.bind(completed.seq)), 'completed', number, \(worker), \(b.bind(completed.body)),
+                       \(b.bind(completed.crc)) FROM done
+            """
+        if let next {
+            sql += """
+
+                UNION ALL
+                SELECT \(search), \(b.bind(next.row.seq)), 'proposed', \(b.bind(next.number)), \(worker), \(b.bind(next.row.body)),
+                       \(b.bind(next.row.crc)) FROM done
+                """
+        }
+        sql += """
+
+            ), cleared AS (
+                DELETE FROM rednas_artifacts WHERE search = \(search) AND number IN (SELECT number FROM done)
+                    AND name LIKE \(b.bind(Self.checkpointFolder + "/%"))
+            )
+            """
+        if let next {
+            sql += """
+                , claimed AS (
+                    INSERT INTO rednas_candidates (search, number, arch, seed, status, token, worker, lease_expires, attempts)
+                    SELECT \(search), \(b.bind(next.number)), \(b.bind(next.task.cell.architectureString)),
+                           \(b.bind(Int64(bitPattern: next.task.seed))), 'running', nextval('rednas_lease_tokens'), \(worker),
+                           now() + make_interval(secs => \(b.bind(leaseSeconds))), 1 FROM done
+                    RETURNING token
+                )
+                """
+        }
+        sql += "\nSELECT (SELECT count(*) FROM done), " + (next == nil ? "NULL::bigint" : "(SELECT token FROM claimed)")
+        guard let row = try tx.query(PostgresQuery(unsafeSQL: sql, binds: b.binds)).first else { return (0, nil) }
+        return try row.decode((Int, Int64?).self)
     }
 
     /// The commit under the row lock.
@@ -250,25 +281,8 @@ extension PostgresSearch: WorkQueue {
         let before = locked.log
         if locked.log.state.inFlight(number) != nil {
             let record = try search.complete(&locked.log.state, number: number, metrics: metrics, seconds: seconds)
-            let event = SearchLogEvent.completed(number: number, record: record)
-            let row = try logRow(event, &locked)
-            // history_number: the candidate's first record (a promotion keeps it).
-            let done = try locked.tx.query("""
-                WITH done AS (
-                    UPDATE rednas_candidates SET status = 'done', history_number = coalesce(history_number, \(record.number)),
-                        lease_expires = NULL
-                    WHERE search = \(name) AND number = \(number) AND token = \(lease.token) AND status = 'running'
-                    RETURNING number
-                ), logged AS (
-                    INSERT INTO rednas_log (search, seq, kind, number, worker, body, crc32c)
-                    SELECT \(name), \(row.seq), \(event.kind), number, \(lease.worker), \(row.body), \(row.crc) FROM done
-                ), cleared AS (
-                    DELETE FROM rednas_artifacts WHERE search = \(name) AND number IN (SELECT number FROM done)
-                        AND name LIKE \(Self.checkpointFolder + "/%")
-                )
-                SELECT count(*) FROM done
-                """).first?.decode(Int.self) ?? 0
-            if done == 1 {
+            let row = try logRow(.completed(number: number, record: record), &locked)
+            if try commitStatement(lease, record: record, completed: row, locked.tx).done == 1 {
                 // The epoch checkpoints kept while training went with the statement above; a rung
                 // checkpoint among the files replaces them.
                 try store(files, number: number, locked.tx)
@@ -405,5 +419,16 @@ extension PostgresSearch: WorkQueue {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             if (try? Data(contentsOf: target)) != data { try AtomicFile.write(data, to: target) }
         }
+    }
+}
+
+/// Values bound to a statement whose text is put together in parts: each `bind` appends one and
+/// gives its placeholder (`$n`).
+private struct Binds {
+    private(set) var binds = PostgresBindings()
+
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+        binds.append(value, context: .default)
+        return "$\(binds.count)"
     }
 }
