@@ -122,11 +122,13 @@ final class ParallelSearchCLITests: XCTestCase {
         let run = workspace.appendingPathComponent("run")
         let parent = try start(["search", "--config", configPath, "--run-dir", run.path, "--workers", "2", "--quiet"])
         waitForRecords(run, 1, while: parent)
-        // A worker's progress file names the candidate it claimed and has not committed (the file
-        // is removed at the commit); kill that worker with SIGKILL.
-        var victim: (pid: Int32, number: Int)?
-        while parent.isRunning && victim == nil {
+        // A worker's progress file names the candidate it claimed (the file is removed after the
+        // commit). Stop that worker, and kill it with SIGKILL when leases.json shows it still holds
+        // the candidate (it had not committed it); else let it go on and look again.
+        var killed: (pid: Int32, number: Int)?
+        while parent.isRunning && killed == nil {
             let folder = run.appendingPathComponent("workers")
+            var victim: (pid: Int32, number: Int)?
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".json") {
                 guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
                       let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -134,16 +136,32 @@ final class ParallelSearchCLITests: XCTestCase {
                 victim = (Int32(pid), number)
                 break
             }
-            if victim == nil { Thread.sleep(forTimeInterval: 0.01) }
+            guard let victim else { Thread.sleep(forTimeInterval: 0.01); continue }
+            kill(victim.pid, SIGSTOP)
+            if holdsLease(run, victim) {
+                kill(victim.pid, SIGKILL)
+                killed = victim
+            } else {
+                kill(victim.pid, SIGCONT)
+                Thread.sleep(forTimeInterval: 0.01)
+            }
         }
-        let killed = try XCTUnwrap(victim, "no worker was seen training")
-        kill(killed.pid, SIGKILL)
+        let killedWorker = try XCTUnwrap(killed, "no worker was seen training")
         parent.waitUntilExit()
         XCTAssertEqual(parent.terminationStatus, 0)
         try assertCompleteOnce(run, evaluations: 10)
         let log = try String(contentsOf: run.appendingPathComponent("search.log"), encoding: .utf8)
-        XCTAssertTrue(log.contains("worker \(killed.pid) ended (killed by signal 9)"), log)
-        XCTAssertTrue(log.contains("candidate #\(killed.number): taken over from"), "the killed worker's candidate was re-run:\n\(log)")
+        XCTAssertTrue(log.contains("worker \(killedWorker.pid) ended (killed by signal 9)"), log)
+        XCTAssertTrue(log.contains("candidate #\(killedWorker.number): taken over from"), "the killed worker's candidate was re-run:\n\(log)")
+    }
+
+    /// Whether the run's leases.json has `worker`'s lease on its candidate (not yet committed).
+    private func holdsLease(_ run: URL, _ worker: (pid: Int32, number: Int)) -> Bool {
+        guard let data = try? Data(contentsOf: run.appendingPathComponent("leases.json")),
+              let table = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let leases = table["leases"] as? [[String: Any]] else { return false }
+        return leases.contains { ($0["number"] as? Int) == worker.number && ($0["pid"] as? Int) == Int(worker.pid)
+            && ($0["released"] as? Bool) != true }
     }
 
     func testAStoppedOrKilledSearchResumesWithWorkers() throws {
